@@ -1,0 +1,60 @@
+"""E-mail through Django's mail (SMTP in production): HTML and plain text, in the
+owner's language. Value: {"email": "name@example.com"}.
+
+A recipient the server refuses, or any 5xx answer, is permanent; connection
+problems and 4xx answers (greylisting, full mailbox) are retried.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from carewatch.platform.notify.transports.base import Transport, TransportError
+
+if TYPE_CHECKING:
+    from carewatch.platform.notify.models import Notification
+
+
+class EmailTransport(Transport):
+    kind = "email"
+    label = _("E-mail")
+
+    def describe(self) -> str:
+        return str(self.channel.value.get("email", ""))
+
+    def notify(self, notification: Notification) -> None:
+        message = self.message(notification)
+        try:
+            message.send()
+        except smtplib.SMTPRecipientsRefused as error:
+            refused = f"The mail server refused the address: {error}."
+            raise TransportError(refused, permanent=True) from None
+        except smtplib.SMTPResponseException as error:
+            answer = f"The mail server answered {error.smtp_code} {error.smtp_error!r}."
+            raise TransportError(answer, permanent=error.smtp_code >= 500) from None
+        except (smtplib.SMTPException, OSError) as error:
+            raise TransportError(f"The mail server could not be reached: {error}.") from None
+
+    def message(self, notification: Notification) -> EmailMultiAlternatives:
+        owner = self.channel.owner
+        link = notification.absolute_url()
+        context = {"notification": notification, "link": link, "owner": owner}
+        with translation.override(getattr(owner, "language", "") or settings.LANGUAGE_CODE):
+            text = render_to_string("notify/email/message.txt", context)
+            html = render_to_string("notify/email/message.html", context)
+        prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+        message = EmailMultiAlternatives(
+            subject=prefix + notification.subject,
+            body=text,
+            to=[self.channel.value["email"]],
+            headers={"X-CareWatch-Event": notification.event or "message"},
+        )
+        message.attach_alternative(html, "text/html")
+        return message
