@@ -1,0 +1,62 @@
+"""Demo data for `carewatch demo`: a family and a screening centre with named logins.
+
+Idempotent: running the demo twice keeps one copy of everything.
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+
+from carewatch.platform.accounts.models import (
+    Clinic,
+    ClinicMembership,
+    ClinicRole,
+    Family,
+    FamilyMembership,
+    FamilyRole,
+    User,
+)
+
+DEMO_PASSWORD = "carewatch-demo"
+
+
+def load_demo_data() -> list[tuple[str, str, str]]:
+    """Creates the demo accounts; returns (role, e-mail, password) for the banner."""
+    parent = _user("parent@example.com", "Priya", "Sharma")
+    guardian = _user("guardian@example.com", "Arjun", "Sharma")
+    family, _ = Family.objects.get_or_create(name="The Sharma family")
+    FamilyMembership.objects.get_or_create(family=family, user=parent, defaults={"role": FamilyRole.OWNER})
+    FamilyMembership.objects.get_or_create(
+        family=family, user=guardian, defaults={"role": FamilyRole.GUARDIAN}
+    )
+    clinic, _ = Clinic.objects.get_or_create(
+        slug="demo-centre",
+        defaults={"name": "Demo Screening Centre", "city": "Chennai", "address": "12 Anna Salai"},
+    )
+    staff = {
+        "screener": _user("screener@example.com", "Meena", "R"),
+        "doctor": _user("doctor@example.com", "Dr Kavya", "Iyer"),
+        "admin": _user("clinicadmin@example.com", "Ravi", "Kumar"),
+    }
+    for role, user in staff.items():
+        ClinicMembership.objects.get_or_create(clinic=clinic, user=user, defaults={"role": role})
+    _user("admin@example.com", "Site", "Admin", superuser=True)
+    return [
+        ("parent", parent.email, DEMO_PASSWORD),
+        ("guardian", guardian.email, DEMO_PASSWORD),
+        (f"clinic {ClinicRole.SCREENER.value}", staff["screener"].email, DEMO_PASSWORD),
+        (f"clinic {ClinicRole.DOCTOR.value}", staff["doctor"].email, DEMO_PASSWORD),
+        (f"clinic {ClinicRole.ADMIN.value}", staff["admin"].email, DEMO_PASSWORD),
+        ("site admin", "admin@example.com", DEMO_PASSWORD),
+    ]
+
+
+def _user(email: str, first: str, last: str, *, superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        create = User.objects.create_superuser if superuser else User.objects.create_user
+        user = create(email, DEMO_PASSWORD, first_name=first, last_name=last)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user

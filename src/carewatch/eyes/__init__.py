@@ -1,0 +1,1 @@
+"""Eyes: the diabetic-retinopathy screening service (it wraps the standalone `retina` engine)."""

@@ -1,0 +1,1 @@
+"""The shared platform both services stand on: accounts, notifications, tasks, web shell."""

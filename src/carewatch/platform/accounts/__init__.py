@@ -1,0 +1,1 @@
+"""Users (e-mail login), families, clinics, and the one place permissions are decided."""

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from carewatch.platform.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("home/", views.home, name="home"),
+    path("family/new/", views.create_family, name="create_family"),
+    path("family/<int:family_id>/", views.family, name="family"),
+    path("family/<int:family_id>/invite/", views.invite, name="invite"),
+    path("invite/<str:token>/", views.accept_invite, name="accept_invite"),
+    path("clinic/<slug:clinic_slug>/team/", views.clinic_team, name="clinic_team"),
+]

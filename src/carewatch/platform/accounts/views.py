@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carewatch.platform.accounts import actions, permissions
+from carewatch.platform.accounts.forms import FamilyForm, InviteForm
+from carewatch.platform.accounts.models import ClinicRole, FamilyInvite
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "families": permissions.families_of(request.user),
+        "clinic_memberships": request.user.clinic_memberships.select_related("clinic"),  # type: ignore[union-attr]
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def create_family(request: HttpRequest) -> HttpResponse:
+    form = FamilyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        family = actions.do_create_family(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        messages.success(request, _("Your family is ready. Invite another guardian if you like."))
+        return redirect("accounts:family", family.pk)
+    return render(request, "accounts/create_family.html", {"form": form})
+
+
+@permissions.family_member_required
+def family(request: HttpRequest, family_id: int) -> HttpResponse:
+    return _family_page(request, InviteForm())
+
+
+def _family_page(request: HttpRequest, invite_form: InviteForm, status: int = 200) -> HttpResponse:
+    the_family = request.family  # type: ignore[attr-defined]
+    context = {
+        "family": the_family,
+        "memberships": the_family.memberships.select_related("user"),
+        "pending_invites": the_family.invites.filter(accepted_at=None),
+        "invite_form": invite_form,
+    }
+    return render(request, "accounts/family.html", context, status=status)
+
+
+@require_POST
+@permissions.family_member_required
+def invite(request: HttpRequest, family_id: int) -> HttpResponse:
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_invite_guardian(
+                request.family,  # type: ignore[attr-defined]
+                request.user,  # type: ignore[arg-type]
+                form.cleaned_data["email"],
+                settings.SITE_URL,
+            )
+        except actions.InviteError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+        return redirect("accounts:family", family_id)
+    return _family_page(request, form, status=400)
+
+
+@login_required
+def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
+    the_invite = get_object_or_404(FamilyInvite, token=token)
+    if request.method == "POST":
+        try:
+            actions.do_accept_invite(the_invite, request.user)  # type: ignore[arg-type]
+        except actions.InviteError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("You have joined %(family)s.") % {"family": the_invite.family})
+            return redirect("accounts:family", the_invite.family_id)
+    return render(request, "accounts/accept_invite.html", {"invite": the_invite})
+
+
+@permissions.clinic_role_required(ClinicRole.ADMIN)
+def clinic_team(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    clinic = request.clinic  # type: ignore[attr-defined]
+    memberships = clinic.memberships.select_related("user").order_by("role", "user__email")
+    return render(request, "accounts/clinic_team.html", {"clinic": clinic, "memberships": memberships})

@@ -1,0 +1,250 @@
+"""Strict parsing of configuration from environment variables.
+
+Plain Python (no Django) so it can be tested directly and used before Django
+starts. Every error is a ConfigError whose message is one sentence naming the
+variable and what to set, because that is all an operator sees at start-up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed."""
+
+
+TRUE_WORDS = {"true", "1", "yes", "on"}
+FALSE_WORDS = {"false", "0", "no", "off"}
+
+
+def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() in TRUE_WORDS:
+        return True
+    if raw.lower() in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be True or False, not {raw!r}: set it to True or False.")
+
+
+def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def read_secret(
+    env: Mapping[str, str], name: str, data_dir: Path, *, production: bool
+) -> str:
+    """NAME, else the file named by NAME_FILE, else (embedded mode only) a kept generated one."""
+    value = env.get(name, "").strip()
+    if value:
+        return value
+    path = env.get(f"{name}_FILE", "").strip()
+    if path:
+        return _read_secret_file(name, Path(path))
+    if production:
+        raise ConfigError(
+            f"{name} is not set: production mode needs {name} or {name}_FILE "
+            "(a long random string, e.g. from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'`)."
+        )
+    return _kept_generated_secret(data_dir / f"{name.lower()}.txt")
+
+
+def _read_secret_file(name: str, path: Path) -> str:
+    try:
+        value = path.read_text().strip()
+    except OSError as error:
+        raise ConfigError(
+            f"{name}_FILE points to {path}, which cannot be read ({error.strerror}): "
+            "set it to a readable file that holds the secret."
+        ) from None
+    if not value:
+        raise ConfigError(f"{name}_FILE points to {path}, which is empty: put the secret in it.")
+    return value
+
+
+def _kept_generated_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+# --- DATABASE_URL -------------------------------------------------------------
+
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+
+def parse_database_url(raw: str | None, data_dir: Path) -> dict[str, Any]:
+    """A Django DATABASES entry: SQLite in WAL mode by default, PostgreSQL when asked."""
+    if not raw or not raw.strip():
+        return sqlite_database(data_dir / "carewatch.sqlite3")
+    parts = urlsplit(raw.strip())
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/or/absolute path, the dj-database-url convention.
+        path = unquote(parts.path)[1:] if parts.path.startswith("//") else unquote(parts.path)
+        if not path or path == "/":
+            raise ConfigError(
+                "DATABASE_URL names SQLite without a file: set it like sqlite:////var/lib/carewatch/db.sqlite3."
+            )
+        return sqlite_database(Path(path.lstrip("/") if not path.startswith("/") else path))
+    if parts.scheme in POSTGRES_SCHEMES:
+        return _postgres_database(raw, parts)
+    raise ConfigError(
+        f"DATABASE_URL has an unknown scheme {parts.scheme!r}: set it like "
+        "postgres://user:password@host:5432/name, or leave it unset for the embedded SQLite."
+    )
+
+
+def sqlite_database(path: Path) -> dict[str, Any]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+            # BEGIN so concurrent writers wait (busy timeout) instead of failing mid-transaction.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+def _postgres_database(raw: str, parts: Any) -> dict[str, Any]:
+    name = unquote(parts.path.lstrip("/"))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+        name = ""
+    if not parts.hostname and not parse_qs(parts.query).get("host"):
+        name = ""
+    if not name:
+        raise ConfigError(
+            "DATABASE_URL is not a complete PostgreSQL URL: set it like "
+            "postgres://user:password@127.0.0.1:5432/carewatch."
+        )
+    options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    host = options.pop("host", parts.hostname or "")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": host,
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+    }
+
+
+# --- EMAIL_URL ----------------------------------------------------------------
+# A dozen lines of our own: dj-email-url has not been released since 2022 and is
+# lenient where we want a clear refusal.
+
+
+@dataclass
+class EmailConfig:
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    file_path: str = ""
+    from_email: str = "CareWatch <no-reply@carewatch.local>"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+EMAIL_EXAMPLE = "smtp://user:password@mail.example.com:587?tls=True"
+
+
+def parse_email_url(raw: str | None, data_dir: Path) -> EmailConfig:
+    """smtp://, smtp+tls:// (STARTTLS), smtps:// (implicit TLS), console:, file:, memory:."""
+    if not raw or not raw.strip():
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    parts = urlsplit(raw.strip())
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    sender = query.get("from", EmailConfig.from_email)
+    if parts.scheme == "console":
+        return EmailConfig("django.core.mail.backends.console.EmailBackend", from_email=sender)
+    if parts.scheme == "memory":
+        return EmailConfig("django.core.mail.backends.locmem.EmailBackend", from_email=sender)
+    if parts.scheme == "file":
+        folder = unquote(parts.path) or str(data_dir / "mail")
+        return EmailConfig(
+            "django.core.mail.backends.filebased.EmailBackend", file_path=folder, from_email=sender
+        )
+    if parts.scheme in {"smtp", "smtp+tls", "smtps"}:
+        return _smtp_config(parts, query, sender)
+    raise ConfigError(
+        f"EMAIL_URL has an unknown scheme {parts.scheme!r}: set it like {EMAIL_EXAMPLE}, "
+        "or console: to print mail."
+    )
+
+
+def _smtp_config(parts: Any, query: dict[str, str], sender: str) -> EmailConfig:
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"EMAIL_URL has a port that is not a number: set it like {EMAIL_EXAMPLE}.") from None
+    if not parts.hostname:
+        raise ConfigError(f"EMAIL_URL names no mail server: set it like {EMAIL_EXAMPLE}.")
+    use_ssl = parts.scheme == "smtps"
+    use_tls = parts.scheme == "smtp+tls" or env_bool(query, "tls", False)
+    if use_ssl and use_tls:
+        raise ConfigError("EMAIL_URL asks for both smtps and tls=True: choose one of them.")
+    return EmailConfig(
+        backend="django.core.mail.backends.smtp.EmailBackend",
+        host=parts.hostname,
+        port=port or (465 if use_ssl else 587 if use_tls else 25),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        from_email=sender,
+    )
+
+
+# --- REDIS_URL ----------------------------------------------------------------
+
+
+def parse_redis_url(raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(
+            f"REDIS_URL has an unknown scheme {parts.scheme!r}: set it like redis://127.0.0.1:6379/0."
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise ConfigError("REDIS_URL has a port that is not a number: set it like redis://127.0.0.1:6379/0.") from None
+    return raw.strip()

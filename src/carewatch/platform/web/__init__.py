@@ -1,0 +1,1 @@
+"""The web shell: base layout, landing page, language switching, PWA files."""

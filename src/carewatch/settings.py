@@ -1,0 +1,211 @@
+"""Django settings, read only from environment variables (see README, "Configuration").
+
+The defaults are the embedded mode: SQLite in WAL mode, SqliteHuey and a secret
+kept in the data directory, so `carewatch demo` runs on a fresh machine with no
+services. PRODUCTION=True refuses those conveniences.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from carewatch.platform.lib.env import (
+    env_bool,
+    env_int,
+    env_list,
+    parse_database_url,
+    parse_email_url,
+    parse_redis_url,
+    read_secret,
+)
+
+ENV = os.environ
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(ENV.get("DATA_DIR", "") or Path.cwd() / "data").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+PRODUCTION = env_bool(ENV, "PRODUCTION", False)
+DEBUG = env_bool(ENV, "DEBUG", False)
+SECRET_KEY = read_secret(ENV, "SECRET_KEY", DATA_DIR, production=PRODUCTION)
+ALLOWED_HOSTS = env_list(
+    ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+SITE_URL = ENV.get("SITE_URL", "").rstrip("/") or "http://127.0.0.1:8000"
+CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "huey.contrib.djhuey",
+    # platform
+    "carewatch.platform.accounts",
+    "carewatch.platform.notify",
+    "carewatch.platform.web",
+    # services
+    "carewatch.kids",
+    "carewatch.eyes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "carewatch.urls"
+ASGI_APPLICATION = "carewatch.asgi.application"
+WSGI_APPLICATION = "carewatch.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "carewatch.platform.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": parse_database_url(ENV.get("DATABASE_URL"), DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = parse_redis_url(ENV.get("REDIS_URL"))
+
+# --- Task queue: SqliteHuey embedded, RedisHuey when REDIS_URL is set ----------
+HUEY = {
+    "name": "carewatch",
+    "immediate": env_bool(ENV, "HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {"workers": env_int(ENV, "WORKER_THREADS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+
+# --- Accounts -----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CareWatch] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "carewatch.platform.accounts.adapter.AccountAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "CareWatch"
+# Clinic staff handle patient data; only the demo turns this off (it says so).
+STAFF_MFA_REQUIRED = env_bool(ENV, "STAFF_MFA_REQUIRED", True)
+LOGIN_REDIRECT_URL = "/home/"
+LOGIN_URL = "/accounts/login/"
+
+# --- E-mail -------------------------------------------------------------------
+_email = parse_email_url(ENV.get("EMAIL_URL"), DATA_DIR)
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST, EMAIL_PORT = _email.host, _email.port
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email.user, _email.password
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
+EMAIL_FILE_PATH = _email.file_path
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email
+
+# --- Notifications ------------------------------------------------------------
+SMS_API_URL = ENV.get("SMS_API_URL", "")
+SMS_API_TOKEN = ENV.get("SMS_API_TOKEN", "")
+VAPID_PRIVATE_KEY_FILE = Path(ENV.get("VAPID_PRIVATE_KEY_FILE", "") or DATA_DIR / "vapid_private.pem")
+VAPID_CONTACT = ENV.get("VAPID_CONTACT", "mailto:admin@carewatch.local")
+# Users type webhook URLs: refuse private and loopback addresses unless told otherwise.
+OUTGOING_HTTP_ALLOW_PRIVATE = env_bool(ENV, "OUTGOING_HTTP_ALLOW_PRIVATE", not PRODUCTION)
+# Temporary delivery errors are retried NOTIFY_RETRY_DELAY, 2x, 4x... seconds later (capped).
+NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
+NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
+
+# --- Internationalisation -----------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("hi", _("Hindi")), ("ta", _("Tamil"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = ENV.get("TIME_ZONE", "Asia/Kolkata")
+
+# --- Static files -------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+
+# --- Security -----------------------------------------------------------------
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION and DEBUG:
+    from carewatch.platform.lib.env import ConfigError
+
+    raise ConfigError("DEBUG is True in production mode: set DEBUG=False or PRODUCTION=False.")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "WARNING"}},
+}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("carewatch.platform.web.urls")),
+    path("", include("carewatch.platform.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("notifications/", include("carewatch.platform.notify.urls")),
+    path("kids/", include("carewatch.kids.urls")),
+    path("eyes/", include("carewatch.eyes.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,79 @@
+"""The `carewatch` command starts, serves, and explains what is wrong when it cannot."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+from django.utils import translation
+
+from tests.conftest import free_port
+from tests.platform.serving import CAREWATCH, embedded_env, running
+
+HEADLINE = "Safer children, healthier eyes"
+
+
+def translated(text: str, language: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+def run_carewatch(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CAREWATCH, *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_it_reports_a_port_already_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_carewatch("serve", "--port", str(port), env=embedded_env(tmp_path))
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DATABASE_URL", "mysql://root@127.0.0.1/db", "DATABASE_URL has an unknown scheme"),
+        ("EMAIL_URL", "smtp://", "EMAIL_URL names no mail server"),
+        ("PRODUCTION", "True", "SECRET_KEY is not set: production mode needs SECRET_KEY"),
+        ("DEBUG", "sometimes", "DEBUG must be True or False"),
+    ],
+)
+def test_it_stops_with_one_sentence_on_bad_configuration(
+    variable: str, value: str, expected: str, tmp_path: Path
+) -> None:
+    result = run_carewatch("manage", "check", env=embedded_env(tmp_path, **{variable: value}))
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_it_passes_management_commands_through_to_django(tmp_path: Path) -> None:
+    result = run_carewatch("manage", "check", env=embedded_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_demo_serves_the_landing_page_in_three_languages(tmp_path: Path) -> None:
+    port = free_port()
+    with running("demo", port, embedded_env(tmp_path)) as process:
+        pages = {
+            language: httpx.get(f"http://127.0.0.1:{port}/", headers={"Accept-Language": language}).text
+            for language in ["en", "hi", "ta"]
+        }
+        static = httpx.get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js")
+    output = process.stdout.read() if process.stdout else ""
+    for language, page in pages.items():
+        assert f'lang="{language}"' in page
+        assert translated(HEADLINE, language) in page
+    assert translated(HEADLINE, "hi") != HEADLINE != translated(HEADLINE, "ta")
+    assert static.status_code == 200 and "htmx" in static.text
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "parent@example.com" in output
