@@ -23,9 +23,11 @@ as a `Response`: what a status means is the caller's decision.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import socket
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -137,13 +139,19 @@ class GuardedBackend(httpcore.SyncBackend):
         raise error
 
 
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """Loading the CA bundle takes tens of milliseconds: do it once per process."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class GuardedTransport(httpx.HTTPTransport):
     def __init__(self, *, private_ok: bool) -> None:
         super().__init__(trust_env=False)
         # httpx offers no public hook for the network backend, so the pool is rebuilt
         # with the same defaults and our backend.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context(),
             max_connections=10,
             network_backend=GuardedBackend(private_ok=private_ok),
         )

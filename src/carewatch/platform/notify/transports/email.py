@@ -1,8 +1,9 @@
 """E-mail through Django's mail (SMTP in production): HTML and plain text, in the
 owner's language. Value: {"email": "name@example.com"}.
 
-A recipient the server refuses, or any 5xx answer, is permanent; connection
-problems and 4xx answers (greylisting, full mailbox) are retried.
+A recipient the server refuses with 5xx, or any other 5xx answer, is
+permanent; connection problems and 4xx answers (greylisting, a full mailbox)
+are retried.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ class EmailTransport(Transport):
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as error:
-            refused = f"The mail server refused the address: {error}."
-            raise TransportError(refused, permanent=True) from None
+            # 5xx: the mailbox does not exist; 4xx: greylisting or a full mailbox, try later.
+            codes = [code for code, _ in error.recipients.values()]
+            refused = f"The mail server refused the address: {error.recipients}."
+            raise TransportError(refused, permanent=min(codes) >= 500) from None
         except smtplib.SMTPResponseException as error:
             answer = f"The mail server answered {error.smtp_code} {error.smtp_error!r}."
             raise TransportError(answer, permanent=error.smtp_code >= 500) from None
