@@ -44,8 +44,11 @@ class EmailChannelForm(ChannelForm):
         error_messages={"invalid": gettext_lazy("Enter an e-mail address like name@example.com.")},
     )
 
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).lower()
+
     def value(self) -> dict[str, Any]:
-        return {"email": self.cleaned_data["email"].lower()}
+        return {"email": self.cleaned_data["email"]}
 
     def default_name(self) -> str:
         return str(self.cleaned_data["email"])

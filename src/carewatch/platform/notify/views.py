@@ -117,12 +117,12 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notify/channel.html", context)
 
 
-def too_many_channels(request: HttpRequest) -> bool:
+def too_many_channels(request: HttpRequest) -> str:
+    """A sentence saying why no channel can be added, or "" when one can."""
     if Channel.objects.filter(owner=me(request)).count() < MAX_CHANNELS:
-        return False
-    messages.error(request, _("You have %(max)d channels, the most allowed: delete one you no "
-                              "longer use, then add the new one.") % {"max": MAX_CHANNELS})
-    return True
+        return ""
+    return _("You have %(max)d channels, the most allowed: delete one you no longer use, "
+             "then add the new one.") % {"max": MAX_CHANNELS}
 
 
 @login_required
@@ -136,7 +136,9 @@ def add_channel(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect("notify:channels")
     initial = {"phone": getattr(request.user, "phone", "")} if kind == "sms" else {}
     form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid() and not too_many_channels(request):
+    if request.method == "POST" and form.is_valid() and (refusal := too_many_channels(request)):
+        form.add_error(None, refusal)
+    if request.method == "POST" and form.is_valid():
         name = form.cleaned_data["name"] or form.default_name()
         value = form.value()
         channel = Channel.objects.create(owner=me(request), kind=kind, name=name, value=value)
@@ -165,9 +167,8 @@ def add_push(request: HttpRequest) -> HttpResponse:
     mine = Channel.objects.filter(owner=me(request), kind="push")
     channel = mine.filter(value__endpoint=value["endpoint"]).first()
     if channel is None:
-        if too_many_channels(request):
-            too_many = _("You have too many channels: delete one, then try again.")
-            return JsonResponse({"error": too_many}, status=400)
+        if refusal := too_many_channels(request):
+            return JsonResponse({"error": refusal}, status=400)
         channel = Channel(owner=me(request), kind="push", name=name)
     channel.value, channel.disabled, channel.disabled_reason = value, False, ""
     channel.save()
