@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.test import TestCase
 
 from carewatch.platform.accounts.models import (
@@ -70,6 +71,10 @@ class BaseTestCase(TestCase):
         ClinicMembership.objects.create(clinic=clinic, user=user, role=role)
         TOTP.activate(user, generate_totp_secret())
         return user
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # allauth keeps its rate limits in the cache
 
     def login(self, user: User) -> None:
         self.client.force_login(user)
