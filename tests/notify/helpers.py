@@ -28,12 +28,16 @@ class NotifyTestCase(BaseTestCase):
     def channel(self, kind: str, value: dict[str, Any], owner: Any = None, **extra: Any) -> Channel:
         return Channel.objects.create(owner=owner or self.alice, kind=kind, value=value, **extra)
 
-    def send_now(self, channel: Channel, subject: str = "Aarav left School", **extra: Any) -> Notification:
+    def send_now(
+        self, channel: Channel, subject: str = "Aarav left School", **extra: Any
+    ) -> Notification:
         """Sends through one channel, running the on-commit delivery like a real commit."""
         from carewatch.platform.notify.sending import send_to
 
         with self.captureOnCommitCallbacks(execute=True):
-            [row] = send_to([channel], subject, extra.pop("text", "At 15:10, near the gate."), **extra)
+            [row] = send_to(
+                [channel], subject, extra.pop("text", "At 15:10, near the gate."), **extra
+            )
         row.refresh_from_db()
         return row
 

@@ -38,7 +38,9 @@ class MailHandler:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
         if address.startswith("refused@"):
             return "550 5.1.1 No such mailbox here"
         if address.startswith("greylisted@"):
@@ -48,7 +50,8 @@ class MailHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)  # type: ignore[arg-type]
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 

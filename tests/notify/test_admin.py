@@ -17,10 +17,16 @@ class AdminTests(NotifyTestCase):
         self.login(admin)
         for name in ["channel", "notification", "attempt"]:
             with self.subTest(model=name):
-                self.assertEqual(self.client.get(reverse(f"admin:notify_{name}_changelist")).status_code, 200)
-        self.assertContains(self.client.get(reverse("admin:notify_notification_change", args=[row.pk])), "HTTP 503")
+                self.assertEqual(
+                    self.client.get(reverse(f"admin:notify_{name}_changelist")).status_code, 200
+                )
+        self.assertContains(
+            self.client.get(reverse("admin:notify_notification_change", args=[row.pk])), "HTTP 503"
+        )
         self.assertEqual(self.client.get(reverse("admin:notify_attempt_add")).status_code, 403)
-        response = self.client.post(reverse("admin:notify_attempt_change", args=[attempt.pk]), {"error": ""})
+        response = self.client.post(
+            reverse("admin:notify_attempt_change", args=[attempt.pk]), {"error": ""}
+        )
         self.assertEqual(response.status_code, 403)
         attempt.refresh_from_db()
         self.assertEqual(attempt.error, "HTTP 503")

@@ -36,10 +36,17 @@ class ChannelPageTests(NotifyTestCase):
         response = self.client.post(add_url("email"), {"email": "Alice@Example.org", "name": ""})
         channel = Channel.objects.get(owner=self.alice, kind="email")
         self.assertRedirects(response, reverse("notify:channel", args=[channel.pk]))
-        self.assertEqual((channel.name, channel.value), ("alice@example.org", {"email": "alice@example.org"}))
+        self.assertEqual(
+            (channel.name, channel.value), ("alice@example.org", {"email": "alice@example.org"})
+        )
 
     def test_it_refuses_a_bad_email_address_and_keeps_what_was_typed(self) -> None:
-        for hostile in ["not-an-address", "a@b.c\r\nBcc: x@evil.example", "<script>@x.org", "a@" + "x" * 300 + ".org"]:
+        for hostile in [
+            "not-an-address",
+            "a@b.c\r\nBcc: x@evil.example",
+            "<script>@x.org",
+            "a@" + "x" * 300 + ".org",
+        ]:
             with self.subTest(hostile=hostile):
                 response = self.client.post(add_url("email"), {"email": hostile, "name": "Work"})
                 self.assertEqual(response.status_code, 400)
@@ -57,8 +64,15 @@ class ChannelPageTests(NotifyTestCase):
 
     @SMS_ON
     def test_it_refuses_an_invalid_phone_number_with_a_sentence_that_says_what_to_do(self) -> None:
-        for hostile in ["98765 43210", "+91 98765 4321O", "+", "+0123456789", "+1234567890123456789",
-                        "+९१९८७६५४३२१०", "'; DROP TABLE x;--"]:
+        for hostile in [
+            "98765 43210",
+            "+91 98765 4321O",
+            "+",
+            "+0123456789",
+            "+1234567890123456789",
+            "+९१९८७६५४३२१०",
+            "'; DROP TABLE x;--",
+        ]:
             with self.subTest(hostile=hostile):
                 response = self.client.post(add_url("sms"), {"phone": hostile})
                 self.assertContains(response, "with + and the country code", status_code=400)
@@ -74,21 +88,31 @@ class ChannelPageTests(NotifyTestCase):
         self.assertContains(response, "SMS is not available on this server")
 
     def test_it_adds_a_webhook_and_shows_its_secret_once(self) -> None:
-        response = self.client.post(add_url("webhook"), {"url": "http://127.0.0.1:9/hook"}, follow=True)
+        response = self.client.post(
+            add_url("webhook"), {"url": "http://127.0.0.1:9/hook"}, follow=True
+        )
         channel = Channel.objects.get(kind="webhook")
         secret = channel.value["secret"]
         self.assertGreaterEqual(len(secret), 40)
         self.assertContains(response, secret)
-        self.assertNotContains(self.client.get(reverse("notify:channel", args=[channel.pk])), secret)
+        self.assertNotContains(
+            self.client.get(reverse("notify:channel", args=[channel.pk])), secret
+        )
 
     @override_settings(OUTGOING_HTTP_ALLOW_PRIVATE=False)
     def test_it_refuses_webhooks_to_private_addresses(self) -> None:
-        for hostile in ["http://127.0.0.1/hook", "http://169.254.169.254/latest", "http://[::1]/",
-                        "http://localhost/"]:
+        for hostile in [
+            "http://127.0.0.1/hook",
+            "http://169.254.169.254/latest",
+            "http://[::1]/",
+            "http://localhost/",
+        ]:
             with self.subTest(hostile=hostile):
                 response = self.client.post(add_url("webhook"), {"url": hostile})
                 self.assertContains(response, "private or local network", status_code=400)
-                self.assertContains(response, hostile, status_code=400, msg_prefix="what was typed stays")
+                self.assertContains(
+                    response, hostile, status_code=400, msg_prefix="what was typed stays"
+                )
 
     @override_settings(PRODUCTION=True)
     def test_it_requires_https_for_webhooks_in_production(self) -> None:
@@ -96,13 +120,22 @@ class ChannelPageTests(NotifyTestCase):
         self.assertContains(response, "must start with https://", status_code=400)
 
     def test_it_refuses_webhook_urls_that_are_not_web_addresses(self) -> None:
-        for hostile in ["javascript:alert(1)", "file:///etc/passwd", "hooks.example.org", "x" * 600]:
+        for hostile in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "hooks.example.org",
+            "x" * 600,
+        ]:
             with self.subTest(hostile=hostile):
-                self.assertEqual(self.client.post(add_url("webhook"), {"url": hostile}).status_code, 400)
+                self.assertEqual(
+                    self.client.post(add_url("webhook"), {"url": hostile}).status_code, 400
+                )
         self.assertFalse(Channel.objects.filter(kind="webhook").exists())
 
     def test_it_escapes_a_hostile_channel_name(self) -> None:
-        self.client.post(add_url("email"), {"email": "a@example.org", "name": "<img src=x onerror=alert(1)>"})
+        self.client.post(
+            add_url("email"), {"email": "a@example.org", "name": "<img src=x onerror=alert(1)>"}
+        )
         response = self.client.get(reverse("notify:channels"))
         self.assertNotContains(response, "<img src=x")
         self.assertContains(response, "&lt;img src=x onerror=alert(1)&gt;")
@@ -114,35 +147,49 @@ class ChannelPageTests(NotifyTestCase):
     def test_it_limits_how_many_channels_a_user_has(self) -> None:
         for n in range(MAX_CHANNELS - 1):
             self.channel("email", {"email": f"a{n}@example.org"})
-        response = self.client.post(add_url("email"), {"email": "one-more@example.org"}, follow=True)
+        response = self.client.post(
+            add_url("email"), {"email": "one-more@example.org"}, follow=True
+        )
         self.assertContains(response, "the most allowed", status_code=400)
         self.assertEqual(Channel.objects.filter(owner=self.alice).count(), MAX_CHANNELS)
 
     def test_it_sends_a_test_notification(self) -> None:
         channel = self.channel("webhook", {"url": "https://hooks.example.org/", "secret": "s"})
-        with mock.patch.object(WebhookTransport, "notify"), self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("notify:test_channel", args=[channel.pk]), follow=True)
+        with (
+            mock.patch.object(WebhookTransport, "notify"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.client.post(
+                reverse("notify:test_channel", args=[channel.pk]), follow=True
+            )
         self.assertContains(response, "A test notification is on its way")
         self.assertEqual(channel.notifications.get().status, Status.SENT)
-        self.assertContains(self.client.get(reverse("notify:channel", args=[channel.pk])),
-                            "Test notification from CareWatch")
+        self.assertContains(
+            self.client.get(reverse("notify:channel", args=[channel.pk])),
+            "Test notification from CareWatch",
+        )
 
     def test_it_turns_a_channel_off_and_on_with_htmx(self) -> None:
         channel = self.channel("email", {"email": "a@example.org"})
-        response = self.client.post(reverse("notify:disable_channel", args=[channel.pk]),
-                                    headers={"HX-Request": "true"})
+        response = self.client.post(
+            reverse("notify:disable_channel", args=[channel.pk]), headers={"HX-Request": "true"}
+        )
         self.assertContains(response, f'id="channel-{channel.pk}"')
         self.assertContains(response, "is off")
         channel.refresh_from_db()
         self.assertTrue(channel.disabled)
-        self.assertRedirects(self.client.post(reverse("notify:enable_channel", args=[channel.pk])),
-                             reverse("notify:channels"))
+        self.assertRedirects(
+            self.client.post(reverse("notify:enable_channel", args=[channel.pk])),
+            reverse("notify:channels"),
+        )
         channel.refresh_from_db()
         self.assertEqual((channel.disabled, channel.disabled_reason), (False, ""))
 
     def test_it_deletes_a_channel_after_asking(self) -> None:
         channel = self.channel("email", {"email": "a@example.org"})
-        self.assertContains(self.client.get(reverse("notify:delete_channel", args=[channel.pk])), "Delete")
+        self.assertContains(
+            self.client.get(reverse("notify:delete_channel", args=[channel.pk])), "Delete"
+        )
         self.client.post(reverse("notify:delete_channel", args=[channel.pk]))
         self.assertFalse(Channel.objects.filter(pk=channel.pk).exists())
 
@@ -154,7 +201,11 @@ class ChannelPageTests(NotifyTestCase):
         self.assertFalse(box.disabled)
 
     def test_it_shows_why_a_channel_was_disabled(self) -> None:
-        channel = self.channel("email", {"email": "a@example.org"}, disabled=True,
-                               disabled_reason="The mail server refused the address.")
+        channel = self.channel(
+            "email",
+            {"email": "a@example.org"},
+            disabled=True,
+            disabled_reason="The mail server refused the address.",
+        )
         response = self.client.get(reverse("notify:channel", args=[channel.pk]))
         self.assertContains(response, "The mail server refused the address.")

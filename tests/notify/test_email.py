@@ -20,7 +20,9 @@ class EmailTests(NotifyTestCase):
 
     def test_it_delivers_html_and_plain_text_to_an_smtp_server(self) -> None:
         channel = self.channel("email", {"email": "alice@example.org"})
-        row = self.send_now(channel, "Aarav left School", url="/kids/children/1/", event="kids.leave")
+        row = self.send_now(
+            channel, "Aarav left School", url="/kids/children/1/", event="kids.leave"
+        )
         self.assertEqual(row.status, Status.SENT)
         [message] = self.smtp.messages
         self.assertEqual(self.smtp.handler.recipients, [["alice@example.org"]])

@@ -31,13 +31,21 @@ PRIVATE_URLS = [
 class PrivateAddressTests(SimpleTestCase):
     def test_it_refuses_every_private_loopback_and_link_local_address(self) -> None:
         for url in PRIVATE_URLS:
-            with self.subTest(url=url), self.assertRaisesMessage(http.UnsafeURL, "private or local"):
+            with (
+                self.subTest(url=url),
+                self.assertRaisesMessage(http.UnsafeURL, "private or local"),
+            ):
                 http.check_url(url)
 
     def test_it_refuses_a_host_when_any_of_its_addresses_is_private(self) -> None:
-        answers = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, 443)) for ip in ("93.184.215.14", "10.0.0.5")]
-        with mock.patch("socket.getaddrinfo", return_value=answers), \
-                self.assertRaisesMessage(http.UnsafeURL, "10.0.0.5"):
+        answers = [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, 443))
+            for ip in ("93.184.215.14", "10.0.0.5")
+        ]
+        with (
+            mock.patch("socket.getaddrinfo", return_value=answers),
+            self.assertRaisesMessage(http.UnsafeURL, "10.0.0.5"),
+        ):
             http.check_url("https://mixed.example.org/hook")
 
     def test_it_allows_public_addresses(self) -> None:
@@ -55,8 +63,10 @@ class PrivateAddressTests(SimpleTestCase):
         with HttpReceiver() as receiver:
             port = receiver.server.server_address[1]
             answers = [["93.184.215.14"], ["127.0.0.1"]]
-            with mock.patch.object(http, "resolve", side_effect=answers), \
-                    self.assertRaisesMessage(http.UnsafeURL, "127.0.0.1"):
+            with (
+                mock.patch.object(http, "resolve", side_effect=answers),
+                self.assertRaisesMessage(http.UnsafeURL, "127.0.0.1"),
+            ):
                 http.post(f"http://rebind.example.org:{port}/", content=b"x")
             self.assertEqual(receiver.requests, [])
 
@@ -66,14 +76,25 @@ class PrivateAddressTests(SimpleTestCase):
         self.assertEqual(response.status, 201)
 
     def test_it_refuses_urls_that_are_not_plain_http(self) -> None:
-        for url in ["file:///etc/passwd", "javascript:alert(1)", "ftp://example.org/", "https://",
-                    "https://user:pw@example.org/", "http://example.org:99999/", "//example.org/"]:
+        for url in [
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "ftp://example.org/",
+            "https://",
+            "https://user:pw@example.org/",
+            "http://example.org:99999/",
+            "//example.org/",
+        ]:
             with self.subTest(url=url), self.assertRaises(http.UnsafeURL):
                 http.check_url(url)
 
     def test_it_says_when_a_host_name_does_not_exist(self) -> None:
-        with mock.patch("socket.getaddrinfo", side_effect=socket.gaierror(-2, "Name or service not known")), \
-                self.assertRaisesMessage(http.UnsafeURL, "cannot be found"):
+        with (
+            mock.patch(
+                "socket.getaddrinfo", side_effect=socket.gaierror(-2, "Name or service not known")
+            ),
+            self.assertRaisesMessage(http.UnsafeURL, "cannot be found"),
+        ):
             http.check_url("https://no-such-host.example.org/")
 
 

@@ -31,7 +31,11 @@ class OutsiderTests(NotifyTestCase):
 
     def test_anonymous_visitors_are_sent_to_log_in(self) -> None:
         channel = self.channel("email", {"email": "alice@example.org"})
-        for url in [reverse("notify:channels"), reverse("notify:add_push"), reverse("notify:channel", args=[channel.pk])]:
+        for url in [
+            reverse("notify:channels"),
+            reverse("notify:add_push"),
+            reverse("notify:channel", args=[channel.pk]),
+        ]:
             with self.subTest(url=url):
                 self.assertTrue(self.client.get(url)["Location"].startswith("/accounts/login/"))
         self.client.post(reverse("notify:delete_channel", args=[channel.pk]))

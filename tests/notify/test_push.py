@@ -36,8 +36,12 @@ class PushTests(NotifyTestCase):
         self.assertGreater(claims["exp"], time.time())
         self.assertEqual(
             self.browser.decrypt(request.body),
-            {"title": "Aarav left School", "body": "At 15:10, near the gate.",
-             "url": "http://127.0.0.1:8000/kids/", "tag": "kids.sos"},
+            {
+                "title": "Aarav left School",
+                "body": "At 15:10, near the gate.",
+                "url": "http://127.0.0.1:8000/kids/",
+                "tag": "kids.sos",
+            },
         )
 
     def test_it_disables_a_subscription_the_push_service_says_is_gone(self) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
@@ -22,7 +21,7 @@ class PushSubscribeTests(NotifyTestCase):
         self.login(self.alice)
         self.url = reverse("notify:add_push")
 
-    def subscribe(self, body: Any, *, raw: str | None = None) -> HttpResponse:
+    def subscribe(self, body: Any, *, raw: str | None = None) -> Any:
         data = raw if raw is not None else json.dumps(body)
         return self.client.post(self.url, data, content_type="application/json")
 
@@ -37,8 +36,13 @@ class PushSubscribeTests(NotifyTestCase):
         response = self.subscribe({"subscription": subscription, "name": "My phone"})
         self.assertEqual(response.status_code, 201)
         channel = Channel.objects.get(kind="push")
-        self.assertEqual(response.json(), {"id": channel.pk, "redirect": f"/notifications/channels/{channel.pk}/"})
-        self.assertEqual((channel.owner, channel.name, channel.value), (self.alice, "My phone", subscription))
+        self.assertEqual(
+            response.json(),
+            {"id": channel.pk, "redirect": f"/notifications/channels/{channel.pk}/"},
+        )
+        self.assertEqual(
+            (channel.owner, channel.name, channel.value), (self.alice, "My phone", subscription)
+        )
         self.subscribe({"subscription": subscription})
         self.assertEqual(Channel.objects.filter(kind="push").count(), 1)
 
@@ -50,10 +54,24 @@ class PushSubscribeTests(NotifyTestCase):
     def test_it_refuses_what_is_not_a_usable_subscription_with_a_sentence(self) -> None:
         good = BrowserKeys().subscription(ENDPOINT)
         hostile: list[Any] = [
-            None, [], "x", {"subscription": "x"}, {"subscription": {"keys": good["keys"]}},
+            None,
+            [],
+            "x",
+            {"subscription": "x"},
+            {"subscription": {"keys": good["keys"]}},
             {"subscription": {"endpoint": ENDPOINT}},
-            {"subscription": {"endpoint": ENDPOINT, "keys": {"p256dh": "AAAA", "auth": good["keys"]["auth"]}}},
-            {"subscription": {"endpoint": ENDPOINT, "keys": {"p256dh": good["keys"]["p256dh"], "auth": "<script>"}}},
+            {
+                "subscription": {
+                    "endpoint": ENDPOINT,
+                    "keys": {"p256dh": "AAAA", "auth": good["keys"]["auth"]},
+                }
+            },
+            {
+                "subscription": {
+                    "endpoint": ENDPOINT,
+                    "keys": {"p256dh": good["keys"]["p256dh"], "auth": "<script>"},
+                }
+            },
             {"subscription": {"endpoint": "javascript:alert(1)", "keys": good["keys"]}},
             {"subscription": {"endpoint": "https://x.org/" + "a" * 2000, "keys": good["keys"]}},
         ]

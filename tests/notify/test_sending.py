@@ -18,7 +18,7 @@ HOOK = {"url": "https://hooks.example.org/carewatch", "secret": "s3cret"}
 class SendingTests(NotifyTestCase):
     def test_it_writes_the_row_before_the_transport_sends(self) -> None:
         channel = self.channel("webhook", HOOK)
-        seen = {}
+        seen: dict[str, object] = {}
 
         def observe(transport: WebhookTransport, notification: Notification) -> None:
             row = Notification.objects.get(pk=notification.pk)
@@ -48,7 +48,9 @@ class SendingTests(NotifyTestCase):
             row = self.send_now(channel)
             tasks.deliver.call_local(row.pk)
         attempts = list(row.attempts.values_list("number", "ok", "error", "permanent"))
-        self.assertEqual(attempts, [(1, False, "The server answered HTTP 503.", False), (2, True, "", False)])
+        self.assertEqual(
+            attempts, [(1, False, "The server answered HTTP 503.", False), (2, True, "", False)]
+        )
         self.assertTrue(all(a.finished for a in Attempt.objects.filter(notification=row)))
         row.refresh_from_db()
         self.assertEqual(row.status, Status.SENT)
@@ -58,7 +60,10 @@ class SendingTests(NotifyTestCase):
     def test_it_sends_to_every_enabled_channel_or_only_the_kinds_asked_for(self) -> None:
         self.channel("webhook", HOOK)
         self.channel("email", {"email": "alice@example.org"}, disabled=True)
-        with mock.patch.object(WebhookTransport, "notify"), self.captureOnCommitCallbacks(execute=True):
+        with (
+            mock.patch.object(WebhookTransport, "notify"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             everywhere = notify.send(self.alice, "Low battery", "Aarav's watch is at 10%.")
             inbox_only = notify.send(self.alice, "Low battery", "Again.", kinds=["inbox"])
         self.assertEqual(sorted(n.channel.kind for n in everywhere), ["inbox", "webhook"])
@@ -68,7 +73,9 @@ class SendingTests(NotifyTestCase):
         self.alice.language = "hi"
         self.alice.save()
         with self.captureOnCommitCallbacks(execute=True):
-            [row] = notify.send(self.alice, gettext_lazy("January"), gettext_lazy("Yes"), kinds=["inbox"])
+            [row] = notify.send(
+                self.alice, gettext_lazy("January"), gettext_lazy("Yes"), kinds=["inbox"]
+            )
         self.assertEqual((row.subject, row.text), ("जनवरी", "हाँ"))
 
     def test_it_keeps_the_row_pending_when_the_queue_is_down_and_requeues_it_later(self) -> None:
@@ -91,8 +98,10 @@ class SendingTests(NotifyTestCase):
 
     def test_it_records_a_crashing_transport_as_a_temporary_error(self) -> None:
         channel = self.channel("webhook", HOOK)
-        with mock.patch.object(WebhookTransport, "notify", side_effect=KeyError("url")), \
-                self.assertLogs("carewatch.platform.notify.sending", "ERROR"):
+        with (
+            mock.patch.object(WebhookTransport, "notify", side_effect=KeyError("url")),
+            self.assertLogs("carewatch.platform.notify.sending", "ERROR"),
+        ):
             row = self.send_now(channel)
         self.assertEqual(row.status, Status.RETRYING)
         self.assertIn("Internal error", row.attempts.get().error)

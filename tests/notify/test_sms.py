@@ -31,8 +31,10 @@ class SmsTests(NotifyTestCase):
         self.assertEqual(request.headers["content-type"], "application/json")
         body = request.json()
         self.assertEqual(body["to"], "+919876543210")
-        self.assertEqual(body["text"], "CareWatch: Aarav left School. At 15:10, near the gate. "
-                                       "http://127.0.0.1:8000/kids/")
+        self.assertEqual(
+            body["text"],
+            "CareWatch: Aarav left School. At 15:10, near the gate. http://127.0.0.1:8000/kids/",
+        )
         self.assertEqual(body["reference"], str(row.code))
 
     def test_it_cuts_long_texts_but_keeps_the_link(self) -> None:

@@ -16,7 +16,9 @@ class WebhookTests(NotifyTestCase):
         self.receiver = HttpReceiver().__enter__()
         self.addCleanup(self.receiver.__exit__)
         self.secret = new_secret()
-        self.hook = self.channel("webhook", {"url": self.receiver.url("/hook"), "secret": self.secret})
+        self.hook = self.channel(
+            "webhook", {"url": self.receiver.url("/hook"), "secret": self.secret}
+        )
 
     def test_it_posts_signed_json(self) -> None:
         row = self.send_now(self.hook, url="/kids/", event="kids.sos", payload={"child": 7})
@@ -48,7 +50,9 @@ class WebhookTests(NotifyTestCase):
         row.refresh_from_db()
         self.assertEqual(row.status, Status.SENT)
         first, second = self.receiver.requests
-        self.assertEqual(first.headers["x-carewatch-delivery"], second.headers["x-carewatch-delivery"])
+        self.assertEqual(
+            first.headers["x-carewatch-delivery"], second.headers["x-carewatch-delivery"]
+        )
 
     def test_it_retries_on_429_but_gives_up_on_other_client_errors(self) -> None:
         self.receiver.statuses = [429]
