@@ -13,6 +13,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from typing import Any, cast
 
 from carewatch.platform.lib.env import ConfigError
 
@@ -126,11 +127,11 @@ def _load_demo() -> list[tuple[str, str, str]]:
     return load_demo_data()
 
 
-def _start_worker():  # type: ignore[no-untyped-def]
+def _start_worker() -> Any:
     from django.conf import settings
     from huey.contrib.djhuey import HUEY
 
-    options = settings.HUEY.get("consumer", {})
+    options = cast(dict[str, Any], settings.HUEY["consumer"])
     consumer = HUEY.create_consumer(**options)
     consumer.start()  # threads; uvicorn installs its own signal handlers afterwards
     return consumer

@@ -25,7 +25,9 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     parent = _user("parent@example.com", "Priya", "Sharma")
     guardian = _user("guardian@example.com", "Arjun", "Sharma")
     family, _ = Family.objects.get_or_create(name="The Sharma family")
-    FamilyMembership.objects.get_or_create(family=family, user=parent, defaults={"role": FamilyRole.OWNER})
+    FamilyMembership.objects.get_or_create(
+        family=family, user=parent, defaults={"role": FamilyRole.OWNER}
+    )
     FamilyMembership.objects.get_or_create(
         family=family, user=guardian, defaults={"role": FamilyRole.GUARDIAN}
     )

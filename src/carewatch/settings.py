@@ -158,7 +158,9 @@ DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email
 # --- Notifications ------------------------------------------------------------
 SMS_API_URL = ENV.get("SMS_API_URL", "")
 SMS_API_TOKEN = ENV.get("SMS_API_TOKEN", "")
-VAPID_PRIVATE_KEY_FILE = Path(ENV.get("VAPID_PRIVATE_KEY_FILE", "") or DATA_DIR / "vapid_private.pem")
+VAPID_PRIVATE_KEY_FILE = Path(
+    ENV.get("VAPID_PRIVATE_KEY_FILE", "") or DATA_DIR / "vapid_private.pem"
+)
 VAPID_CONTACT = ENV.get("VAPID_CONTACT", "mailto:admin@carewatch.local")
 # Users type webhook URLs: refuse private and loopback addresses unless told otherwise.
 OUTGOING_HTTP_ALLOW_PRIVATE = env_bool(ENV, "OUTGOING_HTTP_ALLOW_PRIVATE", not PRODUCTION)

@@ -11,7 +11,9 @@ import pytest
 
 from tests.conftest import require
 
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

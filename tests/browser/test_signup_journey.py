@@ -1,4 +1,4 @@
-"""A newcomer in Tamil: landing page, sign-up, e-mail verification, login, on a phone-sized screen."""
+"""A newcomer in Tamil: landing page, sign-up, e-mail verification and login, on a phone."""
 
 from __future__ import annotations
 

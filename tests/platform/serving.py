@@ -17,16 +17,25 @@ CAREWATCH = str(Path(sys.executable).parent / "carewatch")
 
 def embedded_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The machine's environment with the embedded defaults forced (no PostgreSQL, no Redis)."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE"}
+    }
     env |= {"DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"} | extra
     return env
 
 
 @contextmanager
-def running(command: str, port: int, env: dict[str, str], timeout: float = 60) -> Iterator[subprocess.Popen[str]]:
+def running(
+    command: str, port: int, env: dict[str, str], timeout: float = 60
+) -> Iterator[subprocess.Popen[str]]:
     process = subprocess.Popen(
         [CAREWATCH, command, "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", process, timeout)

@@ -65,7 +65,9 @@ def test_the_demo_serves_the_landing_page_in_three_languages(tmp_path: Path) -> 
     port = free_port()
     with running("demo", port, embedded_env(tmp_path)) as process:
         pages = {
-            language: httpx.get(f"http://127.0.0.1:{port}/", headers={"Accept-Language": language}).text
+            language: httpx.get(
+                f"http://127.0.0.1:{port}/", headers={"Accept-Language": language}
+            ).text
             for language in ["en", "hi", "ta"]
         }
         static = httpx.get(f"http://127.0.0.1:{port}/static/vendor/htmx.min.js")

@@ -93,12 +93,16 @@ class InviteTests(BaseTestCase):
         self.login(self.charlie)
         response = self.client.post(link, follow=True)
         self.assertContains(response, "This invitation was sent to dana@example.org.")
-        self.assertFalse(FamilyMembership.objects.filter(family=self.family, user=self.charlie).exists())
+        self.assertFalse(
+            FamilyMembership.objects.filter(family=self.family, user=self.charlie).exists()
+        )
 
     def test_it_says_when_the_person_is_already_a_guardian(self) -> None:
         self.login(self.alice)
         response = self.client.post(
-            reverse("accounts:invite", args=[self.family.pk]), {"email": "bob@example.org"}, follow=True
+            reverse("accounts:invite", args=[self.family.pk]),
+            {"email": "bob@example.org"},
+            follow=True,
         )
         self.assertContains(response, "bob@example.org is already a guardian in this family.")
 

@@ -27,7 +27,11 @@ def test_it_reads_a_postgres_url(tmp_path: Path) -> None:
     db = parse_database_url("postgres://cw:s%40cret@127.0.0.1:5432/carewatch", tmp_path)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "carewatch", "cw", "s@cret", "127.0.0.1", "5432",
+        "carewatch",
+        "cw",
+        "s@cret",
+        "127.0.0.1",
+        "5432",
     )
 
 
@@ -46,10 +50,18 @@ def test_it_refuses_a_malformed_database_url_with_one_sentence(url: str, tmp_pat
 
 def test_it_reads_smtp_urls_with_starttls_and_implicit_tls(tmp_path: Path) -> None:
     plain = parse_email_url("smtp://127.0.0.1:2525", tmp_path)
-    assert (plain.host, plain.port, plain.use_tls, plain.use_ssl) == ("127.0.0.1", 2525, False, False)
+    assert (plain.host, plain.port, plain.use_tls, plain.use_ssl) == (
+        "127.0.0.1",
+        2525,
+        False,
+        False,
+    )
     starttls = parse_email_url("smtp://u:p%21@mail.example.com?tls=True&from=a%40b.c", tmp_path)
     assert (starttls.port, starttls.use_tls, starttls.password, starttls.from_email) == (
-        587, True, "p!", "a@b.c",
+        587,
+        True,
+        "p!",
+        "a@b.c",
     )
     assert parse_email_url("smtps://mail.example.com", tmp_path).port == 465
 
@@ -99,4 +111,6 @@ def test_it_reads_the_secret_from_a_file(tmp_path: Path) -> None:
     env = {"SECRET_KEY_FILE": str(tmp_path / "key")}
     assert read_secret(env, "SECRET_KEY", tmp_path, production=True) == "from-a-file"
     with pytest.raises(ConfigError, match="cannot be read"):
-        read_secret({"SECRET_KEY_FILE": str(tmp_path / "missing")}, "SECRET_KEY", tmp_path, production=True)
+        read_secret(
+            {"SECRET_KEY_FILE": str(tmp_path / "missing")}, "SECRET_KEY", tmp_path, production=True
+        )

@@ -42,7 +42,8 @@ class SignupTests(BaseTestCase):
         with smtp_server() as mailbox:
             self.sign_up("newparent@example.org", mailbox)
             response = self.client.post(
-                reverse("account_login"), {"login": "newparent@example.org", "password": NEW_PASSWORD}
+                reverse("account_login"),
+                {"login": "newparent@example.org", "password": NEW_PASSWORD},
             )
         self.assertRedirects(response, reverse("account_email_verification_sent"))
         self.assertEqual(self.client.get("/home/").status_code, 302)
@@ -86,7 +87,9 @@ class LoginTests(BaseTestCase):
         response = self.client.post(
             reverse("account_login"), {"login": "alice@example.org", "password": "wrong"}
         )
-        self.assertContains(response, "The email address and/or password you specified are not correct.")
+        self.assertContains(
+            response, "The email address and/or password you specified are not correct."
+        )
 
     def test_it_resets_a_forgotten_password_once(self) -> None:
         with smtp_server() as mailbox:

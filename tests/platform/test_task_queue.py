@@ -37,7 +37,7 @@ def huey(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Huey]:
 
 
 def run_consumer(huey: Huey, seconds: float) -> None:
-    """A real consumer (scheduler + worker threads) for a while; pytest keeps its signal handlers."""
+    """A real consumer (scheduler and worker threads) for a while; keeps pytest's signals."""
     handlers = {number: signal.getsignal(number) for number in CONSUMER_SIGNALS}
     consumer = huey.create_consumer(
         workers=1, worker_type="thread", scheduler_interval=1, periodic=False

@@ -54,7 +54,9 @@ def do_accept_invite(invite: FamilyInvite, user: User) -> FamilyMembership:
     if invite.accepted_at is not None:
         raise InviteError(_("This invitation has already been used. Ask for a new one."))
     if invite.is_expired():
-        raise InviteError(_("This invitation has expired. Ask the guardian who sent it for a new one."))
+        raise InviteError(
+            _("This invitation has expired. Ask the guardian who sent it for a new one.")
+        )
     if user.email.lower() != invite.email.lower():
         raise InviteError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")

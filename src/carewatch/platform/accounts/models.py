@@ -35,8 +35,8 @@ class User(AbstractUser):
     phone = models.CharField(_("mobile number"), max_length=20, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = UserManager()  # type: ignore[misc]
+    REQUIRED_FIELDS = []  # noqa: RUF012 - Django's own declaration
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -68,7 +68,12 @@ class FamilyMembership(models.Model):
     joined = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["family", "user"], name="one_membership_per_family")]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "user"], name="one_membership_per_family")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.family} ({self.role})"
 
 
 def _invite_token() -> str:
@@ -87,6 +92,9 @@ class FamilyInvite(models.Model):
     token = models.CharField(max_length=64, unique=True, default=_invite_token)
     created = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.family}"
 
     def is_expired(self) -> bool:
         return timezone.now() > self.created + INVITE_LIFETIME
@@ -125,4 +133,9 @@ class ClinicMembership(models.Model):
     joined = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["clinic", "user"], name="one_role_per_clinic")]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "user"], name="one_role_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.clinic} ({self.role})"

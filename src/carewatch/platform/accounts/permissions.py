@@ -117,7 +117,9 @@ def clinic_role_required(*roles: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, clinic_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, clinic_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
             clinic = get_object_or_404(Clinic, slug=clinic_slug)
             if not has_clinic_role(request.user, clinic, *roles):
                 raise Http404("No such clinic.")

@@ -79,7 +79,9 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
         except actions.InviteError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("You have joined %(family)s.") % {"family": the_invite.family})
+            messages.success(
+                request, _("You have joined %(family)s.") % {"family": the_invite.family}
+            )
             return redirect("accounts:family", the_invite.family_id)
     return render(request, "accounts/accept_invite.html", {"invite": the_invite})
 
@@ -88,4 +90,6 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
 def clinic_team(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     clinic = request.clinic  # type: ignore[attr-defined]
     memberships = clinic.memberships.select_related("user").order_by("role", "user__email")
-    return render(request, "accounts/clinic_team.html", {"clinic": clinic, "memberships": memberships})
+    return render(
+        request, "accounts/clinic_team.html", {"clinic": clinic, "memberships": memberships}
+    )

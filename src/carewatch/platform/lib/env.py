@@ -51,9 +51,7 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
-def read_secret(
-    env: Mapping[str, str], name: str, data_dir: Path, *, production: bool
-) -> str:
+def read_secret(env: Mapping[str, str], name: str, data_dir: Path, *, production: bool) -> str:
     """NAME, else the file named by NAME_FILE, else (embedded mode only) a kept generated one."""
     value = env.get(name, "").strip()
     if value:
@@ -213,7 +211,9 @@ def _smtp_config(parts: Any, query: dict[str, str], sender: str) -> EmailConfig:
     try:
         port = parts.port
     except ValueError:
-        raise ConfigError(f"EMAIL_URL has a port that is not a number: set it like {EMAIL_EXAMPLE}.") from None
+        raise ConfigError(
+            f"EMAIL_URL has a port that is not a number: set it like {EMAIL_EXAMPLE}."
+        ) from None
     if not parts.hostname:
         raise ConfigError(f"EMAIL_URL names no mail server: set it like {EMAIL_EXAMPLE}.")
     use_ssl = parts.scheme == "smtps"
@@ -246,5 +246,7 @@ def parse_redis_url(raw: str | None) -> str | None:
     try:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
-        raise ConfigError("REDIS_URL has a port that is not a number: set it like redis://127.0.0.1:6379/0.") from None
+        raise ConfigError(
+            "REDIS_URL has a port that is not a number: set it like redis://127.0.0.1:6379/0."
+        ) from None
     return raw.strip()

@@ -24,7 +24,9 @@ def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
             continue
         try:
             compile_one(po_path, mo_path)
-        except OSError as error:  # a read-only install: the catalogue must be compiled at build time
+        except (
+            OSError
+        ) as error:  # a read-only install: the catalogue must be compiled at build time
             log.warning("Cannot write %s (%s); that language shows English.", mo_path, error)
             continue
         compiled.append(mo_path)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,8 +22,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = django_set_language(request)
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in {"en", "hi", "ta"}:
-        request.user.language = language  # type: ignore[union-attr]
-        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        request.user.language = language
+        request.user.save(update_fields=["language"])
     return response
 
 
@@ -48,7 +49,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from the site root so its scope covers every page."""
     path = finders.find("js/sw.js")
-    body = open(path, encoding="utf-8").read() if isinstance(path, str) else ""
+    body = Path(path).read_text(encoding="utf-8") if isinstance(path, str) else ""
     response = HttpResponse(body, content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
@@ -57,5 +58,3 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "web/offline.html")
-
-
