@@ -7,18 +7,22 @@ lack; Babel does the same in pure Python. Compiled files are not committed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 log = logging.getLogger(__name__)
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+# Ours, then our translations of django-allauth (which ships no Hindi or Tamil); as in LOCALE_PATHS.
+LOCALE_DIRS = (PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_vendor")
 
 
-def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+def compile_catalogues(locale_dirs: Iterable[Path] = LOCALE_DIRS) -> list[Path]:
     compiled = []
-    for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/*.po")):
+    po_paths = [po for folder in locale_dirs for po in sorted(folder.glob("*/LC_MESSAGES/*.po"))]
+    for po_path in po_paths:
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
