@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carewatch.platform.accounts.models import User
@@ -27,6 +28,11 @@ from carewatch.platform.notify.sending import send_to
 from carewatch.platform.notify.transports import sms
 
 MAX_CHANNELS = 20
+HEADINGS = {
+    "email": gettext_lazy("Add an e-mail address"),
+    "sms": gettext_lazy("Add a mobile number for SMS"),
+    "webhook": gettext_lazy("Add a webhook"),
+}
 SECRET_KEY = "notify_new_webhook_secret"
 
 
@@ -75,7 +81,11 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     inbox.mark_read(request.user, [message.pk])
     if is_htmx(request):
         message.refresh_from_db()
-        return render(request, "notify/_inbox_item.html", {"message": message})
+        unread = inbox.unread_count(request.user)
+        context = {"message": message, "unread": unread, "summary_oob": True}
+        response = render(request, "notify/_inbox_item.html", context)
+        response["HX-Trigger"] = json.dumps({"notify:unread": unread})
+        return response
     return redirect("notify:inbox")
 
 
@@ -146,7 +156,7 @@ def add_channel(request: HttpRequest, kind: str) -> HttpResponse:
             request.session[SECRET_KEY] = {"channel": channel.pk, "secret": channel.value["secret"]}
         messages.success(request, _("Channel “%(name)s” added.") % {"name": channel})
         return redirect("notify:channel", pk=channel.pk)
-    context = {"form": form, "kind": kind, "kind_label": Channel(kind=kind).kind_label}
+    context = {"form": form, "kind": kind, "heading": HEADINGS[kind]}
     return render(request, "notify/add_channel.html", context, status=400 if form.errors else 200)
 
 
