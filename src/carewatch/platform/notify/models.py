@@ -26,6 +26,9 @@ class Channel(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
     name = models.CharField(_("name"), max_length=100, blank=True)
     value = models.JSONField(_("settings"), default=dict, blank=True)
+    # E-mail to an address the owner has not proven is theirs waits for a confirmation link,
+    # so nobody can use CareWatch to send mail to someone else.
+    verified = models.BooleanField(_("confirmed"), default=True)
     disabled = models.BooleanField(_("disabled"), default=False)
     disabled_reason = models.TextField(_("why it was disabled"), blank=True)
     created = models.DateTimeField(default=timezone.now)

@@ -49,7 +49,8 @@ def send(
     """Tell `user` through each enabled channel (or those of `kinds`). Lazy strings are
     translated into the user's language when the rows are written."""
     inbox_channel(user)
-    channels = Channel.objects.filter(owner=user, disabled=False).select_related("owner")
+    channels = Channel.objects.filter(owner=user, disabled=False, verified=True)
+    channels = channels.select_related("owner")
     if kinds is not None:
         channels = channels.filter(kind__in=list(kinds))
     return send_to(channels, subject, text, html=html, url=url, event=event, payload=payload)
@@ -100,8 +101,8 @@ def deliver_now(notification_id: int) -> int | None:
     )
     if notification is None or notification.status in FINAL:
         return None
-    if notification.channel.disabled:
-        finish(notification, Status.FAILED, "The channel was disabled before it could be sent.")
+    if notification.channel.disabled or not notification.channel.verified:
+        finish(notification, Status.FAILED, "The channel was off or unconfirmed when sending.")
         return None
     attempt = claim(notification)
     if attempt is None:

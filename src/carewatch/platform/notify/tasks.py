@@ -20,3 +20,13 @@ def deliver(notification_id: int) -> None:
 def requeue_stuck() -> None:
     for notification_id in sending.stuck_notifications():
         deliver(notification_id)
+
+
+@db_task()
+def send_confirmation(channel_id: int) -> None:
+    from carewatch.platform.notify import confirm
+    from carewatch.platform.notify.models import Channel
+
+    channel = Channel.objects.filter(pk=channel_id, verified=False).select_related("owner").first()
+    if channel is not None:
+        confirm.send_confirmation(channel)

@@ -7,11 +7,14 @@ the list row or inbox item is swapped in place instead of reloading the page.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,13 +24,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carewatch.platform.accounts.models import User
-from carewatch.platform.notify import inbox, vapid
+from carewatch.platform.notify import confirm, inbox, tasks, vapid
 from carewatch.platform.notify.forms import CHANNEL_FORMS, clean_subscription
 from carewatch.platform.notify.models import Channel, Notification
 from carewatch.platform.notify.sending import send_to
 from carewatch.platform.notify.transports import sms
 
 MAX_CHANNELS = 20
+TESTS_PER_HOUR = 5
 HEADINGS = {
     "email": gettext_lazy("Add an e-mail address"),
     "sms": gettext_lazy("Add a mobile number for SMS"),
@@ -154,10 +158,39 @@ def add_channel(request: HttpRequest, kind: str) -> HttpResponse:
         channel = Channel.objects.create(owner=me(request), kind=kind, name=name, value=value)
         if kind == "webhook":
             request.session[SECRET_KEY] = {"channel": channel.pk, "secret": channel.value["secret"]}
-        messages.success(request, _("Channel “%(name)s” added.") % {"name": channel})
+        if kind == "email" and confirm.needs_confirmation(request.user, value["email"]):
+            ask_to_confirm(request, channel)
+        else:
+            messages.success(request, _("Channel “%(name)s” added.") % {"name": channel})
         return redirect("notify:channel", pk=channel.pk)
     context = {"form": form, "kind": kind, "heading": HEADINGS[kind]}
     return render(request, "notify/add_channel.html", context, status=400 if form.errors else 200)
+
+
+def ask_to_confirm(request: HttpRequest, channel: Channel) -> None:
+    channel.verified = False
+    channel.save(update_fields=["verified"])
+    transaction.on_commit(partial(tasks.send_confirmation, channel.pk))
+    messages.info(request, _("We sent a confirmation link to %(email)s: alerts go there once "
+                             "it is confirmed.") % {"email": channel.value["email"]})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_channel(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the address may belong to someone else (a grandparent, a neighbour)."""
+    channel = confirm.channel_for(token)
+    if request.method == "POST" and channel is not None:
+        channel.verified = True
+        channel.save(update_fields=["verified"])
+    return render(request, "notify/confirm.html", {"channel": channel},
+                  status=404 if channel is None else 200)
+
+
+@login_required
+@require_GET
+def push_key(request: HttpRequest) -> JsonResponse:
+    """The VAPID application server key, for scripts other than notify/push.js."""
+    return JsonResponse({"publicKey": vapid.public_key()})
 
 
 @login_required
@@ -193,12 +226,25 @@ def row_or_list(request: HttpRequest, channel: Channel, notice: str) -> HttpResp
     return redirect("notify:channels")
 
 
+def too_many_tests(channel: Channel) -> bool:
+    """At most TESTS_PER_HOUR tests per channel, so tests cannot be used to flood someone."""
+    key = f"notify:tests:{channel.pk}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) > TESTS_PER_HOUR
+
+
 @login_required
 @require_POST
 def test_channel(request: HttpRequest, pk: int) -> HttpResponse:
     channel = own_channel(request, pk)
     if channel.disabled:
         return row_or_list(request, channel, _("Turn the channel on before sending a test."))
+    if not channel.verified:
+        return row_or_list(request, channel, _("Confirm the address with the link we e-mailed "
+                                               "before sending a test."))
+    if too_many_tests(channel):
+        return row_or_list(request, channel, _("You sent several tests in the last hour: "
+                                               "wait a while, then try again."))
     send_to(
         [channel],
         _("Test notification from CareWatch"),
