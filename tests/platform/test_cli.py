@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -79,3 +80,29 @@ def test_the_demo_serves_the_landing_page_in_three_languages(tmp_path: Path) -> 
     assert static.status_code == 200 and "htmx" in static.text
     assert f"http://127.0.0.1:{port}/" in output
     assert "parent@example.com" in output
+
+
+def test_production_mode_starts_when_given_a_secret_and_hosts(tmp_path: Path) -> None:
+    env = embedded_env(
+        tmp_path, PRODUCTION="True", SECRET_KEY="s" * 60, ALLOWED_HOSTS="carewatch.example"
+    )
+    result = run_carewatch("manage", "check", env=env)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "secret_key.txt").exists()
+
+
+def test_the_worker_runs_until_asked_to_stop(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [CAREWATCH, "worker", "--threads", "1"],
+        env=embedded_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            process.wait(timeout=4)  # still running: it waits for tasks
+    finally:
+        process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    assert (tmp_path / "tasks.sqlite3").exists()
