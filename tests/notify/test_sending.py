@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from unittest import mock
 
 from django.test import override_settings
 from django.utils.translation import gettext_lazy
+from huey.contrib.djhuey import HUEY
 
 from carewatch.platform import notify
 from carewatch.platform.notify import inbox, sending, tasks
@@ -88,6 +90,26 @@ class SendingTests(NotifyTestCase):
             tasks.requeue_stuck.call_local()
         row.refresh_from_db()
         self.assertEqual(row.status, Status.SENT)
+
+    def test_it_requeues_a_retry_that_the_queue_lost(self) -> None:
+        channel = self.channel("webhook", HOOK)
+        with mock.patch.object(WebhookTransport, "notify", side_effect=TransportError("HTTP 503")):
+            row = self.send_now(channel)
+        HUEY.flush()  # the scheduled retry is gone
+        tasks.requeue_stuck.call_local()
+        self.assertEqual(row.attempts.count(), 1, "not overdue yet")
+        long_ago = row.created - sending.STUCK_AFTER - timedelta(hours=2)
+        row.attempts.update(finished=long_ago)
+        with mock.patch.object(WebhookTransport, "notify"):
+            tasks.requeue_stuck.call_local()
+        row.refresh_from_db()
+        self.assertEqual((row.status, row.attempts.count()), (Status.SENT, 2))
+
+    def test_it_tells_a_deactivated_user_nothing(self) -> None:
+        self.alice.is_active = False
+        self.alice.save()
+        self.assertEqual(notify.send(self.alice, "SOS", "Aarav pressed SOS."), [])
+        self.assertFalse(Notification.objects.exists())
 
     def test_it_does_not_send_a_notification_twice(self) -> None:
         channel = self.channel("webhook", HOOK)

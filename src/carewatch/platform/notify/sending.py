@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,7 +48,10 @@ def send(
     payload: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Tell `user` through each enabled channel (or those of `kinds`). Lazy strings are
-    translated into the user's language when the rows are written."""
+    translated into the user's language when the rows are written. Deactivated accounts
+    are told nothing."""
+    if not user.is_active:
+        return []
     inbox_channel(user)
     channels = Channel.objects.filter(owner=user, disabled=False, verified=True)
     channels = channels.select_related("owner")
@@ -71,8 +75,13 @@ def send_to(
         for channel in channels:
             with in_language(channel.owner):
                 row = Notification.objects.create(
-                    channel=channel, subject=str(subject)[:200], text=str(text),
-                    html=html or "", url=url or "", event=event, payload=payload or {},
+                    channel=channel,
+                    subject=str(subject)[:200],
+                    text=str(text),
+                    html=html or "",
+                    url=url or "",
+                    event=event,
+                    payload=payload or {},
                 )
             rows.append(row)
             inline = TRANSPORTS[channel.kind].inline
@@ -171,8 +180,14 @@ def disable_channel(channel: Channel, reason: str) -> None:
             "Sending to your %(kind)s channel “%(name)s” failed, so it is turned off: "
             "%(reason)s Check its settings, then turn it on again or add a new channel."
         ) % {"kind": channel.kind_label, "name": channel, "reason": reason}
-    send(owner, subject, text, url=channel_url(channel), event="notify.channel_disabled",
-         kinds=["inbox"])
+    send(
+        owner,
+        subject,
+        text,
+        url=channel_url(channel),
+        event="notify.channel_disabled",
+        kinds=["inbox"],
+    )
 
 
 def channel_url(channel: Channel) -> str:
@@ -186,7 +201,12 @@ STUCK_AFTER = timedelta(minutes=10)
 
 
 def stuck_notifications() -> list[int]:
-    """Pending rows older than STUCK_AFTER: their enqueue was lost (e.g. queue outage)."""
+    """Rows whose task was lost (a queue outage, a wiped task database): pending ones older
+    than STUCK_AFTER, and retrying ones whose retry is overdue by as much."""
     cutoff = timezone.now() - STUCK_AFTER
-    stuck = Notification.objects.filter(status=Status.PENDING, created__lt=cutoff)
+    overdue = cutoff - timedelta(seconds=settings.NOTIFY_RETRY_MAX_DELAY)
+    lost = Q(status=Status.PENDING, created__lt=cutoff) | Q(
+        status=Status.RETRYING, last_attempt__lt=overdue
+    )
+    stuck = Notification.objects.annotate(last_attempt=Max("attempts__finished")).filter(lost)
     return list(stuck.values_list("pk", flat=True)[:500])
