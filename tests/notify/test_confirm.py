@@ -72,9 +72,6 @@ class EmailConfirmationTests(NotifyTestCase):
 
 class TestLimitTests(NotifyTestCase):
     def test_it_limits_test_notifications_per_channel_and_hour(self) -> None:
-        from django.core.cache import cache
-
-        cache.clear()
         self.login(self.alice)
         box = Channel.objects.get(owner=self.alice, kind="inbox")
         url = reverse("notify:test_channel", args=[box.pk])
