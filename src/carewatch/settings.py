@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carewatch.platform.web",
     # services
     "carewatch.kids",
+    "carewatch.kids.tracker",
     "carewatch.eyes",
 ]
 

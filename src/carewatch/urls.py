@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("carewatch.platform.notify.urls")),
     path("kids/", include("carewatch.kids.urls")),
+    path("kids/tracker/", include("carewatch.kids.tracker.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
     path("admin/", admin.site.urls),
 ]

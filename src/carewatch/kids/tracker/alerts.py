@@ -1,0 +1,116 @@
+"""From a tracker Event to each guardian's notifications, following their alert settings.
+
+`wanted_channels` is the decision (plain Python, tested directly); `alert_guardians`
+is the thin ORM shell that asks it for every guardian and hands over to notify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from carewatch.kids.tracker.models import AlertSetting, Event, EventKind
+from carewatch.platform.notify import sending
+
+ALWAYS_EVERYWHERE = {EventKind.SOS}  # SOS ignores choices and quiet hours
+
+
+@dataclass(frozen=True)
+class Preferences:
+    kinds: Sequence[str] = ()  # empty: every kind
+    channel_kinds: Sequence[str] = ()  # empty: every channel
+    quiet_from: time | None = None
+    quiet_until: time | None = None
+
+
+def in_quiet_hours(now: time, start: time | None, end: time | None) -> bool:
+    if start is None or end is None or start == end:
+        return False
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end  # over midnight, e.g. 21:00-07:00
+
+
+def wanted_channels(kind: str, prefs: Preferences, local_now: time) -> list[str] | None:
+    """None: tell on every channel. []: tell nobody. Otherwise the channel kinds to use."""
+    if kind in ALWAYS_EVERYWHERE:
+        return None
+    if prefs.kinds and kind not in prefs.kinds:
+        return []
+    if in_quiet_hours(local_now, prefs.quiet_from, prefs.quiet_until):
+        return ["inbox"]  # still in the feed, but nothing buzzes at night
+    return list(prefs.channel_kinds) or None
+
+
+MESSAGES: dict[str, Any] = {
+    EventKind.PLACE_ENTER: _("%(child)s arrived at %(place)s"),
+    EventKind.PLACE_EXIT: _("%(child)s left %(place)s"),
+    EventKind.SOS: _("SOS from %(child)s"),
+    EventKind.LOW_BATTERY: _("%(child)s's watch battery is low (%(battery)s %%)"),
+    EventKind.CRITICAL_BATTERY: _("%(child)s's watch is almost out of battery (%(battery)s %%)"),
+    EventKind.OFFLINE: _("%(child)s's watch has gone offline"),
+    EventKind.BACK_ONLINE: _("%(child)s's watch is back online"),
+    EventKind.REMOVED: _("%(child)s's watch was taken off the wrist"),
+    EventKind.FALL: _("%(child)s's watch detected a fall"),
+    EventKind.OVERSPEED: _("%(child)s is moving fast (%(speed)s km/h)"),
+}
+
+
+def describe(event: Event) -> Any:
+    values = {
+        "child": event.child.name if event.child else str(event.device),
+        "place": event.place.name if event.place else _("a place"),
+        "battery": event.details.get("battery", "?"),
+        "speed": event.details.get("speed_kmh", "?"),
+    }
+    return _Interpolated(MESSAGES[event.kind], values)
+
+
+class _Interpolated:
+    """A lazy message filled in only when rendered, i.e. in the guardian's language."""
+
+    def __init__(self, message: Any, values: dict[str, Any]) -> None:
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return str(self.message) % {key: str(value) for key, value in self.values.items()}
+
+
+def alert_guardians(event: Event) -> int:
+    """Sends the event to every guardian of the family; returns the notifications written."""
+    local_now = timezone.localtime().time()
+    text = describe(event)
+    url = settings.SITE_URL + reverse("tracker:dashboard")
+    written = 0
+    for membership in event.family.memberships.select_related("user"):
+        prefs = _preferences(membership.user, event)
+        channels = wanted_channels(event.kind, prefs, local_now)
+        if channels == []:
+            continue
+        rows = sending.send(
+            membership.user,
+            text,
+            text,
+            url=url,
+            event=f"tracker.{event.kind}",
+            kinds=channels,
+            payload={"event_id": event.pk, "kind": event.kind},
+        )
+        written += len(rows)
+    return written
+
+
+def _preferences(user: Any, event: Event) -> Preferences:
+    setting = AlertSetting.objects.filter(user=user, family=event.family).first()
+    if setting is None:
+        return Preferences()
+    return Preferences(
+        setting.kinds, setting.channel_kinds, setting.quiet_from, setting.quiet_until
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from carewatch.kids.tracker import views
+
+app_name = "tracker"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("family/<int:family_id>/children/new/", views.add_child, name="add_child"),
+    path("family/<int:family_id>/pair/", views.pair, name="pair"),
+    path("family/<int:family_id>/places/", views.places, name="places"),
+    path("family/<int:family_id>/places/new/", views.edit_place, name="new_place"),
+    path("family/<int:family_id>/places/<int:place_id>/", views.edit_place, name="edit_place"),
+    path(
+        "family/<int:family_id>/places/<int:place_id>/delete/",
+        views.delete_place,
+        name="delete_place",
+    ),
+    path("family/<int:family_id>/events/", views.events, name="events"),
+    path("family/<int:family_id>/alerts/", views.alert_settings, name="alert_settings"),
+]

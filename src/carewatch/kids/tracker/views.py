@@ -1,0 +1,110 @@
+"""Parent pages. Every family page goes through `family_member_required` (404 for others)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carewatch.kids.tracker import pairing
+from carewatch.kids.tracker.forms import AlertSettingForm, ChildForm, PairingForm, PlaceForm
+from carewatch.kids.tracker.models import AlertSetting, Event, Place
+from carewatch.platform.accounts.permissions import families_of, family_member_required
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    families = families_of(request.user).prefetch_related("children__devices", "places")
+    return render(request, "tracker/dashboard.html", {"families": families})
+
+
+@family_member_required
+def add_child(request: HttpRequest, family_id: int) -> HttpResponse:
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        child = form.save(commit=False)
+        child.family = request.family  # type: ignore[attr-defined]
+        child.save()
+        messages.success(
+            request, _("%(name)s is added. Now pair their watch.") % {"name": child.name}
+        )
+        return redirect("tracker:pair", family_id)
+    return render(request, "tracker/child_form.html", {"form": form, "family": request.family})  # type: ignore[attr-defined]
+
+
+@family_member_required
+def pair(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    form = PairingForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        who = f"{request.user.pk}:{request.META.get('REMOTE_ADDR', '')}"
+        try:
+            device = pairing.do_pair_device(
+                family,
+                form.cleaned_data["identifier"],
+                form.cleaned_data["code"],
+                who=who,
+                child=form.cleaned_data["child"],
+            )
+        except pairing.PairingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The watch is paired with %(name)s.") % {"name": device.child}
+            )
+            return redirect("tracker:dashboard")
+    status = 400 if form.errors else 200
+    return render(request, "tracker/pair.html", {"form": form, "family": family}, status=status)
+
+
+@family_member_required
+def places(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    return render(request, "tracker/places.html", {"family": family, "places": family.places.all()})
+
+
+@family_member_required
+def edit_place(request: HttpRequest, family_id: int, place_id: int | None = None) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    place = get_object_or_404(Place, pk=place_id, family=family) if place_id else None
+    form = PlaceForm(request.POST or None, instance=place)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.family = family
+        saved.save()
+        messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+        return redirect("tracker:places", family_id)
+    context = {"family": family, "form": form, "place": place}
+    return render(request, "tracker/place_form.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@family_member_required
+def delete_place(request: HttpRequest, family_id: int, place_id: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=place_id, family=request.family)  # type: ignore[attr-defined]
+    place.delete()
+    messages.success(request, _("%(name)s is deleted.") % {"name": place.name})
+    return redirect("tracker:places", family_id)
+
+
+@family_member_required
+def events(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    feed = Event.objects.filter(family=family).select_related("child", "place", "device")[:200]
+    return render(request, "tracker/events.html", {"family": family, "events": feed})
+
+
+@family_member_required
+def alert_settings(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    user = request.user  # logged in: family_member_required checked
+    setting, _created = AlertSetting.objects.get_or_create(user=user, family=family)  # type: ignore[misc]
+    form = AlertSettingForm(request.POST or None, instance=setting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your alert settings are saved."))
+        return redirect("tracker:alert_settings", family_id)
+    return render(request, "tracker/alert_settings.html", {"family": family, "form": form})
