@@ -26,8 +26,8 @@ from tests.base import BaseTestCase
 PACKAGE_DIR = Path(settings.PACKAGE_DIR)
 PO_FILES = sorted(po for folder in LOCALE_DIRS for po in folder.glob("*/LC_MESSAGES/*.po"))
 OUR_PO_FILES = [po for po in PO_FILES if po.is_relative_to(PACKAGE_DIR / "locale")]
-# %(name)s and %d (python-format), {name} (brace-format) and HTML tags must survive translation.
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}|</?[a-z]+[^>]*>")
+# %(name)s, %d and %% (python-format), {name} (brace-format) and HTML tags must survive translation.
+PLACEHOLDER = re.compile(r"%%|%\(\w+\)[sd]|%[sd]|\{\w+\}|</?[a-z]+[^>]*>")
 TRANSLATE_TAG = re.compile(
     r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?[^%]*%}"""
 )
