@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from carewatch.api import api
+
 urlpatterns = [
     path("", include("carewatch.platform.web.urls")),
     path("", include("carewatch.platform.accounts.urls")),
@@ -9,5 +11,6 @@ urlpatterns = [
     path("kids/", include("carewatch.kids.urls")),
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,3 +18,11 @@ class InviteForm(forms.Form):
         label=_("Their e-mail address"),
         help_text=_("We send them a link to join your family. It works for seven days."),
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is this key for?"),
+        max_length=60,
+        help_text=_("For example “Priya’s phone”. You can revoke it at any time."),
+    )

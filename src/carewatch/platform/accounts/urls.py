@@ -9,5 +9,7 @@ urlpatterns = [
     path("family/<int:family_id>/", views.family, name="family"),
     path("family/<int:family_id>/invite/", views.invite, name="invite"),
     path("invite/<str:token>/", views.accept_invite, name="accept_invite"),
+    path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("clinic/<slug:clinic_slug>/team/", views.clinic_team, name="clinic_team"),
 ]

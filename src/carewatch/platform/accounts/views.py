@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carewatch.platform.accounts import actions, permissions
-from carewatch.platform.accounts.forms import FamilyForm, InviteForm
-from carewatch.platform.accounts.models import ClinicRole, FamilyInvite
+from carewatch.platform.accounts.forms import ApiTokenForm, FamilyForm, InviteForm
+from carewatch.platform.accounts.models import ApiToken, ClinicRole, FamilyInvite
 
 
 @login_required
@@ -93,3 +93,23 @@ def clinic_team(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     return render(
         request, "accounts/clinic_team.html", {"clinic": clinic, "memberships": memberships}
     )
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    new_key = None
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = ApiToken.issue(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user.pk)
+    context = {"tokens": tokens, "form": form, "new_key": new_key}
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@require_POST
+@login_required
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).delete()
+    messages.success(request, _("The key is revoked. Apps using it can no longer connect."))
+    return redirect("accounts:api_tokens")
