@@ -8,4 +8,6 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from carewatch.platform.notify import signals  # noqa: F401 - connects the receivers
+        # Importing tasks registers them with huey in every process, including workers
+        # started without djhuey's autodiscovery (`carewatch serve` runs one in-process).
+        from carewatch.platform.notify import signals, tasks  # noqa: F401
