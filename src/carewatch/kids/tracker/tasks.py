@@ -1,0 +1,68 @@
+"""Periodic work: offline detection every minute, history retention every night."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from carewatch.kids import tracking
+from carewatch.kids.tracker.ingestion import DEVICE_FIELDS, OrmStore, alert_all
+from carewatch.kids.tracker.models import Device, DeviceStatus, Event, Position, TrackerSettings
+from carewatch.platform.accounts.models import Family
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+def mark_silent_devices_offline(now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=tracking.DEFAULT_CONFIG.offline_after_s)
+    silent = Device.objects.filter(
+        status=DeviceStatus.ONLINE, last_seen__lt=cutoff, family__isnull=False
+    )
+    store = OrmStore()
+    changed: list[Device] = []
+    events: list[Event] = []
+    with transaction.atomic():
+        for device in silent.select_for_update(skip_locked=True):
+            state, new_events = tracking.check_offline(
+                device.identifier, tracking.DeviceState.from_json(device.state), now
+            )
+            if not new_events:
+                continue
+            store.devices[device.identifier] = device
+            changed.append(store._apply_state(tracking.DeviceUpdate(device.identifier, state)))
+            events += [store._event(device.identifier, event, now) for event in new_events]
+        Device.objects.bulk_update(changed, DEVICE_FIELDS)
+        saved = Event.objects.bulk_create(events)
+        transaction.on_commit(lambda: alert_all(saved))
+    return len(changed)
+
+
+def remove_old_positions(now: dt.datetime | None = None) -> int:
+    """Deletes positions older than each family's chosen period (90 days unless changed)."""
+    now = now or timezone.now()
+    removed = 0
+    custom = dict(TrackerSettings.objects.values_list("family_id", "retention_days"))
+    for family_id in (
+        Family.objects.filter(devices__isnull=False).values_list("pk", flat=True).distinct()
+    ):
+        days = custom.get(family_id, DEFAULT_RETENTION_DAYS)
+        old = Position.objects.filter(
+            device__family_id=family_id, fix_time__lt=now - dt.timedelta(days=days)
+        )
+        removed += old.delete()[0]
+    return removed
+
+
+@db_periodic_task(crontab(minute="*"))
+def offline_check() -> None:
+    mark_silent_devices_offline()
+
+
+@db_periodic_task(crontab(hour="3", minute="17"))
+def retention() -> None:
+    remove_old_positions()
