@@ -10,14 +10,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from carewatch.platform.web.translations import LOCALE_DIRS, compile_catalogues
@@ -124,6 +127,15 @@ def test_it_compiles_both_folders_once_and_again_only_when_a_catalogue_changes(
     later = first[0].stat().st_mtime + 10
     os.utime(changed, (later, later))
     assert compile_catalogues(folders) == [changed.with_suffix(".mo")]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("hi", "3\xa0दिन पहले"), ("ta", "3\xa0நாட்கள் முன்பு")]
+)
+def test_it_says_how_long_ago_in_hindi_and_tamil(language: str, expected: str) -> None:
+    """Django's own catalogues leave "3 days ago" in English; locale_vendor fills the gap."""
+    with override(language):
+        assert naturaltime(timezone.now() - timedelta(days=3, minutes=1)) == expected
 
 
 class PagesInTheBrowsersLanguageTests(BaseTestCase):
