@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
             "--no-worker", action="store_true", help="do not run the task worker in this process"
         )
         command.set_defaults(run=run)
+    simulate = commands.add_parser("simulate", help="drive virtual watches along routes")
+    simulate.add_argument("--devices", type=int, default=2, help="how many watches (2)")
+    simulate.add_argument("--interval", type=float, default=5.0, help="seconds between reports")
+    simulate.add_argument("--duration", type=float, default=None, help="stop after seconds")
+    simulate.add_argument("--family", type=int, default=None, help="family id to use")
+    simulate.set_defaults(run=_simulate)
     worker = commands.add_parser("worker", help="run only the task worker (to scale out)")
     worker.add_argument("--threads", type=int, default=None, help="worker threads")
     worker.set_defaults(run=_worker)
@@ -78,6 +84,28 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace) -> int:
+    setup_django()
+    from carewatch.kids.simulator import runner
+    from carewatch.platform.accounts.models import Family
+
+    if args.family is not None:
+        family = Family.objects.filter(pk=args.family).first()
+        if family is None:
+            raise StartupError(f"there is no family {args.family}: give an existing family id.")
+    else:
+        family, _ = Family.objects.get_or_create(name="Simulation")
+    names = [f"Child {number + 1}" for number in range(max(1, args.devices))]
+    walkers = runner.ensure_simulated_family(family, names)
+    print(f"Simulating {len(walkers)} watches in {family.name!r}; Ctrl+C stops.", flush=True)
+    try:
+        ticks = runner.run(walkers, args.interval, args.duration)
+    except KeyboardInterrupt:
+        return 0
+    print(f"Sent {ticks} rounds of reports.")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     return _run_server(args, demo=False)
 
@@ -97,10 +125,13 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     logins = _load_demo() if demo else []
     consumer = None if args.no_worker else _start_worker()
+    simulator = _start_demo_simulator() if demo else None
     _print_banner(args.host, args.port, logins)
     try:
         _serve_asgi(args.host, args.port)
     finally:
+        if simulator is not None:
+            simulator.set()
         if consumer is not None:
             consumer.stop(graceful=True)
     return 0
@@ -125,6 +156,13 @@ def _load_demo() -> list[tuple[str, str, str]]:
     from carewatch.demo import load_demo_data
 
     return load_demo_data()
+
+
+def _start_demo_simulator() -> Any:
+    from carewatch.demo import demo_walkers
+    from carewatch.kids.simulator import runner
+
+    return runner.start_in_background(demo_walkers())
 
 
 def _start_worker() -> Any:

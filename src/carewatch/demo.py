@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
+from carewatch.kids.simulator.routes import Walker
+from carewatch.kids.simulator.runner import ensure_simulated_family
 from carewatch.platform.accounts.models import (
     Clinic,
     ClinicMembership,
@@ -51,6 +53,12 @@ def load_demo_data() -> list[tuple[str, str, str]]:
         (f"clinic {ClinicRole.ADMIN.value}", staff["admin"].email, DEMO_PASSWORD),
         ("site admin", "admin@example.com", DEMO_PASSWORD),
     ]
+
+
+def demo_walkers() -> dict[str, Walker]:
+    """The demo family's two children, walked around Chennai by the simulator."""
+    family = Family.objects.get(name="The Sharma family")
+    return ensure_simulated_family(family, ["Asha", "Ravi"])
 
 
 def _user(email: str, first: str, last: str, *, superuser: bool = False) -> User:
