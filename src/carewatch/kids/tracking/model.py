@@ -1,0 +1,304 @@
+"""The values the tracking core reads and writes: fixes, places, events, device state.
+
+Everything here is plain data. `DeviceState` is the only mutable class: the rules
+work on a private copy of it and hand back the new one; it travels to and from
+the database as one JSON dict (`to_json` / `from_json`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from enum import StrEnum
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+# Alarm names a gateway puts in `Fix.alarms`. Other names are kept in history only.
+ALARM_SOS = "sos"
+ALARM_FALL = "fall"
+ALARM_REMOVED = "removed"
+# Reported by some devices; the server-side battery threshold decides instead.
+ALARM_LOW_BATTERY = "low_battery"
+
+
+class EventKind(StrEnum):
+    PLACE_ENTER = "place_enter"
+    PLACE_EXIT = "place_exit"
+    SOS = "sos"
+    LOW_BATTERY = "low_battery"
+    CRITICAL_BATTERY = "critical_battery"
+    OFFLINE = "offline"
+    BACK_ONLINE = "back_online"
+    REMOVED = "removed"
+    FALL = "fall"
+    OVERSPEED = "overspeed"
+
+
+class PlaceKind(StrEnum):
+    HOME = "home"
+    SCHOOL = "school"
+    OTHER = "other"
+
+
+class DeviceStatus(StrEnum):
+    UNKNOWN = "unknown"
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class Presence(StrEnum):
+    INSIDE = "in"
+    OUTSIDE = "out"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """One report from a device, as decoded by a gateway.
+
+    `fix_time` is the device's time of the fix (aware, UTC). `valid` is the
+    device's own fix flag (a watch's `A`/`V`); a fix at 0,0 counts as invalid
+    whatever it says. Invalid fixes still bring their battery and alarms.
+    """
+
+    device_id: str
+    fix_time: datetime
+    lat: float
+    lon: float
+    accuracy_m: float | None = None
+    speed_kmh: float | None = None
+    course: float | None = None
+    altitude: float | None = None
+    battery: int | None = None
+    valid: bool = True
+    alarms: frozenset[str] = frozenset()
+    attributes: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.fix_time.tzinfo is None:
+            raise ValueError("Fix.fix_time must be timezone-aware (UTC).")
+
+    @property
+    def located(self) -> bool:
+        """True when this fix says where the child is (valid, not 0,0, in range)."""
+        return (
+            self.valid
+            and (self.lat != 0.0 or self.lon != 0.0)
+            and -90.0 <= self.lat <= 90.0
+            and -180.0 <= self.lon <= 180.0
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    lat: float
+    lon: float
+    radius_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class Polygon:
+    """A polygon ring as (lat, lon) pairs; closing the ring is optional."""
+
+    points: tuple[tuple[float, float], ...]
+
+    def __post_init__(self) -> None:
+        if len(self.points) < 3:
+            raise ValueError("A polygon place needs at least three points.")
+
+
+Shape = Circle | Polygon
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveHours:
+    """When a place's events matter, e.g. school days 8:00-15:00 in Europe/Berlin.
+
+    Weekdays are 0 = Monday .. 6 = Sunday. An end before the start spans midnight
+    (22:00-06:00); the weekday is the one the span starts on.
+    """
+
+    weekdays: frozenset[int]
+    start: time
+    end: time
+    tz: str = "UTC"
+
+    def contains(self, when: datetime) -> bool:
+        local = when.astimezone(ZoneInfo(self.tz))
+        clock = local.time().replace(tzinfo=None)
+        if self.start <= self.end:
+            return local.weekday() in self.weekdays and self.start <= clock < self.end
+        if clock >= self.start:
+            return local.weekday() in self.weekdays
+        return clock < self.end and (local.weekday() - 1) % 7 in self.weekdays
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceDef:
+    id: int
+    name: str
+    kind: PlaceKind
+    shape: Shape
+    active_hours: ActiveHours | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something a guardian may be told about.
+
+    `time` is the fix time for events a fix caused and the server time for
+    offline / back online. `delayed` marks an alarm that reached us late
+    (buffered by the device); it is still worth telling, but say when it happened.
+    """
+
+    device_id: str
+    kind: EventKind
+    time: datetime
+    place_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    details: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    delayed: bool = False
+
+
+class StoredFix(NamedTuple):
+    """A fix to write to the position history.
+
+    `late`: older than a fix already processed (it ran no rules). `located`:
+    whether it is a real position (store it as the Position's `valid`).
+    """
+
+    fix: Fix
+    late: bool
+    located: bool
+
+
+class PlaceTrack(NamedTuple):
+    """What the rules know about one device and one place.
+
+    `presence` is the confirmed state (None until the first confirmation, which
+    is silent). `candidate` is the opposite state being confirmed: first seen at
+    `since`, by `clear_count` consecutive clear fixes. `shape_hash` detects an edited
+    place, which is then learnt again silently.
+    """
+
+    presence: Presence | None = None
+    candidate: Presence | None = None
+    since: datetime | None = None
+    clear_count: int = 0
+    shape_hash: int = 0
+
+
+@dataclass(slots=True)
+class DeviceState:
+    """Everything the rules remember about one device between batches."""
+
+    status: DeviceStatus = DeviceStatus.UNKNOWN
+    last_seen: datetime | None = None  # server time of the last report of any kind
+    offline_since: datetime | None = None
+    last_fix_time: datetime | None = None  # newest fix time processed; older ones are late
+    position_time: datetime | None = None  # the last located fix: where the child is
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+    battery: int | None = None
+    battery_alert: EventKind | None = None  # LOW/CRITICAL_BATTERY reached this discharge
+    places: dict[int, PlaceTrack] = field(default_factory=dict)
+    last_alarm: dict[str, datetime] = field(default_factory=dict)  # alarm name -> newest time
+    removed: bool = False  # the last report carried the "removed" alarm
+    overspeeding: bool = False
+
+    def copy(self) -> DeviceState:
+        # PlaceTrack is immutable, so copying the dicts is enough.
+        return DeviceState(
+            self.status,
+            self.last_seen,
+            self.offline_since,
+            self.last_fix_time,
+            self.position_time,
+            self.lat,
+            self.lon,
+            self.accuracy_m,
+            self.battery,
+            self.battery_alert,
+            dict(self.places),
+            dict(self.last_alarm),
+            self.removed,
+            self.overspeeding,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": 1,
+            "status": self.status.value,
+            "last_seen": _t(self.last_seen),
+            "offline_since": _t(self.offline_since),
+            "last_fix_time": _t(self.last_fix_time),
+            "position": None
+            if self.position_time is None
+            else [_t(self.position_time), self.lat, self.lon, self.accuracy_m],
+            "battery": self.battery,
+            "battery_alert": None if self.battery_alert is None else self.battery_alert.value,
+            "places": {str(pid): _track_json(tr) for pid, tr in self.places.items()},
+            "last_alarm": {name: _t(when) for name, when in self.last_alarm.items()},
+            "removed": self.removed,
+            "overspeeding": self.overspeeding,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> DeviceState:
+        """Rebuild a state saved by `to_json`; None or {} gives a new device's state."""
+        if not data:
+            return cls()
+        pos = data.get("position") or [None, None, None, None]
+        alert = data.get("battery_alert")
+        return cls(
+            status=DeviceStatus(data.get("status", "unknown")),
+            last_seen=_dt(data.get("last_seen")),
+            offline_since=_dt(data.get("offline_since")),
+            last_fix_time=_dt(data.get("last_fix_time")),
+            position_time=_dt(pos[0]),
+            lat=pos[1],
+            lon=pos[2],
+            accuracy_m=pos[3],
+            battery=data.get("battery"),
+            battery_alert=None if alert is None else EventKind(alert),
+            places={int(pid): _track(tr) for pid, tr in data.get("places", {}).items()},
+            last_alarm={k: _need(_dt(v)) for k, v in data.get("last_alarm", {}).items()},
+            removed=bool(data.get("removed", False)),
+            overspeeding=bool(data.get("overspeeding", False)),
+        )
+
+
+def _t(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _need(value: datetime | None) -> datetime:
+    if value is None:
+        raise ValueError("A saved alarm time is missing.")
+    return value
+
+
+def _track_json(track: PlaceTrack) -> dict[str, Any]:
+    return {
+        "p": None if track.presence is None else track.presence.value,
+        "c": None if track.candidate is None else track.candidate.value,
+        "since": _t(track.since),
+        "n": track.clear_count,
+        "h": track.shape_hash,
+    }
+
+
+def _track(data: Mapping[str, Any]) -> PlaceTrack:
+    return PlaceTrack(
+        presence=None if data.get("p") is None else Presence(data["p"]),
+        candidate=None if data.get("c") is None else Presence(data["c"]),
+        since=_dt(data.get("since")),
+        clear_count=int(data.get("n", 0)),
+        shape_hash=int(data.get("h", 0)),
+    )
