@@ -51,7 +51,7 @@ What the store must do
 
 Rules in short (details in rules.py): a place changes state only when a fix is
 clear of its edge by max(accuracy, 25 m) and confirmed by 2 consecutive clear
-fixes spanning 30 s; a place or device without history learns its state
+fixes spanning 2 minutes; a place or device without history learns its state
 silently; late (out-of-order) fixes go to history only; fixes buffered for more
 than 5 minutes update the state silently, and only an SOS or fall in them is
 told, marked delayed; SOS once a minute; battery low/critical once per discharge.
