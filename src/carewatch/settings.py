@@ -170,6 +170,12 @@ NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 6)
 NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
 NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
 
+# --- Maps ---------------------------------------------------------------------
+# A tile server URL such as https://tile.example.org/{z}/{x}/{y}.png; empty means no
+# tiles: maps still draw positions, tracks and places on a plain background offline.
+MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
+MAP_ATTRIBUTION = ENV.get("MAP_ATTRIBUTION", "")
+
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi")), ("ta", _("Tamil"))]

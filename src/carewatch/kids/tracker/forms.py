@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import shapely
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,9 @@ class PairingForm(forms.Form):
         self.fields["child"].queryset = family.children.all()  # type: ignore[attr-defined]
 
 
+MAX_POLYGON_POINTS = 100
+
+
 class PlaceForm(forms.ModelForm):
     active_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS,
@@ -61,6 +65,12 @@ class PlaceForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label=_("Active on"),
         help_text=_("Leave empty to watch this place at all times."),
+    )
+    # Filled by the map when the parent draws an area; empty for a circle.
+    polygon = forms.JSONField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The drawn area could not be read. Draw it again.")},
     )
 
     class Meta:
@@ -71,6 +81,7 @@ class PlaceForm(forms.ModelForm):
             "lat",
             "lon",
             "radius_m",
+            "polygon",
             "active_days",
             "active_from",
             "active_until",
@@ -80,10 +91,21 @@ class PlaceForm(forms.ModelForm):
             "active_until": forms.TimeInput(attrs={"type": "time"}),
             "lat": forms.NumberInput(attrs={"step": "any"}),
             "lon": forms.NumberInput(attrs={"step": "any"}),
+            "radius_m": forms.NumberInput(attrs={"step": "any"}),
         }
+
+    def clean_polygon(self) -> list[list[float]]:
+        return clean_polygon_points(self.cleaned_data.get("polygon"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        polygon_errors = self.errors.pop("polygon", None)
+        if polygon_errors:  # the field is hidden: say it above the form
+            raise forms.ValidationError(list(polygon_errors))
+        if data.get("polygon"):
+            # An area: its centre is where the map opens; it has no radius.
+            data["lat"], data["lon"] = polygon_centre(data["polygon"])
+            data["radius_m"] = None
         lat, lon, radius = data.get("lat"), data.get("lon"), data.get("radius_m")
         if lat is None or lon is None:
             raise forms.ValidationError(
@@ -93,13 +115,56 @@ class PlaceForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("That is not a real position. Choose the place on the map.")
             )
-        if radius is None or not 30 <= radius <= 5000:
+        if not data.get("polygon") and (radius is None or not 30 <= radius <= 5000):
             self.add_error("radius_m", _("Choose a radius between 30 and 5,000 metres."))
         if bool(data.get("active_from")) != bool(data.get("active_until")):
             self.add_error(
                 "active_until", _("Give both the start and the end of the active hours.")
             )
         return data
+
+
+def clean_polygon_points(value: Any) -> list[list[float]]:
+    """[[lat, lon], ...] from the hidden field, or a sentence saying how to fix the drawing."""
+    if value in (None, "", []):
+        return []
+    if not isinstance(value, list) or not all(_is_pair(p) for p in value):
+        raise forms.ValidationError(_("The drawn area could not be read. Draw it again."))
+    points = [[float(lat), float(lon)] for lat, lon in value]
+    if len(points) > 1 and points[0] == points[-1]:
+        points.pop()  # a closed ring: the last corner repeats the first
+    if len(points) < 3:
+        raise forms.ValidationError(_("Draw an area with at least 3 corners."))
+    if len(points) > MAX_POLYGON_POINTS:
+        raise forms.ValidationError(
+            _("Draw an area with at most %(max)s corners.") % {"max": MAX_POLYGON_POINTS}
+        )
+    if any(not (-90 <= lat <= 90 and -180 <= lon <= 180) for lat, lon in points):
+        raise forms.ValidationError(
+            _("A corner of the area is not a real position. Draw the area again.")
+        )
+    shape = shapely.Polygon([(lon, lat) for lat, lon in points])
+    if not shape.is_valid or shape.area == 0:
+        raise forms.ValidationError(
+            _(
+                "The edges of the area cross each other. "
+                "Move the corners so the outline does not cross itself."
+            )
+        )
+    return points
+
+
+def _is_pair(point: Any) -> bool:
+    return (
+        isinstance(point, list | tuple)
+        and len(point) == 2
+        and all(isinstance(x, int | float) and not isinstance(x, bool) for x in point)
+    )
+
+
+def polygon_centre(points: list[list[float]]) -> tuple[float, float]:
+    centre = shapely.Polygon([(lon, lat) for lat, lon in points]).centroid
+    return round(centre.y, 6), round(centre.x, 6)
 
 
 class AlertSettingForm(forms.ModelForm):

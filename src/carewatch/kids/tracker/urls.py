@@ -1,6 +1,6 @@
 from django.urls import path
 
-from carewatch.kids.tracker import views
+from carewatch.kids.tracker import live, views
 
 app_name = "tracker"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     ),
     path("family/<int:family_id>/events/", views.events, name="events"),
     path("family/<int:family_id>/alerts/", views.alert_settings, name="alert_settings"),
+    path("family/<int:family_id>/map/", live.map_page, name="map"),
+    path("family/<int:family_id>/live/", live.live, name="live"),
+    path("family/<int:family_id>/history/", live.history, name="history"),
 ]

@@ -1,0 +1,310 @@
+"""The live map, its server-sent events stream, and a day's history.
+
+The map page embeds everything it draws (json_script), so it works without the
+stream; the stream (`live`) then moves markers. It is an async view: it checks
+membership before the first byte, then polls the family's devices every few
+seconds (one query) and ends after a few minutes; EventSource reconnects by
+itself and says, in Last-Event-ID, which alerts it has already seen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from carewatch.kids.tracker.models import Device, Event, Place, Position
+from carewatch.platform.accounts.permissions import families_of, family_member_required
+
+RETRY_MS = 3000  # how soon EventSource reconnects after the stream ends
+MAX_TRACK_POINTS = 20_000  # a watch reporting every 5 s sends 17,280 fixes a day
+MAX_ALERTS_PER_POLL = 20
+
+
+def live_settings() -> tuple[float, float, float]:
+    """Poll interval, stream lifetime and heartbeat period, in seconds (tests shorten them)."""
+    return (
+        float(getattr(settings, "TRACKER_LIVE_POLL_SECONDS", 2.0)),
+        float(getattr(settings, "TRACKER_LIVE_LIFETIME_SECONDS", 300.0)),
+        float(getattr(settings, "TRACKER_LIVE_HEARTBEAT_SECONDS", 15.0)),
+    )
+
+
+# --- What the maps draw ---------------------------------------------------------
+
+
+def map_config() -> dict[str, Any]:
+    return {
+        "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_ATTRIBUTION},
+        "tz": settings.TIME_ZONE,
+    }
+
+
+def place_json(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "kind": place.kind,
+        "lat": place.lat,
+        "lon": place.lon,
+        "radius_m": place.radius_m,
+        "polygon": place.polygon or [],
+    }
+
+
+def device_json(device: Device) -> dict[str, Any]:
+    return {
+        "id": device.pk,
+        "name": device.child.name if device.child else str(device),
+        "status": device.status,
+        "status_label": str(device.get_status_display()),
+        "battery": device.battery,
+        "last_seen": _iso(device.last_seen),
+        "fix_time": _iso(device.last_fix_time),
+        "lat": device.lat,
+        "lon": device.lon,
+        "accuracy": device.accuracy,
+    }
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Local midnight to the next local midnight, in the site's time zone."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def tracks(devices: Iterable[Device], start: dt.datetime, end: dt.datetime) -> dict[int, list]:
+    """Valid positions of each device in [start, end), in fix-time order: {id: [[lat, lon]]}."""
+    rows = (
+        Position.objects.filter(
+            device__in=list(devices), valid=True, fix_time__gte=start, fix_time__lt=end
+        )
+        .order_by("device_id", "fix_time")
+        .values_list("device_id", "lat", "lon")[:MAX_TRACK_POINTS]
+    )
+    found: dict[int, list] = defaultdict(list)
+    for device_id, lat, lon in rows:
+        found[device_id].append([lat, lon])
+    return dict(found)
+
+
+# --- The live map ------------------------------------------------------------------
+
+
+@family_member_required
+def map_page(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    devices = list(family.devices.select_related("child").order_by("child__name", "pk"))
+    start, end = day_bounds(timezone.localdate())
+    last_event = Event.objects.filter(family=family).order_by("-pk").first()
+    data = map_config() | {
+        "places": [place_json(place) for place in family.places.all()],
+        "devices": [device_json(device) for device in devices],
+        "tracks": tracks(devices, start, end),
+        "live_url": reverse("tracker:live", args=[family.pk]),
+        "after": last_event.pk if last_event else 0,
+    }
+    context = {"family": family, "devices": devices, "map_data": data, "strings": map_strings()}
+    return render(request, "tracker/map.html", context)
+
+
+def map_strings() -> dict[str, str]:
+    """Words the map's script shows, translated here because the script has none of its own."""
+    return {
+        "battery": _("Battery"),
+        "last_seen": _("Last seen"),
+        "no_position": _("No position yet"),
+        "accuracy": _("Accurate to about (metres)"),
+        "live_lost": _("Live updates stopped. Reload the page to see new positions."),
+        "live_on": _("Live: the map moves by itself."),
+    }
+
+
+# --- The stream --------------------------------------------------------------------
+
+
+async def live(request: HttpRequest, family_id: int) -> StreamingHttpResponse:
+    """Server-sent events for one family: `position` and `alert` events, 404 for others."""
+    user = await request.auser()
+    if not user.is_authenticated or not await families_of(user).filter(pk=family_id).aexists():
+        raise Http404("No such family.")
+    after = _event_cursor(request)
+    if after is None:
+        last = await Event.objects.filter(family_id=family_id).order_by("-pk").afirst()
+        after = last.pk if last else 0
+    stream = live_stream(family_id, after, translation.get_language(), *live_settings())
+    response = StreamingHttpResponse(stream, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+def _event_cursor(request: HttpRequest) -> int | None:
+    """The newest alert the page has: Last-Event-ID on reconnects, else ?after= from the page."""
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("after")
+    try:
+        return max(0, int(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+async def live_stream(
+    family_id: int,
+    after: int,
+    language: str | None,
+    poll_s: float,
+    lifetime_s: float,
+    heartbeat_s: float,
+) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    started = last_sent = loop.time()
+    seen: dict[int, tuple[Any, ...]] = {}
+    yield f"retry: {RETRY_MS}\n\n"
+    try:
+        while True:
+            devices, alerts = await sync_to_async(poll_family)(family_id, after, language)
+            after = max([after] + [alert["id"] for alert in alerts])
+            chunk = "".join(sse("position", device, after) for device in changed(devices, seen))
+            chunk += "".join(sse("alert", alert, after) for alert in alerts)
+            now = loop.time()
+            if chunk:
+                yield chunk
+                last_sent = now
+            elif now - last_sent >= heartbeat_s:
+                yield ": heartbeat\n\n"
+                last_sent = now
+            if now - started >= lifetime_s:
+                return
+            await asyncio.sleep(poll_s)
+    finally:
+        await sync_to_async(release_connection)()
+
+
+def changed(devices: list[dict[str, Any]], seen: dict[int, tuple[Any, ...]]) -> list[dict]:
+    """The devices that reported since the last poll (all of them on the first poll)."""
+    found = []
+    for device in devices:
+        version = (device["last_seen"], device["fix_time"], device["status"], device["battery"])
+        if seen.get(device["id"]) != version:
+            seen[device["id"]] = version
+            found.append(device)
+    return found
+
+
+def sse(event: str, data: dict[str, Any], event_id: int) -> str:
+    return f"id: {event_id}\nevent: {event}\ndata: {json.dumps(data)}\n\n"
+
+
+def poll_family(
+    family_id: int, after: int, language: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every device of the family, and its alerts newer than `after` (oldest first)."""
+    with translation.override(language):
+        devices = Device.objects.filter(family_id=family_id).select_related("child")
+        alerts = (
+            Event.objects.filter(family_id=family_id, pk__gt=after)
+            .select_related("child", "place", "device")
+            .order_by("pk")[:MAX_ALERTS_PER_POLL]
+        )
+        return [device_json(d) for d in devices], [alert_json(a) for a in alerts]
+
+
+def alert_json(event: Event) -> dict[str, Any]:
+    who = event.child.name if event.child else str(event.device)
+    parts = [str(event.get_kind_display()), event.place.name if event.place else "", who]
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "device": event.device_id,
+        "text": " · ".join(part for part in parts if part),
+        "time": _iso(event.time),
+        "lat": event.lat,
+        "lon": event.lon,
+    }
+
+
+def release_connection() -> None:
+    """A stream holds its own database connection (thread) for minutes: give it back."""
+    if not connection.in_atomic_block:  # inside a test's transaction, leave it be
+        connection.close()
+
+
+# --- History -----------------------------------------------------------------------
+
+
+@family_member_required
+def history(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    devices = list(family.devices.select_related("child").order_by("child__name", "pk"))
+    device = _chosen_device(request, devices)
+    today = timezone.localdate()
+    day, error = _chosen_day(request, today)
+    context: dict[str, Any] = {"family": family, "devices": devices, "device": device}
+    context |= {"day": day, "error": error, "today": today}
+    if device is not None:
+        context |= _history_of(family, device, day, today)
+    return render(request, "tracker/history.html", context, status=400 if error else 200)
+
+
+def _chosen_device(request: HttpRequest, devices: list[Device]) -> Device | None:
+    raw = request.GET.get("device")
+    if not raw:
+        return devices[0] if devices else None
+    chosen = [device for device in devices if str(device.pk) == raw.strip()]
+    if not chosen:
+        raise Http404("No such device in this family.")
+    return chosen[0]
+
+
+def _chosen_day(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
+    raw = request.GET.get("date", "").strip()
+    if not raw:
+        return today, ""
+    try:
+        return dt.date.fromisoformat(raw), ""
+    except ValueError:
+        return today, _("That date is not valid: choose a day in the calendar. Showing today.")
+
+
+def _history_of(family: Any, device: Device, day: dt.date, today: dt.date) -> dict[str, Any]:
+    start, end = day_bounds(day)
+    positions = list(
+        Position.objects.filter(device=device, valid=True, fix_time__gte=start, fix_time__lt=end)
+        .order_by("fix_time")
+        .values_list("fix_time", "lat", "lon", "accuracy")[:MAX_TRACK_POINTS]
+    )
+    events = (
+        Event.objects.filter(device=device, time__gte=start, time__lt=end)
+        .select_related("place", "child")
+        .order_by("time")
+    )
+    data = map_config() | {
+        "places": [place_json(place) for place in family.places.all()],
+        "track": [[t.isoformat(), lat, lon, acc] for t, lat, lon, acc in positions],
+        "name": device.child.name if device.child else str(device),
+    }
+    return {
+        "positions": positions,
+        "events": events,
+        "history_data": data,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1) if day < today else None,
+    }

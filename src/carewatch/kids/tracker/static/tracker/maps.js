@@ -1,0 +1,68 @@
+/* Shared by the tracker's maps: the base layer, places, markers and times.
+   Tiles are drawn only when the server names a tile URL; without one the map is
+   a plain background with a scale, and everything else still draws offline. */
+window.CareMaps = (function () {
+  "use strict";
+  var COLOURS = { home: "#00766c", school: "#1d4ed8", other: "#7c3aed" };
+  var INDIA = [22.0, 79.0];
+
+  function readJSON(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function create(el, config) {
+    el.hidden = false;
+    var map = L.map(el, { minZoom: 2, maxZoom: 19, zoomSnap: 0.5 });
+    var tiles = config.tiles || {};
+    if (tiles.url) {
+      L.tileLayer(tiles.url, { attribution: tiles.attribution || "", maxZoom: 19 }).addTo(map);
+    } else {
+      el.classList.add("map-blank");
+      map.attributionControl.setPrefix(false);
+    }
+    L.control.scale({ imperial: false }).addTo(map);
+    return map;
+  }
+
+  function placeLayer(place, style) {
+    var colour = COLOURS[place.kind] || COLOURS.other;
+    var options = Object.assign({ color: colour, weight: 2, fillOpacity: 0.12 }, style || {});
+    var layer = place.polygon && place.polygon.length >= 3
+      ? L.polygon(place.polygon, options)
+      : L.circle([place.lat, place.lon], Object.assign({ radius: place.radius_m || 0 }, options));
+    layer.bindTooltip(place.name);
+    return layer;
+  }
+
+  /* A round pin with the child's initial; text goes in as text, never as HTML. */
+  function childIcon(name, status) {
+    var pin = document.createElement("span");
+    pin.className = "kid-pin kid-" + (status || "unknown");
+    pin.textContent = (name || "?").trim().charAt(0).toUpperCase();
+    return L.divIcon({ html: pin, className: "kid-pin-box", iconSize: [40, 40], iconAnchor: [20, 20] });
+  }
+
+  function fit(map, layers) {
+    var bounds = L.latLngBounds([]);
+    layers.forEach(function (layer) {
+      if (layer.getBounds) bounds.extend(layer.getBounds());
+      else if (layer.getLatLng) bounds.extend(layer.getLatLng());
+    });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 });
+    else map.setView(INDIA, 4);
+  }
+
+  function timeLabel(iso, tz) {
+    if (!iso) return "–";
+    var lang = document.documentElement.lang || undefined;
+    var options = { hour: "2-digit", minute: "2-digit", timeZone: tz || undefined };
+    try {
+      return new Date(iso).toLocaleTimeString(lang, options);
+    } catch (e) {
+      return new Date(iso).toLocaleTimeString();
+    }
+  }
+
+  return { readJSON: readJSON, create: create, placeLayer: placeLayer, childIcon: childIcon, fit: fit, timeLabel: timeLabel };
+})();

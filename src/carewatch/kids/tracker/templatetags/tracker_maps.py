@@ -1,0 +1,50 @@
+"""Map data for pages whose views are not map views: the place editor and the dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from carewatch.kids.tracker.live import map_config, place_json
+from carewatch.kids.tracker.models import Device
+
+register = template.Library()
+
+
+@register.simple_tag
+def place_editor_data(family: Any, place: Any = None) -> dict[str, Any]:
+    """The family's other places, drawn faintly around the one being edited."""
+    others = [p for p in family.places.all() if place is None or p.pk != place.pk]
+    return map_config() | {"others": [place_json(p) for p in others]}
+
+
+@register.simple_tag
+def place_editor_strings() -> dict[str, Any]:
+    """The drawing tools' labels (Leaflet-Geoman's own words are English only)."""
+    return {
+        "buttonTitles": {
+            "drawCircleButton": _("Draw a circle"),
+            "drawPolyButton": _("Draw an area"),
+            "editButton": _("Move the corners or the edge"),
+            "dragButton": _("Move the whole place"),
+            "deleteButton": _("Remove the drawing"),
+        },
+        "tooltips": {
+            "startCircle": _("Tap the centre of the place"),
+            "finishCircle": _("Tap again to set the size"),
+            "firstVertex": _("Tap the first corner"),
+            "continueLine": _("Tap the next corner"),
+            "finishPoly": _("Tap the first corner again to finish"),
+        },
+        "actions": {"finish": _("Finish"), "cancel": _("Cancel"), "removeLastVertex": _("Undo")},
+    }
+
+
+@register.filter
+def current_places(device: Device, family: Any) -> list[str]:
+    """Names of the places the rules last confirmed the device inside (no query: prefetched)."""
+    tracks = (device.state or {}).get("places", {})
+    inside = {int(pid) for pid, track in tracks.items() if (track or {}).get("p") == "in"}
+    return [place.name for place in family.places.all() if place.pk in inside]
