@@ -64,7 +64,9 @@ def family_places(rng: random.Random, family: int) -> tuple[list[PlaceDef], tupl
     return [home, school], (lat, lon, slat, slon)
 
 
-def make_fleet(rng: random.Random, json_states: bool) -> tuple[MemoryStore, list[tuple[float, ...]]]:
+def make_fleet(
+    rng: random.Random, json_states: bool
+) -> tuple[MemoryStore, list[tuple[float, ...]]]:
     store = MemoryStore(json_states=json_states)
     anchors = []
     for family in range(DEVICES // 2):
@@ -123,7 +125,9 @@ def run(rounds: int, json_states: bool, seed: int = 7) -> dict[str, float]:
             fixes.append(fixes[i])  # a duplicate
         for i in rng.sample(range(DEVICES), 50):
             late = all_rounds[n - 1][i]
-            fixes.append(Fix(late.device_id, late.fix_time - timedelta(seconds=5), late.lat, late.lon))
+            fixes.append(
+                Fix(late.device_id, late.fix_time - timedelta(seconds=5), late.lat, late.lon)
+            )
     totals = {"fixes": 0, "accepted": 0, "late": 0, "duplicates": 0, "events": 0}
     # The prepared fixes are not the pipeline's garbage: keep the collector off them.
     gc.collect()

@@ -68,6 +68,15 @@ class RuleConfig:
     overspeed_kmh: float | None = None
     overspeed_reset_kmh: float = 10.0
 
+    def __post_init__(self) -> None:
+        if not self.critical_battery <= self.low_battery < self.recharge_above:
+            raise ValueError(
+                "Battery thresholds must satisfy critical <= low < recharge_above; "
+                "otherwise a low battery is never told."
+            )
+        if self.confirm_fixes < 1:
+            raise ValueError("confirm_fixes must be at least 1.")
+
 
 DEFAULT_CONFIG = RuleConfig()
 
