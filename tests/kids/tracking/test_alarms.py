@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from carewatch.kids.tracking import ALARM_FALL, ALARM_REMOVED, DEFAULT_CONFIG, EventKind
 
-from .helpers import Child, near_home
+from .helpers import T0, Child, fix, near_home
 
 HOME = near_home(0.0)
 REMOVED = frozenset({ALARM_REMOVED})
@@ -54,3 +55,11 @@ def test_it_tells_overspeed_only_when_configured_and_once_per_stretch() -> None:
     child.stays(610, 700, HOME, speed_kmh=100.0)
     assert child.kinds() == [EventKind.OVERSPEED, EventKind.OVERSPEED]
     assert child.events[0].details == {"speed_kmh": 120.0, "limit_kmh": 80.0}
+
+
+def test_it_tells_a_watch_still_off_the_wrist_after_a_buffered_burst() -> None:
+    child = Child()
+    burst = [fix(60 * k, HOME, alarms=REMOVED) for k in range(30)]
+    assert child.send(burst, now=T0 + timedelta(hours=1)) == []  # taken off long ago
+    events = child.send([fix(3590, HOME, alarms=REMOVED)], now=T0 + timedelta(hours=1))
+    assert [e.kind for e in events] == [EventKind.REMOVED]

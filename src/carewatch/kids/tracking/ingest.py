@@ -121,5 +121,5 @@ class MemoryStore:
         for update in updates:
             self.set_state(update.device_id, update.state)
             history = self.positions[update.device_id]
-            history.extend((now, p.fix, p.located) for p in update.positions)
+            history += [(now, p.fix, p.located) for p in update.positions]
             self.events.extend(update.events)

@@ -89,12 +89,9 @@ class DeviceUpdate:
     state: DeviceState
     positions: list[StoredFix] = field(default_factory=list)  # fix-time order
     events: list[Event] = field(default_factory=list)
+    late: int = 0  # positions older than a fix already processed: history only
     duplicates: int = 0  # same fix time as one already processed: not stored
     rejected: int = 0  # fix time in the future: not stored (its alarms still count)
-
-    @property
-    def late(self) -> int:
-        return sum(1 for p in self.positions if p.late)
 
 
 _by_time = attrgetter("fix_time")
@@ -213,6 +210,7 @@ class RuleRun:
             previous = t
             located = fix.located
             if st.last_fix_time is not None and t < st.last_fix_time:
+                update.late += 1
                 positions.append(StoredFix(fix, True, located))
                 self.alarms(fix, t, delayed=True, current=False)
                 continue
@@ -237,7 +235,9 @@ class RuleRun:
                 if cfg.overspeed_kmh is not None and fix.speed_kmh is not None:
                     self.overspeed(fix, stale)
             if fix.alarms or st.removed:
-                self.alarms(fix, t, delayed=stale, current=True)
+                # a buffered fix tells only of SOS and fall; it leaves "removed" to the
+                # next current report, which may say the watch is still off the wrist
+                self.alarms(fix, t, delayed=stale, current=not stale)
         if indexed:
             self.indexed_places(indexed)
 
@@ -307,7 +307,10 @@ class RuleRun:
         return max(accuracy, self.cfg.min_margin_m)
 
     def scan_places(self, fix: Fix, stale: bool, places: Sequence[CompiledPlace]) -> None:
-        margin = self.margin(fix)
+        cfg = self.cfg
+        margin = cfg.unknown_accuracy_m if fix.accuracy_m is None else fix.accuracy_m
+        if margin < cfg.min_margin_m:
+            margin = cfg.min_margin_m
         lat = fix.lat
         lon = fix.lon
         tracks = self.state.places
