@@ -7,7 +7,7 @@ the database as one JSON dict (`to_json` / `from_json`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from enum import StrEnum
@@ -228,54 +228,75 @@ class DeviceState:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "v": 1,
-            "status": self.status.value,
-            "last_seen": _t(self.last_seen),
-            "offline_since": _t(self.offline_since),
-            "last_fix_time": _t(self.last_fix_time),
-            "position": None
-            if self.position_time is None
-            else [_t(self.position_time), self.lat, self.lon, self.accuracy_m],
-            "battery": self.battery,
-            "battery_alert": None if self.battery_alert is None else self.battery_alert.value,
-            "places": {str(pid): _track_json(tr) for pid, tr in self.places.items()},
-            "last_alarm": {name: _t(when) for name, when in self.last_alarm.items()},
-            "removed": self.removed,
-            "overspeeding": self.overspeeding,
-        }
+        """A compact JSON dict: times as epoch seconds, empty fields left out.
+
+        It is written for every device of every batch, so it is kept small and fast.
+        """
+        data: dict[str, Any] = {"v": 1, "status": self.status.value}
+        if self.last_seen is not None:
+            data["seen"] = self.last_seen.timestamp()
+        if self.offline_since is not None:
+            data["offline"] = self.offline_since.timestamp()
+        if self.last_fix_time is not None:
+            data["fix"] = self.last_fix_time.timestamp()
+        if self.position_time is not None:
+            data["pos"] = [self.position_time.timestamp(), self.lat, self.lon, self.accuracy_m]
+        if self.battery is not None:
+            data["batt"] = self.battery
+        if self.battery_alert is not None:
+            data["alert"] = self.battery_alert.value
+        if self.places:
+            data["places"] = {str(pid): _track_json(tr) for pid, tr in self.places.items()}
+        if self.last_alarm:
+            data["alarms"] = {name: when.timestamp() for name, when in self.last_alarm.items()}
+        if self.removed:
+            data["removed"] = True
+        if self.overspeeding:
+            data["fast"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> DeviceState:
         """Rebuild a state saved by `to_json`; None or {} gives a new device's state."""
         if not data:
             return cls()
-        pos = data.get("position") or [None, None, None, None]
-        alert = data.get("battery_alert")
+        get = data.get
+        pos = get("pos") or (None, None, None, None)
+        places = get("places")
+        alarms = get("alarms")
         return cls(
-            status=DeviceStatus(data.get("status", "unknown")),
-            last_seen=_dt(data.get("last_seen")),
-            offline_since=_dt(data.get("offline_since")),
-            last_fix_time=_dt(data.get("last_fix_time")),
-            position_time=_dt(pos[0]),
-            lat=pos[1],
-            lon=pos[2],
-            accuracy_m=pos[3],
-            battery=data.get("battery"),
-            battery_alert=None if alert is None else EventKind(alert),
-            places={int(pid): _track(tr) for pid, tr in data.get("places", {}).items()},
-            last_alarm={k: _need(_dt(v)) for k, v in data.get("last_alarm", {}).items()},
-            removed=bool(data.get("removed", False)),
-            overspeeding=bool(data.get("overspeeding", False)),
+            _STATUS[get("status", "unknown")],
+            _dt(get("seen")),
+            _dt(get("offline")),
+            _dt(get("fix")),
+            _dt(pos[0]),
+            pos[1],
+            pos[2],
+            pos[3],
+            get("batt"),
+            _ALERT[get("alert")],
+            {int(pid): _track(tr) for pid, tr in places.items()} if places else {},
+            {name: _need(_dt(when)) for name, when in alarms.items()} if alarms else {},
+            bool(get("removed", False)),
+            bool(get("fast", False)),
         )
 
 
-def _t(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
+_STATUS = {status.value: status for status in DeviceStatus}
+_ALERT: dict[str | None, EventKind | None] = {
+    None: None,
+    EventKind.LOW_BATTERY.value: EventKind.LOW_BATTERY,
+    EventKind.CRITICAL_BATTERY.value: EventKind.CRITICAL_BATTERY,
+}
+_PRESENCE: dict[str | None, Presence | None] = {
+    None: None,
+    "in": Presence.INSIDE,
+    "out": Presence.OUTSIDE,
+}
 
 
-def _dt(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+def _dt(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
 def _need(value: datetime | None) -> datetime:
@@ -284,21 +305,17 @@ def _need(value: datetime | None) -> datetime:
     return value
 
 
-def _track_json(track: PlaceTrack) -> dict[str, Any]:
-    return {
-        "p": None if track.presence is None else track.presence.value,
-        "c": None if track.candidate is None else track.candidate.value,
-        "since": _t(track.since),
-        "n": track.clear_count,
-        "h": track.shape_hash,
-    }
+def _track_json(track: PlaceTrack) -> list[Any]:
+    presence, candidate, since, count, shape_hash = track
+    return [
+        None if presence is None else presence.value,
+        None if candidate is None else candidate.value,
+        None if since is None else since.timestamp(),
+        count,
+        shape_hash,
+    ]
 
 
-def _track(data: Mapping[str, Any]) -> PlaceTrack:
-    return PlaceTrack(
-        presence=None if data.get("p") is None else Presence(data["p"]),
-        candidate=None if data.get("c") is None else Presence(data["c"]),
-        since=_dt(data.get("since")),
-        clear_count=int(data.get("n", 0)),
-        shape_hash=int(data.get("h", 0)),
-    )
+def _track(data: Sequence[Any]) -> PlaceTrack:
+    presence, candidate, since, count, shape_hash = data
+    return PlaceTrack(_PRESENCE[presence], _PRESENCE[candidate], _dt(since), count, shape_hash)
