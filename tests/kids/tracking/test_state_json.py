@@ -56,3 +56,8 @@ def test_it_keeps_the_state_small() -> None:
     child = Child()
     child.stays(0, 300, near_home(0.0), battery=15)
     assert len(json.dumps(child.state.to_json())) < 600
+
+
+def test_it_starts_afresh_from_a_state_in_an_older_format() -> None:
+    old = {"v": 1, "status": "online", "places": {"1": {"p": "in", "n": 0}}}
+    assert DeviceState.from_json(old) == DeviceState()

@@ -232,7 +232,7 @@ class DeviceState:
 
         It is written for every device of every batch, so it is kept small and fast.
         """
-        data: dict[str, Any] = {"v": 1, "status": self.status.value}
+        data: dict[str, Any] = {"v": JSON_VERSION, "status": self.status.value}
         if self.last_seen is not None:
             data["seen"] = self.last_seen.timestamp()
         if self.offline_since is not None:
@@ -257,8 +257,11 @@ class DeviceState:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> DeviceState:
-        """Rebuild a state saved by `to_json`; None or {} gives a new device's state."""
-        if not data:
+        """Rebuild a state saved by `to_json`; None or {} gives a new device's state.
+
+        A state in another format starts afresh: places are learnt again silently.
+        """
+        if not data or data.get("v") != JSON_VERSION:
             return cls()
         get = data.get
         pos = get("pos") or (None, None, None, None)
@@ -282,6 +285,7 @@ class DeviceState:
         )
 
 
+JSON_VERSION = 2
 _STATUS = {status.value: status for status in DeviceStatus}
 _ALERT: dict[str | None, EventKind | None] = {
     None: None,
