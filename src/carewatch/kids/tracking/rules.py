@@ -314,6 +314,7 @@ class RuleRun:
         lat = fix.lat
         lon = fix.lon
         tracks = self.state.places
+        told = len(self.events)
         for place in places:
             seen = place.geometry.classify(lat, lon, margin)
             track = tracks.get(place.id)
@@ -325,6 +326,14 @@ class RuleRun:
             ):
                 continue  # the common case: nothing to learn
             self.observe(place, fix, seen, stale)
+        if len(self.events) > told + 1:
+            self.exits_first(told)
+
+    def exits_first(self, start: int) -> None:
+        """One fix that leaves a place and enters another: tell the leaving first."""
+        self.events[start:] = sorted(
+            self.events[start:], key=lambda e: e.kind is not EventKind.PLACE_EXIT
+        )
 
     def indexed_places(self, located: list[tuple[Fix, bool]]) -> None:
         """Many places: a place out of reach of a fix is clearly outside it, so
@@ -338,6 +347,7 @@ class RuleRun:
             i for i, place in enumerate(places) if not _settled_outside(tracks.get(place.id), place)
         }
         for i, (fix, stale) in enumerate(located):
+            told = len(self.events)
             for index in sorted(near[i] | unsettled):
                 place = places[index]
                 if index in near[i]:
@@ -349,6 +359,8 @@ class RuleRun:
                     unsettled.discard(index)
                 else:
                     unsettled.add(index)
+            if len(self.events) > told + 1:
+                self.exits_first(told)
 
     def observe(self, place: CompiledPlace, fix: Fix, seen: Presence | None, stale: bool) -> None:
         tracks = self.state.places
