@@ -86,3 +86,15 @@ def test_it_repairs_a_polygon_drawn_crossing_itself() -> None:
 def test_it_refuses_a_polygon_of_two_points() -> None:
     with pytest.raises(ValueError, match="three points"):
         Polygon(((48.0, 2.0), (48.1, 2.0)))
+
+
+def test_it_takes_polygon_points_as_lists_and_compares_them_as_tuples() -> None:
+    as_lists = Polygon([[48.0, 2.0], [48.001, 2.0], [48.001, 2.001]])  # type: ignore[list-item]
+    as_tuples = Polygon(((48.0, 2.0), (48.001, 2.0), (48.001, 2.001)))
+    assert as_lists == as_tuples and hash(as_lists) == hash(as_tuples)
+
+
+def test_it_keeps_a_polygon_without_area_harmless() -> None:
+    line = Polygon(((48.0, 2.0), (48.001, 2.0), (48.002, 2.0)))  # three points on a meridian
+    assert signed_distance_m(line, *offset(48.001, 2.0, 0.0, 30.0)) == pytest.approx(30.0, abs=0.1)
+    assert signed_distance_m(line, 48.001, 2.0) >= 0.0

@@ -93,7 +93,9 @@ class PolygonGeometry:
         area = shapely.Polygon(ring)
         if not area.is_valid:  # drawn crossing itself: keep the areas it encloses
             area = shapely.make_valid(area)
-        self.edges = _edges(area)
+        # A ring with no area (all points on a line) encloses nothing: its own
+        # segments still give the distance, and nothing is ever inside it.
+        self.edges = _edges(area) or _segments(ring + ring[:1])
         self.xy_bounds = tuple(area.bounds)
         self.bbox = (min(lons), min(lats), max(lons), max(lats))
 
@@ -149,20 +151,25 @@ class PolygonGeometry:
 
 
 def _edges(area: shapely.Geometry) -> tuple[tuple[float, float, float, float, float], ...]:
-    edges = []
+    edges: list[tuple[float, float, float, float, float]] = []
     for part in getattr(area, "geoms", [area]):
-        if not isinstance(part, shapely.Polygon):
+        if not isinstance(part, shapely.Polygon) or part.is_empty:
             continue  # a repaired polygon may carry stray lines: they enclose nothing
         for ring in (part.exterior, *part.interiors):
-            coords = list(ring.coords)
-            for (x1, y1), (x2, y2) in zip(coords, coords[1:], strict=False):
-                dx, dy = x2 - x1, y2 - y1
-                len2 = dx * dx + dy * dy
-                if len2 > 0.0:
-                    edges.append((x1, y1, dx, dy, 1.0 / len2))
-    if not edges:
-        raise ValueError("A polygon place must enclose an area.")
+            edges += _segments(list(ring.coords))
     return tuple(edges)
+
+
+def _segments(
+    coords: list[tuple[float, float]],
+) -> tuple[tuple[float, float, float, float, float], ...]:
+    segments = []
+    for (x1, y1), (x2, y2) in zip(coords, coords[1:], strict=False):
+        dx, dy = x2 - x1, y2 - y1
+        len2 = dx * dx + dy * dy
+        if len2 > 0.0:
+            segments.append((x1, y1, dx, dy, 1.0 / len2))
+    return tuple(segments)
 
 
 PlaceGeometry = CircleGeometry | PolygonGeometry

@@ -103,7 +103,10 @@ class Polygon:
     points: tuple[tuple[float, float], ...]
 
     def __post_init__(self) -> None:
-        if len(self.points) < 3:
+        # lists from JSON become tuples, so that equal shapes hash equal
+        points = tuple((float(lat), float(lon)) for lat, lon in self.points)
+        object.__setattr__(self, "points", points)
+        if len(points) < 3:
             raise ValueError("A polygon place needs at least three points.")
 
 
