@@ -1,7 +1,8 @@
 """The Kids tracking core: fixes in; positions, device state and events out.
 
 Plain Python with no Django (a test checks it): the Django app is a thin shell
-that implements `Store` over the ORM and sends the events it gets back.
+that implements `Store` over the ORM and sends the events it gets back. Every
+time given to it or taken from it is an aware UTC datetime.
 
 Flow, for each batch a gateway flushes::
 
@@ -13,7 +14,14 @@ Flow, for each batch a gateway flushes::
 and every minute, for devices online but silent (`last_seen` older than
 `RuleConfig.offline_after_s`)::
 
-    state, events = check_offline(device_id, state, now)
+    state, events = check_offline(device_id, state, now)   # events == []: unchanged
+
+One device by hand (a shell, a test)::
+
+    home = PlaceDef(1, "Home", PlaceKind.HOME, Circle(52.52, 13.405, 150.0))
+    fix = Fix("860000000000001", fix_time, 52.52, 13.405, accuracy_m=12, battery=80)
+    update = process_device("860000000000001", DeviceState(), [fix], [home], now)
+    update.state.to_json(), update.positions, update.events
 
 The interface
 -------------
@@ -25,7 +33,8 @@ model
     JSON column: `to_json()` / `DeviceState.from_json(data)`).
 rules
     `process_device(device_id, state, fixes, places, now, config) -> DeviceUpdate`
-    (new state, positions in fix-time order, events, duplicates, rejected);
+    (`state`, `positions` in fix-time order, `events`, counts `late`,
+    `duplicates`, `rejected`); it never changes its arguments;
     `check_offline(device_id, state, now, config) -> (state, events)`;
     `RuleConfig`, whose defaults are the issue's (see its comments).
 ingest
@@ -42,7 +51,7 @@ What the store must do
 ----------------------
 - `load`: one query for the states and the places of all the ids; leave
   unknown ids out. Place lists may be new `PlaceDef` tuples every time: equal
-  places are compiled once.
+  places are compiled once (keeping a PlaceSet per family saves hashing them).
 - `save`: in one transaction, insert `update.positions` (Position.valid =
   `located`, server time = `now`; ignore a conflict on (device, fix time):
   a resent old fix is not caught by the rules), write `update.state.to_json()`
@@ -50,11 +59,15 @@ What the store must do
   insert the events. Notify only after the commit.
 
 Rules in short (details in rules.py): a place changes state only when a fix is
-clear of its edge by max(accuracy, 25 m) and confirmed by 2 consecutive clear
-fixes spanning 2 minutes; a place or device without history learns its state
-silently; late (out-of-order) fixes go to history only; fixes buffered for more
-than 5 minutes update the state silently, and only an SOS or fall in them is
-told, marked delayed; SOS once a minute; battery low/critical once per discharge.
+clear of its edge by max(accuracy, 25 m) (50 m when the device gives no
+accuracy) and confirmed by 2 consecutive clear fixes spanning 2 minutes, so
+places smaller than about 100 m across are rarely "clearly inside": the
+editor should ask for more; a place or device without history learns its
+state silently, and so does an edited place; late (out-of-order) fixes go to
+history only; fixes buffered for more than 5 minutes update the state
+silently, and only an SOS or fall in them is told, marked delayed (up to an
+hour old); SOS and fall once a minute; removed from the wrist once while it
+lasts; battery low/critical once per discharge (new discharge above 30 %).
 """
 
 from .geo import distance_m, signed_distance_m

@@ -126,6 +126,9 @@ class ActiveHours:
     end: time
     tz: str = "UTC"
 
+    def __post_init__(self) -> None:
+        ZoneInfo(self.tz)  # an unknown zone fails here, when the place is defined
+
     def contains(self, when: datetime) -> bool:
         local = when.astimezone(ZoneInfo(self.tz))
         clock = local.time().replace(tzinfo=None)
