@@ -57,6 +57,13 @@ class PairingForm(forms.Form):
 MAX_POLYGON_POINTS = 100
 
 
+class PolygonField(forms.JSONField):
+    """[[lat, lon], ...] in a hidden input; empty (not "null" or "[]") when there is none."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value in (None, []) else super().prepare_value(value)
+
+
 class PlaceForm(forms.ModelForm):
     active_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS,
@@ -67,7 +74,7 @@ class PlaceForm(forms.ModelForm):
         help_text=_("Leave empty to watch this place at all times."),
     )
     # Filled by the map when the parent draws an area; empty for a circle.
-    polygon = forms.JSONField(
+    polygon = PolygonField(
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid": _("The drawn area could not be read. Draw it again.")},

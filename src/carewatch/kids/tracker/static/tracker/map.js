@@ -69,8 +69,13 @@
   }
 
   data.devices.forEach(update);
-  var markers = Object.keys(devices).map(function (id) { return devices[id].marker; }).filter(Boolean);
-  CareMaps.fit(map, markers.length ? markers : places);
+  // Open on the children and today's tracks; with nobody located yet, on the places.
+  var seen = [];
+  Object.keys(devices).forEach(function (id) {
+    if (devices[id].marker) seen.push(devices[id].marker);
+    if (devices[id].track.getLatLngs().length) seen.push(devices[id].track);
+  });
+  CareMaps.fit(map, seen.length ? seen : places);
 
   document.querySelectorAll('[data-action="focus"]').forEach(function (button) {
     button.addEventListener("click", function () {

@@ -46,7 +46,9 @@ window.CareMaps = (function () {
   function fit(map, layers) {
     var bounds = L.latLngBounds([]);
     layers.forEach(function (layer) {
-      if (layer.getBounds) bounds.extend(layer.getBounds());
+      // A circle needs a map with a view for getBounds; this is called before there is one.
+      if (layer instanceof L.Circle) bounds.extend(layer.getLatLng().toBounds(layer.getRadius() * 2));
+      else if (layer.getBounds) bounds.extend(layer.getBounds());
       else if (layer.getLatLng) bounds.extend(layer.getLatLng());
     });
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 });
@@ -56,7 +58,8 @@ window.CareMaps = (function () {
   function timeLabel(iso, tz) {
     if (!iso) return "–";
     var lang = document.documentElement.lang || undefined;
-    var options = { hour: "2-digit", minute: "2-digit", timeZone: tz || undefined };
+    // 24-hour like the server's own labels ("H:i"), in the site's time zone.
+    var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: tz || undefined };
     try {
       return new Date(iso).toLocaleTimeString(lang, options);
     } catch (e) {
