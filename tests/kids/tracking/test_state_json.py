@@ -32,7 +32,7 @@ def test_it_round_trips_a_full_state_through_json_text() -> None:
             1: PlaceTrack(Presence.INSIDE, None, None, 0, 123),
             2: PlaceTrack(None, Presence.OUTSIDE, T0, 3, 456),
         },
-        last_alarm={"sos": T0, "removed": T0 - timedelta(hours=1)},
+        recent_alarms={"sos": (T0, T0 + timedelta(minutes=3)), "removed": (T0,)},
         removed=True,
         overspeeding=True,
     )

@@ -210,7 +210,9 @@ class DeviceState:
     battery: int | None = None
     battery_alert: EventKind | None = None  # LOW/CRITICAL_BATTERY reached this discharge
     places: dict[int, PlaceTrack] = field(default_factory=dict)
-    last_alarm: dict[str, datetime] = field(default_factory=dict)  # alarm name -> newest time
+    # alarm name -> the times of the alarms told lately (within the late-alarm age):
+    # a device resending an old buffer must not make an old SOS ring twice
+    recent_alarms: dict[str, tuple[datetime, ...]] = field(default_factory=dict)
     removed: bool = False  # the last report carried the "removed" alarm
     overspeeding: bool = False
 
@@ -228,7 +230,7 @@ class DeviceState:
             self.battery,
             self.battery_alert,
             dict(self.places),
-            dict(self.last_alarm),
+            dict(self.recent_alarms),
             self.removed,
             self.overspeeding,
         )
@@ -253,8 +255,11 @@ class DeviceState:
             data["alert"] = self.battery_alert.value
         if self.places:
             data["places"] = {str(pid): _track_json(tr) for pid, tr in self.places.items()}
-        if self.last_alarm:
-            data["alarms"] = {name: when.timestamp() for name, when in self.last_alarm.items()}
+        if self.recent_alarms:
+            data["alarms"] = {
+                name: [when.timestamp() for when in times]
+                for name, times in self.recent_alarms.items()
+            }
         if self.removed:
             data["removed"] = True
         if self.overspeeding:
@@ -285,7 +290,7 @@ class DeviceState:
             get("batt"),
             _ALERT[get("alert")],
             {int(pid): _track(tr) for pid, tr in places.items()} if places else {},
-            {name: _need(_dt(when)) for name, when in alarms.items()} if alarms else {},
+            {name: tuple(_times(times)) for name, times in alarms.items()} if alarms else {},
             bool(get("removed", False)),
             bool(get("fast", False)),
         )
@@ -309,10 +314,8 @@ def _dt(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def _need(value: datetime | None) -> datetime:
-    if value is None:
-        raise ValueError("A saved alarm time is missing.")
-    return value
+def _times(values: Sequence[float]) -> list[datetime]:
+    return [datetime.fromtimestamp(value, UTC) for value in values]
 
 
 def _track_json(track: PlaceTrack) -> list[Any]:

@@ -79,6 +79,7 @@ class RuleConfig:
 
 
 DEFAULT_CONFIG = RuleConfig()
+MAX_RECENT_ALARMS = 16  # of each kind, kept in the state to recognise repeats
 
 
 @dataclass(slots=True)
@@ -293,13 +294,18 @@ class RuleRun:
     def alarm(
         self, fix: Fix, when: datetime, name: str, kind: EventKind, window: float, delayed: bool
     ) -> None:
-        last = self.state.last_alarm.get(name)
-        if last is not None and abs((when - last).total_seconds()) < window:
-            return  # the same alarm again: nothing changes
+        recent = self.state.recent_alarms.get(name, ())
+        for told in recent:
+            if abs((when - told).total_seconds()) < window:
+                return  # the same alarm again: nothing changes
         if delayed and when < self.alarm_floor:
             return  # too old to act on; it is in the history
-        if last is None or when > last:
-            self.state.last_alarm[name] = when
+        # what is older than the floor by a window can no longer match anything told
+        keep_after = self.alarm_floor - timedelta(seconds=window)
+        kept = [told for told in recent if told > keep_after]
+        kept.append(when)
+        kept.sort()
+        self.state.recent_alarms[name] = tuple(kept[-MAX_RECENT_ALARMS:])
         self.emit(kind, when, fix, delayed=delayed)
 
     def margin(self, fix: Fix) -> float:
