@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
-from carewatch.kids.tracking import Circle, PlaceDef, PlaceKind, PlaceSet
+from carewatch.kids.tracking import ALARM_SOS, Circle, Fix, PlaceDef, PlaceKind, PlaceSet
 from carewatch.kids.tracking.places import INDEX_MIN_PLACES
 
-from .helpers import Child, offset, rectangle
+from .helpers import Child, fix, offset, rectangle
 
 
 def many_places(count: int) -> list[PlaceDef]:
@@ -24,14 +24,21 @@ def many_places(count: int) -> list[PlaceDef]:
 
 
 def walk(places: list[PlaceDef] | PlaceSet) -> Child:
+    """Two hours of wandering, sent in batches of 1-6 fixes, with a few SOS presses."""
     rng = random.Random(9)
     child = Child([])
     child.places = places  # type: ignore[assignment]
     north = east = 0.0
+    batch: list[Fix] = []
     for k in range(1500):
         north += rng.gauss(0, 40)
         east += rng.gauss(0, 40)
-        child.at(30 * k, offset(48.0, 2.0, north % 6000 - 3000, east % 6000 - 3000))
+        where = offset(48.0, 2.0, north % 6000 - 3000, east % 6000 - 3000)
+        alarms = frozenset({ALARM_SOS}) if rng.random() < 0.01 else frozenset()
+        batch.append(fix(30 * k, where, alarms=alarms))
+        if len(batch) >= rng.randint(1, 6):
+            child.send(batch)
+            batch = []
     return child
 
 

@@ -143,6 +143,7 @@ class RuleRun:
         self.stale_before = now - timedelta(seconds=cfg.stale_after_s)
         self.alarm_floor = now - timedelta(seconds=cfg.late_alarm_max_age_s)
         self.confirm_span = timedelta(seconds=cfg.confirm_s)
+        self.unsettled: set[int] = set()  # with many places: those not settled outside
 
     def process(
         self,
@@ -196,7 +197,7 @@ class RuleRun:
         update = self.update
         positions = update.positions
         scan = () if self.places.indexed else self.places.places
-        indexed: list[tuple[Fix, bool]] = []
+        near = self.near_places(ordered) if self.places.indexed else {}
         previous = None
         for fix in ordered:
             t = fix.fix_time
@@ -231,16 +232,14 @@ class RuleRun:
                 st.accuracy_m = fix.accuracy_m
                 if scan:
                     self.scan_places(fix, stale, scan)
-                elif self.places.indexed:
-                    indexed.append((fix, stale))
+                elif near:
+                    self.indexed_places(fix, stale, near[id(fix)])
                 if cfg.overspeed_kmh is not None and fix.speed_kmh is not None:
                     self.overspeed(fix, stale)
             if fix.alarms or st.removed:
                 # a buffered fix tells only of SOS and fall; it leaves "removed" to the
                 # next current report, which may say the watch is still off the wrist
                 self.alarms(fix, t, delayed=stale, current=not stale)
-        if indexed:
-            self.indexed_places(indexed)
 
     def battery(self, fix: Fix, level: int, stale: bool) -> None:
         st = self.state
@@ -341,32 +340,43 @@ class RuleRun:
             self.events[start:], key=lambda e: e.kind is not EventKind.PLACE_EXIT
         )
 
-    def indexed_places(self, located: list[tuple[Fix, bool]]) -> None:
+    def near_places(self, ordered: Sequence[Fix]) -> dict[int, set[int]]:
+        """For each located fix (by id), the indexes of the places it may be near,
+        found with one query of the places' tree."""
+        located = [fix for fix in ordered if fix.located]
+        if not located:
+            return {}
+        margins = [self.margin(fix) for fix in located]
+        near = self.places.near([f.lat for f in located], [f.lon for f in located], margins)
+        assert near is not None
+        self.unsettled = {
+            i
+            for i, place in enumerate(self.places.places)
+            if not _settled_outside(self.state.places.get(place.id), place)
+        }
+        return {id(fix): found for fix, found in zip(located, near, strict=True)}
+
+    def indexed_places(self, fix: Fix, stale: bool, near: set[int]) -> None:
         """Many places: a place out of reach of a fix is clearly outside it, so
         only the places near it, and those not yet settled outside, hear of it."""
-        margins = [self.margin(fix) for fix, _ in located]
-        near = self.places.near([f.lat for f, _ in located], [f.lon for f, _ in located], margins)
-        assert near is not None
         places = self.places.places
         tracks = self.state.places
-        unsettled = {
-            i for i, place in enumerate(places) if not _settled_outside(tracks.get(place.id), place)
-        }
-        for i, (fix, stale) in enumerate(located):
-            told = len(self.events)
-            for index in sorted(near[i] | unsettled):
-                place = places[index]
-                if index in near[i]:
-                    seen = place.geometry.classify(fix.lat, fix.lon, margins[i])
-                else:
-                    seen = Presence.OUTSIDE
-                self.observe(place, fix, seen, stale)
-                if _settled_outside(tracks.get(place.id), place):
-                    unsettled.discard(index)
-                else:
-                    unsettled.add(index)
-            if len(self.events) > told + 1:
-                self.exits_first(told)
+        unsettled = self.unsettled
+        margin = self.margin(fix)
+        told = len(self.events)
+        for index in sorted(near | unsettled):
+            place = places[index]
+            if index in near:
+                seen = place.geometry.classify(fix.lat, fix.lon, margin)
+            else:
+                seen = Presence.OUTSIDE
+            self.observe(place, fix, seen, stale)
+            if _settled_outside(tracks.get(place.id), place):
+                unsettled.discard(index)
+            else:
+                unsettled.add(index)
+        if len(self.events) > told + 1:
+            self.exits_first(told)
 
     def observe(self, place: CompiledPlace, fix: Fix, seen: Presence | None, stale: bool) -> None:
         tracks = self.state.places
