@@ -254,7 +254,16 @@ class DeviceState:
         if self.battery_alert is not None:
             data["alert"] = self.battery_alert.value
         if self.places:
-            data["places"] = {str(pid): _track_json(tr) for pid, tr in self.places.items()}
+            data["places"] = {
+                str(pid): [
+                    None if p is None else p.value,
+                    None if c is None else c.value,
+                    None if since is None else since.timestamp(),
+                    n,
+                    h,
+                ]
+                for pid, (p, c, since, n, h) in self.places.items()
+            }
         if self.recent_alarms:
             data["alarms"] = {
                 name: [when.timestamp() for when in times]
@@ -289,7 +298,18 @@ class DeviceState:
             pos[3],
             get("batt"),
             _ALERT[get("alert")],
-            {int(pid): _track(tr) for pid, tr in places.items()} if places else {},
+            {
+                int(pid): PlaceTrack(
+                    _PRESENCE[p],
+                    _PRESENCE[c],
+                    None if since is None else datetime.fromtimestamp(since, UTC),
+                    n,
+                    h,
+                )
+                for pid, (p, c, since, n, h) in places.items()
+            }
+            if places
+            else {},
             {name: tuple(_times(times)) for name, times in alarms.items()} if alarms else {},
             bool(get("removed", False)),
             bool(get("fast", False)),
@@ -316,19 +336,3 @@ def _dt(value: float | None) -> datetime | None:
 
 def _times(values: Sequence[float]) -> list[datetime]:
     return [datetime.fromtimestamp(value, UTC) for value in values]
-
-
-def _track_json(track: PlaceTrack) -> list[Any]:
-    presence, candidate, since, count, shape_hash = track
-    return [
-        None if presence is None else presence.value,
-        None if candidate is None else candidate.value,
-        None if since is None else since.timestamp(),
-        count,
-        shape_hash,
-    ]
-
-
-def _track(data: Sequence[Any]) -> PlaceTrack:
-    presence, candidate, since, count, shape_hash = data
-    return PlaceTrack(_PRESENCE[presence], _PRESENCE[candidate], _dt(since), count, shape_hash)
