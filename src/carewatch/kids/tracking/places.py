@@ -18,8 +18,9 @@ from .geo import M_PER_DEG_LAT, PlaceGeometry, geometry_of
 from .model import ActiveHours, PlaceDef, PlaceKind
 
 # Below this many places a plain scan (with each polygon's box test) is faster
-# than building query boxes for the tree.
-INDEX_MIN_PLACES = 48
+# than querying the tree: measured here, 8 places scan in 16 us against 29 us,
+# break-even near 64, and 512 places take 333 us against 155 us.
+INDEX_MIN_PLACES = 64
 
 
 class CompiledPlace:

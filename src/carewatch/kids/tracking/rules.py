@@ -349,10 +349,15 @@ class RuleRun:
         margins = [self.margin(fix) for fix in located]
         near = self.places.near([f.lat for f in located], [f.lon for f in located], margins)
         assert near is not None
+        get = self.state.places.get
+        outside = Presence.OUTSIDE
         self.unsettled = {
             i
             for i, place in enumerate(self.places.places)
-            if not _settled_outside(self.state.places.get(place.id), place)
+            if (track := get(place.id)) is None
+            or track.presence is not outside
+            or track.candidate is not None
+            or track.shape_hash != place.shape_hash
         }
         return {id(fix): found for fix, found in zip(located, near, strict=True)}
 
