@@ -77,7 +77,11 @@ def _manage(args: argparse.Namespace) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     setup_django()
+    import logging
+
     from django.core.management import call_command
+
+    logging.getLogger("huey").setLevel(logging.INFO)  # a lone worker says what it does
 
     options = {"workers": args.threads} if args.threads else {}
     call_command("run_huey", **options)
@@ -167,8 +171,10 @@ def _start_demo_simulator() -> Any:
 
 def _start_worker() -> Any:
     from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    autodiscover_modules("tasks")  # as djhuey's run_huey does: register every app's tasks
     options = cast(dict[str, Any], settings.HUEY["consumer"])
     consumer = HUEY.create_consumer(**options)
     consumer.start()  # threads; uvicorn installs its own signal handlers afterwards

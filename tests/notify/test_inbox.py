@@ -43,7 +43,7 @@ class InboxTests(NotifyTestCase):
         response = self.client.get(reverse("notify:inbox"))
         self.assertContains(response, "Aarav arrived at &lt;School&gt;")
         self.assertContains(response, "1 unread message")
-        self.assertContains(response, '<span class="badge">1</span>', html=False)
+        self.assertContains(response, '<span class="badge" id="inbox-badge">1</span>', html=False)
 
     def test_it_marks_a_message_read_with_and_without_htmx(self) -> None:
         first, second = self.tell(self.alice), self.tell(self.alice)

@@ -48,9 +48,10 @@ class IngestionTests(TrackerTestCase):
         self.assertEqual(Position.objects.count(), 2)
 
     def test_leaving_school_alerts_both_guardians_after_the_commit(self) -> None:
-        self.ingest([fix(0, SCHOOL), fix(1, SCHOOL)], at_minutes=1)  # learns "inside" silently
+        inside = [fix(minute, SCHOOL) for minute in range(3)]  # spans the 2-minute confirmation
+        self.ingest(inside, at_minutes=2)  # learns "inside" silently
         self.assertFalse(Event.objects.exists())
-        self.ingest([fix(2, OUTSIDE), fix(3, OUTSIDE)], at_minutes=3)
+        self.ingest([fix(minute, OUTSIDE) for minute in range(3, 6)], at_minutes=5)
         event = Event.objects.get()
         self.assertEqual(
             (event.kind, event.place, event.child), ("place_exit", self.school, self.child)

@@ -38,11 +38,17 @@ def run(
     interval_s: float = 5.0,
     duration_s: float | None = None,
     stop: threading.Event | None = None,
+    own_thread: bool = False,
 ) -> int:
-    """Reports every `interval_s` until `duration_s` passed or `stop` is set; returns ticks."""
+    """Reports every `interval_s` until `duration_s` passed or `stop` is set; returns ticks.
+
+    `own_thread`: a long-lived thread must drop database connections the server closed.
+    """
     stop = stop or threading.Event()
     started, ticks = time.time(), 0
     while not stop.is_set() and (duration_s is None or time.time() - started < duration_s):
+        if own_thread:
+            close_old_connections()
         tick(walkers, started)
         ticks += 1
         stop.wait(interval_s)
@@ -50,7 +56,6 @@ def run(
 
 
 def tick(walkers: Mapping[str, Walker], started: float) -> IngestResult:
-    close_old_connections()
     now = timezone.now().replace(microsecond=0)
     result = ingest_fixes(fixes_at(walkers, started, now), now=now)
     if result.unknown_devices:
@@ -64,7 +69,7 @@ def start_in_background(walkers: Mapping[str, Walker], interval_s: float = 5.0) 
     thread = threading.Thread(
         target=run,
         args=(walkers, interval_s),
-        kwargs={"stop": stop},
+        kwargs={"stop": stop, "own_thread": True},
         daemon=True,
         name="simulator",
     )

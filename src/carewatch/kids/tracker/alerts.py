@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,7 +86,7 @@ def alert_guardians(event: Event) -> int:
     """Sends the event to every guardian of the family; returns the notifications written."""
     local_now = timezone.localtime().time()
     text = describe(event)
-    url = settings.SITE_URL + reverse("tracker:dashboard")
+    url = reverse("tracker:dashboard")  # notify makes it absolute where a channel needs it
     written = 0
     for membership in event.family.memberships.select_related("user"):
         prefs = _preferences(membership.user, event)

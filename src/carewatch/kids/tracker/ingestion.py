@@ -9,17 +9,20 @@ alert never points at a row that was rolled back.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import time
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from carewatch.kids import tracking
-from carewatch.kids.tracker import alerts
-from carewatch.kids.tracker.models import Device, Event, Place, Position
+from carewatch.kids.tracker import alerts, sql
+from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext, IngestResult
 from carewatch.kids.tracking.model import (
     ActiveHours,
@@ -60,54 +63,109 @@ def place_def(place: Place) -> PlaceDef:
     return PlaceDef(place.pk, place.name, PlaceKind(place.kind), shape, hours)
 
 
+@dataclass(slots=True)
+class DeviceRow:
+    """What ingestion needs of a device: its ids, and the columns it rewrites."""
+
+    pk: int
+    identifier: str
+    family_id: int
+    child_id: int | None
+    state: dict[str, Any]
+    status: str = ""
+    last_seen: dt.datetime | None = None
+    last_fix_time: dt.datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accuracy: float | None = None
+    battery: int | None = None
+
+
+class PlaceCache:
+    """Each family's places as the rules want them, kept for a few seconds.
+
+    Places change rarely and are read for every batch. In this process a change
+    evicts the family at once (signals below); other processes see it within
+    `max_age_s`.
+    """
+
+    max_age_s = 10.0
+
+    def __init__(self) -> None:
+        self._families: dict[int, tuple[float, list[PlaceDef]]] = {}
+
+    def get(self, family_ids: Collection[int]) -> dict[int, list[PlaceDef]]:
+        clock = time.monotonic()
+        fresh = {
+            family_id: entry[1]
+            for family_id in family_ids
+            if (entry := self._families.get(family_id)) and clock - entry[0] < self.max_age_s
+        }
+        missing = [family_id for family_id in family_ids if family_id not in fresh]
+        loaded: dict[int, list[PlaceDef]] = {family_id: [] for family_id in missing}
+        if missing:
+            for place in Place.objects.filter(family_id__in=missing).order_by("pk"):
+                loaded[place.family_id].append(place_def(place))
+            self._families.update((fid, (clock, defs)) for fid, defs in loaded.items())
+        return fresh | loaded
+
+    def forget(self, family_id: int) -> None:
+        self._families.pop(family_id, None)
+
+
+PLACES = PlaceCache()
+
+
+@receiver([post_save, post_delete], sender=Place)
+def _place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
+    PLACES.forget(instance.family_id)
+
+
 class OrmStore:
     def __init__(self) -> None:
-        self.devices: dict[str, Device] = {}
+        self.devices: dict[str, DeviceRow] = {}
         self.saved_events: list[Event] = []
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
-        devices = Device.objects.filter(identifier__in=list(device_ids), family__isnull=False)
-        self.devices = {device.identifier: device for device in devices}
-        places: dict[int, list[PlaceDef]] = defaultdict(list)
-        family_ids = {device.family_id for device in self.devices.values() if device.family_id}
-        for place in Place.objects.filter(family_id__in=family_ids).order_by("pk"):
-            places[place.family_id].append(place_def(place))
+        rows = Device.objects.filter(identifier__in=list(device_ids), family__isnull=False)
+        self.devices = {
+            row[1]: DeviceRow(*row)
+            for row in rows.values_list("pk", "identifier", "family_id", "child_id", "state")
+        }
+        places = PLACES.get({device.family_id for device in self.devices.values()})
         return {
-            identifier: DeviceContext(
-                DeviceState.from_json(device.state), places.get(device.family_id or 0, [])
-            )
+            identifier: DeviceContext(DeviceState.from_json(device.state), places[device.family_id])
             for identifier, device in self.devices.items()
         }
 
     def save(self, updates: Sequence[DeviceUpdate], now: dt.datetime) -> None:
-        Position.objects.bulk_create(
+        sql.insert_positions(
             [self._position(u.device_id, stored, now) for u in updates for stored in u.positions],
-            ignore_conflicts=True,  # a fix resent after a restart is already stored
+            skip_existing=True,  # a fix resent after a restart is already stored
         )
-        changed = [self._apply_state(update) for update in updates]
-        Device.objects.bulk_update(changed, DEVICE_FIELDS)
-        events = [self._event(u.device_id, event, now) for u in updates for event in u.events]
-        self.saved_events = Event.objects.bulk_create(events)
+        update_devices([self.apply_state(update) for update in updates])
+        events = [self.event_row(u.device_id, event, now) for u in updates for event in u.events]
+        self.saved_events = Event.objects.bulk_create(events) if events else []
 
-    def _position(self, device_id: str, stored: Any, now: dt.datetime) -> Position:
+    def _position(self, device_id: str, stored: Any, now: dt.datetime) -> tuple[Any, ...]:
         fix = stored.fix
-        return Position(
-            device=self.devices[device_id],
-            fix_time=fix.fix_time,
-            server_time=now,
-            lat=fix.lat,
-            lon=fix.lon,
-            accuracy=fix.accuracy_m,
-            speed=fix.speed_kmh,
-            course=fix.course,
-            altitude=fix.altitude,
-            battery=fix.battery,
-            valid=stored.located,
-            late=stored.late,
-            attributes=dict(fix.attributes),
+        return (
+            self.devices[device_id].pk,
+            fix.fix_time,
+            now,
+            fix.lat,
+            fix.lon,
+            fix.accuracy_m,
+            fix.speed_kmh,
+            fix.course,
+            fix.altitude,
+            fix.battery,
+            stored.located,
+            stored.late,
+            dict(fix.attributes),
         )
 
-    def _apply_state(self, update: DeviceUpdate) -> Device:
+    def apply_state(self, update: DeviceUpdate) -> DeviceRow:
         device, state = self.devices[update.device_id], update.state
         device.state = state.to_json()
         device.status = str(state.status)
@@ -117,11 +175,11 @@ class OrmStore:
         device.battery = state.battery
         return device
 
-    def _event(self, device_id: str, event: tracking.Event, now: dt.datetime) -> Event:
+    def event_row(self, device_id: str, event: tracking.Event, now: dt.datetime) -> Event:
         device = self.devices[device_id]
         return Event(
-            device=device,
-            family_id=device.family_id,  # type: ignore[misc]  # loaded with a family
+            device_id=device.pk,
+            family_id=device.family_id,
             child_id=device.child_id,
             kind=str(event.kind),
             time=event.time,
@@ -132,6 +190,25 @@ class OrmStore:
             delayed=event.delayed,
             details=dict(event.details),
         )
+
+
+def update_devices(devices: Sequence[DeviceRow]) -> None:
+    sql.update_devices(
+        [
+            (
+                d.pk,
+                d.state,
+                d.status,
+                d.last_seen,
+                d.last_fix_time,
+                d.lat,
+                d.lon,
+                d.accuracy,
+                d.battery,
+            )
+            for d in devices
+        ]
+    )
 
 
 DEVICE_FIELDS = [

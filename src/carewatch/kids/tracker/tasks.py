@@ -10,7 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from carewatch.kids import tracking
-from carewatch.kids.tracker.ingestion import DEVICE_FIELDS, OrmStore, alert_all
+from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, alert_all, update_devices
 from carewatch.kids.tracker.models import Device, DeviceStatus, Event, Position, TrackerSettings
 from carewatch.platform.accounts.models import Family
 
@@ -22,21 +22,20 @@ def mark_silent_devices_offline(now: dt.datetime | None = None) -> int:
     cutoff = now - dt.timedelta(seconds=tracking.DEFAULT_CONFIG.offline_after_s)
     silent = Device.objects.filter(
         status=DeviceStatus.ONLINE, last_seen__lt=cutoff, family__isnull=False
-    )
+    ).select_for_update(skip_locked=True)
     store = OrmStore()
-    changed: list[Device] = []
+    changed: list[DeviceRow] = []
     events: list[Event] = []
     with transaction.atomic():
-        for device in silent.select_for_update(skip_locked=True):
+        for row in silent.values_list("pk", "identifier", "family_id", "child_id", "state"):
+            device = store.devices[row[1]] = DeviceRow(*row)
             state, new_events = tracking.check_offline(
                 device.identifier, tracking.DeviceState.from_json(device.state), now
             )
-            if not new_events:
-                continue
-            store.devices[device.identifier] = device
-            changed.append(store._apply_state(tracking.DeviceUpdate(device.identifier, state)))
-            events += [store._event(device.identifier, event, now) for event in new_events]
-        Device.objects.bulk_update(changed, DEVICE_FIELDS)
+            if new_events:
+                changed.append(store.apply_state(tracking.DeviceUpdate(device.identifier, state)))
+                events += [store.event_row(device.identifier, event, now) for event in new_events]
+        update_devices(changed)
         saved = Event.objects.bulk_create(events)
         transaction.on_commit(lambda: alert_all(saved))
     return len(changed)

@@ -84,7 +84,9 @@ class WebhookChannelForm(ChannelForm):
     url = forms.CharField(
         label=gettext_lazy("Address (URL)"),
         max_length=500,
-        help_text=gettext_lazy("We POST signed JSON to it, e.g. https://example.com/carewatch-hook."),
+        help_text=gettext_lazy(
+            "We POST signed JSON to it, e.g. https://example.com/carewatch-hook."
+        ),
     )
 
     def clean_url(self) -> str:

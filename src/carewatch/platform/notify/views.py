@@ -135,8 +135,10 @@ def too_many_channels(request: HttpRequest) -> str:
     """A sentence saying why no channel can be added, or "" when one can."""
     if Channel.objects.filter(owner=me(request)).count() < MAX_CHANNELS:
         return ""
-    return _("You have %(max)d channels, the most allowed: delete one you no longer use, "
-             "then add the new one.") % {"max": MAX_CHANNELS}
+    return _(
+        "You have %(max)d channels, the most allowed: delete one you no longer use, "
+        "then add the new one."
+    ) % {"max": MAX_CHANNELS}
 
 
 @login_required
@@ -171,8 +173,11 @@ def ask_to_confirm(request: HttpRequest, channel: Channel) -> None:
     channel.verified = False
     channel.save(update_fields=["verified"])
     transaction.on_commit(partial(tasks.send_confirmation, channel.pk))
-    messages.info(request, _("We sent a confirmation link to %(email)s: alerts go there once "
-                             "it is confirmed.") % {"email": channel.value["email"]})
+    messages.info(
+        request,
+        _("We sent a confirmation link to %(email)s: alerts go there once it is confirmed.")
+        % {"email": channel.value["email"]},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,8 +187,9 @@ def confirm_channel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and channel is not None:
         channel.verified = True
         channel.save(update_fields=["verified"])
-    return render(request, "notify/confirm.html", {"channel": channel},
-                  status=404 if channel is None else 200)
+    return render(
+        request, "notify/confirm.html", {"channel": channel}, status=404 if channel is None else 200
+    )
 
 
 @login_required
@@ -241,11 +247,17 @@ def test_channel(request: HttpRequest, pk: int) -> HttpResponse:
     if channel.disabled:
         return row_or_list(request, channel, _("Turn the channel on before sending a test."))
     if not channel.verified:
-        return row_or_list(request, channel, _("Confirm the address with the link we e-mailed "
-                                               "before sending a test."))
+        return row_or_list(
+            request,
+            channel,
+            _("Confirm the address with the link we e-mailed before sending a test."),
+        )
     if too_many_tests(channel):
-        return row_or_list(request, channel, _("You sent several tests in the last hour: "
-                                               "wait a while, then try again."))
+        return row_or_list(
+            request,
+            channel,
+            _("You sent several tests in the last hour: wait a while, then try again."),
+        )
     send_to(
         [channel],
         _("Test notification from CareWatch"),
@@ -253,8 +265,9 @@ def test_channel(request: HttpRequest, pk: int) -> HttpResponse:
         url=reverse("notify:channel", args=[channel.pk]),
         event="notify.test",
     )
-    notice = _("A test notification is on its way to “%(name)s”; its result appears on the "
-               "channel's page.") % {"name": channel}
+    notice = _(
+        "A test notification is on its way to “%(name)s”; its result appears on the channel's page."
+    ) % {"name": channel}
     return row_or_list(request, channel, notice)
 
 
@@ -288,5 +301,3 @@ def delete_channel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Channel “%(name)s” deleted.") % {"name": channel})
         return redirect("notify:channels")
     return render(request, "notify/delete_channel.html", {"channel": channel})
-
-

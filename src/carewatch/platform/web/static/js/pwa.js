@@ -6,3 +6,12 @@ if ("serviceWorker" in navigator) {
     });
   });
 }
+
+// The inbox sends {"notify:unread": n} with htmx responses: keep the badge in step.
+document.addEventListener("notify:unread", (event) => {
+  const badge = document.getElementById("inbox-badge");
+  if (!badge) return;
+  const unread = Number(event.detail && event.detail.value !== undefined ? event.detail.value : event.detail);
+  badge.textContent = String(unread);
+  badge.hidden = !(unread > 0);
+});
