@@ -1,0 +1,160 @@
+"""Retina engine throughput and latency on this machine's CPU.
+
+    uv run python bench/retina_bench.py [--quick] [--data ../shared/fundus] [--out FILE]
+
+Measures, per image: decode (+ crop), preprocessing (quality gate + normalisation) and
+model inference with ONNX Runtime, beside the same model in PyTorch eager (skipped with
+a note when torch is absent); end-to-end images/s for small JPEGs (aptos224) and the
+p95 latency from a 12-megapixel JPEG file to a grade. Peak memory from getrusage.
+The last line printed is one JSON object with every figure (also written to --out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from retina import load_bundle
+from retina.preprocess import load_fundus, normalise
+from retina.quality import assess
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "fundus"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> np.ndarray:
+    """Milliseconds per call."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return np.array(out)
+
+
+def stats(ms: np.ndarray) -> dict[str, float]:
+    return {"mean_ms": round(float(ms.mean()), 2), "p50_ms": round(float(np.percentile(ms, 50)), 2),
+            "p95_ms": round(float(np.percentile(ms, 95)), 2)}
+
+
+def small_images(data: Path, count: int) -> list[bytes]:
+    folder = data / "aptos224"
+    if folder.exists():
+        return [p.read_bytes() for p in sorted(folder.glob("*.jpg"))[:count]]
+    sys.path.insert(0, str(ROOT / "tests" / "retina"))
+    from retina_fakes import fake_fundus, jpeg_bytes  # type: ignore[import-not-found]
+
+    return [jpeg_bytes(fake_fundus(224, 224, seed=i)) for i in range(count)]
+
+
+def twelve_megapixel(data: Path, folder: Path) -> Path:
+    """An IDRiD photo upscaled to the camera's 4288x2848 (or a synthetic one)."""
+    sources = sorted((data / "idrid").glob("*.jpg"))
+    if sources:
+        img = Image.open(sources[0]).convert("RGB")
+    else:
+        sys.path.insert(0, str(ROOT / "tests" / "retina"))
+        from retina_fakes import fake_fundus  # type: ignore[import-not-found]
+
+        img = fake_fundus(1024, 680)
+    path = folder / "camera_12mp.jpg"
+    img.resize((4288, 2848), Image.Resampling.BICUBIC).save(path, quality=92)
+    return path
+
+
+def torch_eager(batch: np.ndarray, repeat: int) -> dict[str, object]:
+    try:
+        import torch
+
+        from retina.model import Exportable, RetinaNet
+    except ImportError:
+        return {"note": "PyTorch not installed (the 'train' extra): eager comparison skipped"}
+    torch.set_num_threads(os.cpu_count() or 1)
+    net = Exportable(RetinaNet().eval()).eval()  # same graph; weights do not change speed
+    x = torch.from_numpy(batch)
+    with torch.inference_mode():
+        net(x)
+        ms = timed(lambda: net(x), repeat) / len(batch)
+    return {"torch": torch.__version__, **stats(ms), "images_per_s": round(1000 / ms.mean(), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (about a minute)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "retina_bench.json")
+    args = parser.parse_args()
+    n_small, repeat_big, repeat_model = (64, 12, 4) if args.quick else (256, 40, 12)
+
+    grader = load_bundle()
+    small = small_images(args.data, n_small)
+    result: dict[str, object] = {"cpu_count": os.cpu_count(), "model_version": grader.version,
+                                 "input_size": grader.size, "small_images": len(small)}
+
+    decode = timed(lambda: [load_fundus(b, grader.size) for b in small], 1) / len(small)
+    fundi = [load_fundus(b, grader.size) for b in small]
+    prep = timed(lambda: [(assess(f), normalise(f.rgb, grader.local_contrast)) for f in fundi],
+                 1) / len(small)
+    batch = np.stack([normalise(f.rgb, grader.local_contrast) for f in fundi[:16]])
+    grader.session.run(None, {"image": batch})
+    onnx_ms = timed(lambda: grader.session.run(None, {"image": batch}), repeat_model) / len(batch)
+    onnx = {**stats(onnx_ms), "images_per_s": round(1000 / onnx_ms.mean(), 1)}
+    eager = torch_eager(batch, max(2, repeat_model // 2))
+    if "mean_ms" in eager:
+        onnx["speedup_vs_torch_eager"] = round(float(eager["mean_ms"]) / onnx["mean_ms"], 2)  # type: ignore[arg-type]
+    end_to_end = timed(lambda: grader.grade_many(small, batch_size=16), 1)[0] / 1000
+    result["small_jpeg"] = {
+        "decode_crop_ms": round(float(decode.mean()), 2),
+        "quality_and_normalise_ms": round(float(prep.mean()), 2),
+        "onnxruntime_batch16": onnx, "torch_eager_batch16": eager,
+        "end_to_end_images_per_s": round(len(small) / end_to_end, 1),
+        "target_images_per_s": 80,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        big = twelve_megapixel(args.data, Path(tmp))
+        grader.grade(big)
+        latency = timed(lambda: grader.grade(big), repeat_big)
+        decode_big = timed(lambda: load_fundus(big, grader.size), max(3, repeat_big // 2))
+        result["twelve_megapixel_jpeg"] = {
+            "size": "4288x2848", "file_bytes": big.stat().st_size,
+            "decode_crop": stats(decode_big), "file_to_grade": stats(latency),
+            "target_p95_ms": 300,
+        }
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    report(result)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result))
+
+
+def report(r: dict[str, object]) -> None:
+    s, b = r["small_jpeg"], r["twelve_megapixel_jpeg"]
+    assert isinstance(s, dict) and isinstance(b, dict)
+    o, e = s["onnxruntime_batch16"], s["torch_eager_batch16"]
+    print(f"model {r['model_version']}, input {r['input_size']} px, {r['cpu_count']} CPUs")
+    print(f"small JPEG: decode+crop {s['decode_crop_ms']} ms, quality+normalise "
+          f"{s['quality_and_normalise_ms']} ms, ONNX Runtime {o['mean_ms']} ms/image "
+          f"({o['images_per_s']} images/s)")
+    if "mean_ms" in e:
+        print(f"  PyTorch eager {e['mean_ms']} ms/image ({e['images_per_s']} images/s): "
+              f"ONNX Runtime is {o['speedup_vs_torch_eager']}x faster")
+    else:
+        print(f"  {e['note']}")
+    print(f"  end to end {s['end_to_end_images_per_s']} images/s (target >= 80)")
+    print(f"12-MP JPEG: decode+crop p95 {b['decode_crop']['p95_ms']} ms, file to grade "
+          f"p50 {b['file_to_grade']['p50_ms']} ms, p95 {b['file_to_grade']['p95_ms']} ms "
+          "(target <= 300)")
+    print(f"peak memory {r['peak_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""`retina grade | evaluate | train | export`.
+
+grade and evaluate need only ONNX Runtime; train and export import PyTorch lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from retina.infer import load_bundle
+from retina.report import heatmap_overlay, plot_confusion, plot_roc, read_label_csv, summarise
+
+
+def grade(args: argparse.Namespace) -> None:
+    grader = load_bundle(args.bundle, args.device)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for path, result in zip(args.images, grader.grade_many(args.images), strict=True):
+        line = {"image": str(path), **result.summary()}
+        if result.gradable:
+            overlay = args.out / f"{Path(path).stem}_heatmap.png"
+            heatmap_overlay(result).save(overlay)
+            line["heatmap_png"] = str(overlay)
+        line.pop("quality")
+        print(json.dumps(line))
+
+
+def evaluate(args: argparse.Namespace) -> None:
+    grader = load_bundle(args.bundle, args.device)
+    rows = read_label_csv(args.labels)
+    results = grader.grade_many([args.images / row["image"] for row in rows])
+    report = summarise(rows, results, grader.threshold)
+    report["model_version"] = grader.version
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        graded = [(row, r) for row, r in zip(rows, results, strict=True) if r.gradable]
+        truth = np.array([int(row["dr_grade"]) >= 2 for row, _ in graded])
+        prob = np.array([r.referable_probability for _, r in graded], dtype=float)
+        plot_confusion(report["confusion_matrix"], args.out / "confusion_matrix.png")
+        plot_roc(truth, prob, grader.threshold, args.out / "roc.png")
+        per_image = [{"image": row["image"], "dr_grade": row["dr_grade"], **r.summary()}
+                     for row, r in zip(rows, results, strict=True)]
+        (args.out / "report.json").write_text(json.dumps(report, indent=1))
+        (args.out / "predictions.json").write_text(json.dumps(per_image, indent=1))
+    for reason in sorted({r.reason for r in results if not r.gradable}):
+        print(f"ungradable: {sum(r.reason == reason for r in results)} x {reason}")
+    print(json.dumps({k: v for k, v in report.items() if k != "confusion_matrix"}))
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["train"]:
+        from retina.train import main as train_main
+
+        return train_main(argv[1:])
+    if argv[:1] == ["export"]:
+        from retina.export import main as export_main
+
+        return export_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="retina", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("train", help="train a model (needs the 'train' extra); see retina train -h")
+    sub.add_parser("export", help="export a checkpoint to ONNX; see retina export -h")
+    g = sub.add_parser("grade", help="grade fundus photos and write heatmap overlays")
+    g.add_argument("images", nargs="+", type=Path)
+    g.add_argument("--out", type=Path, default=Path("."), help="folder for heatmap PNGs")
+    e = sub.add_parser("evaluate", help="metrics against a labels CSV (image,dr_grade)")
+    e.add_argument("--images", type=Path, required=True)
+    e.add_argument("--labels", type=Path, required=True)
+    e.add_argument("--out", type=Path)
+    for p in (g, e):
+        p.add_argument("--bundle", type=Path, help="bundle folder (default: the shipped one)")
+        p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    args = parser.parse_args(argv)
+    {"grade": grade, "evaluate": evaluate}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Grade fundus photos with the bundled ONNX model (ONNX Runtime; no PyTorch needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retina import metrics
+from retina.bundle import DEFAULT_BUNDLE, read_metadata, verified_weights
+from retina.preprocess import Fundus, InvalidImage, load_fundus, normalise
+from retina.quality import assess
+
+Source = bytes | str | Path
+
+
+@dataclass
+class GradeResult:
+    """One photo's outcome. `grade` and the probabilities are None unless `gradable`."""
+
+    status: str  # "graded", "ungradable" (with a reason) or "invalid" (not a usable image)
+    reason: str
+    model_version: str
+    grade: int | None = None  # ICDR 0-4
+    grade_probabilities: list[float] | None = None
+    referable_probability: float | None = None
+    referable: bool | None = None  # referable_probability >= the bundle's threshold
+    dme_risk: int | None = None  # 0 none, 1 exudates away from the macula, 2 near it
+    dme_probabilities: list[float] | None = None
+    heatmap: np.ndarray | None = field(default=None, repr=False)  # uint8 (S, S)
+    image: np.ndarray | None = field(default=None, repr=False)  # the cropped RGB input
+    quality: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def gradable(self) -> bool:
+        return self.status == "graded"
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-friendly fields (no arrays)."""
+        skip = {"heatmap", "image"}
+        out = {k: v for k, v in self.__dict__.items() if k not in skip}
+        return {"gradable": self.gradable, **out}
+
+
+def _session(weights: Path, device: str) -> Any:
+    import onnxruntime as ort
+
+    providers = ["CPUExecutionProvider"]
+    if device != "cpu" and "CUDAExecutionProvider" in ort.get_available_providers():
+        providers.insert(0, "CUDAExecutionProvider")
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(weights), options, providers=providers)
+
+
+class Grader:
+    """Holds the ONNX session and the bundle's metadata; thread-safe for `grade` calls."""
+
+    def __init__(self, folder: Path, device: str = "cpu"):
+        self.metadata = read_metadata(folder)
+        self.session = _session(verified_weights(folder, self.metadata), device)
+        self.version: str = self.metadata["version"]
+        self.threshold: float = self.metadata["thresholds"]["referable"]
+        self.size: int = self.metadata["preprocessing"]["input_size"]
+        self.local_contrast: bool = self.metadata["preprocessing"]["local_contrast"]
+
+    def grade(self, source: Source) -> GradeResult:
+        return self.grade_many([source])[0]
+
+    def grade_many(self, sources: Sequence[Source], batch_size: int = 16,
+                   workers: int = 2) -> list[GradeResult]:
+        """Grade photos in batches; results keep the order of `sources`."""
+        with ThreadPoolExecutor(workers) as pool:
+            prepared = list(pool.map(self._prepare, sources))
+        results: list[GradeResult] = [r for r, _ in prepared]
+        todo = [i for i, (r, _) in enumerate(prepared) if r.status == "graded"]
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start:start + batch_size]
+            batch = np.stack([prepared[i][1] for i in chunk])
+            scores, heatmaps = self.session.run(None, {"image": batch})
+            for i, s, h in zip(chunk, scores, heatmaps, strict=True):
+                self._fill(results[i], s, h)
+        return results
+
+    def _prepare(self, source: Source) -> tuple[GradeResult, np.ndarray | None]:
+        try:
+            fundus: Fundus = load_fundus(source, self.size)
+        except InvalidImage as exc:
+            return GradeResult("invalid", str(exc), self.version), None
+        except OSError as exc:  # unreadable path
+            return GradeResult("invalid", f"Cannot read the file ({exc}).", self.version), None
+        quality = assess(fundus)
+        status = "graded" if quality.gradable else "ungradable"
+        result = GradeResult(status, quality.reason, self.version, image=fundus.rgb,
+                             quality=quality.measures)
+        return result, normalise(fundus.rgb, self.local_contrast) if quality.gradable else None
+
+    def _fill(self, result: GradeResult, scores: np.ndarray, heatmap: np.ndarray) -> None:
+        above, referable, dme = scores[:4], float(scores[4]), scores[5:]
+        result.grade = int(metrics.ordinal_to_grade(above[None])[0])
+        result.grade_probabilities = [round(float(p), 4)
+                                      for p in metrics.ordinal_to_probabilities(above[None])[0]]
+        result.referable_probability = round(referable, 4)
+        result.referable = referable >= self.threshold
+        result.dme_risk = int(dme.argmax())
+        result.dme_probabilities = [round(float(p), 4) for p in dme]
+        result.heatmap = (np.clip(heatmap, 0, 1) * 255).astype(np.uint8)
+
+
+def load_bundle(path: Path | str | None = None, device: str = "cpu") -> Grader:
+    """The grader for a bundle folder (default: the one shipped in this package).
+
+    device "cpu" (default) or "cuda" (used when ONNX Runtime has the CUDA provider).
+    Raises BundleError when the weights' sha256 does not match metadata.json.
+    """
+    return Grader(Path(path) if path else DEFAULT_BUNDLE, device)
+
+
+def grade_paths(grader: Grader, paths: Iterable[Path]) -> list[GradeResult]:
+    return grader.grade_many([Path(p) for p in paths])

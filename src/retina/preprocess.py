@@ -1,0 +1,136 @@
+"""Fundus photo -> model input: decode, crop to the fundus circle, resize, normalise.
+
+The SAME functions run when the training archive is built (`retina.data`), when the
+training images are loaded on the GPU machine, and when a photo is graded, so the
+model never sees a different pipeline in serving than in training.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+SIZE = 224  # model input, pixels (square)
+MAX_PIXELS = 60_000_000  # refuse headers claiming more (decompression-bomb guard)
+BACKGROUND_LEVEL = 12  # 0-255: darker pixels are the camera's black surround
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class InvalidImage(ValueError):
+    """The bytes are not a usable image; the message says what to do next."""
+
+
+@dataclass
+class Fundus:
+    """A cropped, square RGB fundus image plus what the quality gate needs."""
+
+    rgb: np.ndarray  # uint8 (SIZE, SIZE, 3), fundus circle inscribed
+    mode: str  # PIL mode of the original file ("RGB", "L", ...)
+    source_size: tuple[int, int]  # width, height of the original file
+    fundus_fraction: float  # share of the original frame that is fundus (not black surround)
+    corner_brightness: float  # mean brightness of the original's corners (0-255)
+
+
+def open_image(source: bytes | str | Path, size: int = SIZE) -> tuple[Image.Image, tuple[int, int]]:
+    """Open and decode a photo, at reduced scale when it is much bigger than needed.
+
+    Returns the decoded image and the size the file declares.
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    try:
+        img = Image.open(io.BytesIO(data))
+        width, height = img.size
+        if width * height > MAX_PIXELS:
+            raise InvalidImage(
+                f"The image claims {width}x{height} pixels, more than we accept; "
+                "send the camera's original photo."
+            )
+        img.draft("RGB", (size * 2, size * 2))  # JPEG DCT scaling: far faster for 12 MP
+        img.load()
+    except InvalidImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidImage(
+            "The image is too large to decode safely; send the camera's original photo."
+        ) from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InvalidImage(
+            f"The file is not a readable image ({exc}); send a JPEG or PNG photo."
+        ) from exc
+    return img, (width, height)
+
+
+def fundus_box(gray: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Bounding box (left, top, right, bottom) of the non-black fundus area, or None."""
+    mask = gray > BACKGROUND_LEVEL
+    rows = np.flatnonzero(mask.mean(axis=1) > 0.02)
+    cols = np.flatnonzero(mask.mean(axis=0) > 0.02)
+    if rows.size < 2 or cols.size < 2:
+        return None
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def crop_to_fundus(img: Image.Image, size: int = SIZE) -> np.ndarray:
+    """Crop to the fundus circle, pad to a square (a cut-off circle stays round), resize."""
+    rgb = img.convert("RGB")
+    gray = np.asarray(rgb.convert("L"))
+    box = fundus_box(gray) or (0, 0, rgb.width, rgb.height)
+    left, top, right, bottom = box
+    side = max(right - left, bottom - top)
+    cx, cy = (left + right) / 2, (top + bottom) / 2
+    square = (round(cx - side / 2), round(cy - side / 2), round(cx + side / 2), round(cy + side / 2))
+    cropped = rgb.crop(square)  # areas outside the photo come back black
+    return np.asarray(cropped.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0))
+
+
+def corner_brightness(gray: np.ndarray) -> float:
+    """Mean brightness of the four corner patches: near black on a fundus photo."""
+    h, w = gray.shape
+    k = max(1, min(h, w) // 12)
+    corners = [gray[:k, :k], gray[:k, -k:], gray[-k:, :k], gray[-k:, -k:]]
+    return float(np.mean([c.mean() for c in corners]))
+
+
+def load_fundus(source: bytes | str | Path, size: int = SIZE) -> Fundus:
+    """Decode and crop a fundus photo; raises InvalidImage for unusable files."""
+    img, source_size = open_image(source, size)
+    gray = np.asarray(img.convert("L"))
+    fraction = float((gray > BACKGROUND_LEVEL).mean())
+    rgb = crop_to_fundus(img, size)
+    return Fundus(rgb, img.mode, source_size, fraction, corner_brightness(gray))
+
+
+@lru_cache(maxsize=16)
+def circle_mask(size: int = SIZE, radius: float = 0.96) -> np.ndarray:
+    """Boolean disc inscribed in a size x size square (radius as a share of half the side)."""
+    yy, xx = np.mgrid[:size, :size]
+    c = (size - 1) / 2
+    mask = (xx - c) ** 2 + (yy - c) ** 2 <= (radius * size / 2) ** 2
+    mask.setflags(write=False)
+    return mask
+
+
+def ben_graham(rgb: np.ndarray) -> np.ndarray:
+    """Local-contrast normalisation (Ben Graham, Kaggle DR 2015): 4*(img - blur) + 128.
+
+    Evens out illumination and camera colour casts; outside the disc is set to 128 (zero
+    after model scaling) so the circle's edge does not become a bright ring.
+    """
+    size = rgb.shape[0]
+    blur = np.asarray(Image.fromarray(rgb).filter(ImageFilter.GaussianBlur(size / 60)))
+    out = 4.0 * (rgb.astype(np.float32) - blur) + 128.0
+    out = np.clip(out, 0, 255, out=out).astype(np.uint8)
+    out[~circle_mask(size, 0.92)] = 128
+    return out
+
+
+def normalise(rgb: np.ndarray, local_contrast: bool) -> np.ndarray:
+    """The model's view of a cropped image: uint8 HWC -> float32 CHW scaled (x - 127) / 128."""
+    pixels = ben_graham(rgb) if local_contrast else rgb
+    return ((pixels.astype(np.float32) - 127.0) / 128.0).transpose(2, 0, 1)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import io
+
+import matplotlib.cbook
+import numpy as np
+import pytest
+from PIL import Image, ImageEnhance, ImageFilter
+
+from retina.data import load_sets
+from retina.preprocess import load_fundus
+from retina.quality import assess
+
+from retina_fakes import fake_fundus, jpeg_bytes, real_fundus_folder
+
+
+def verdict(img: Image.Image) -> str:
+    q = assess(load_fundus(jpeg_bytes(img)))
+    return "gradable" if q.gradable else q.reason
+
+
+def test_it_passes_a_clean_synthetic_fundus():
+    assert verdict(fake_fundus()) == "gradable"
+
+
+def test_it_catches_a_dark_photo():
+    assert "too dark" in verdict(ImageEnhance.Brightness(fake_fundus()).enhance(0.08))
+
+
+def test_it_catches_a_blurred_photo():
+    assert "blurred" in verdict(fake_fundus().filter(ImageFilter.GaussianBlur(10)))
+
+
+def test_it_catches_a_photo_too_small_to_grade():
+    assert "too small" in verdict(fake_fundus().resize((120, 90)))
+
+
+def test_it_catches_a_greyscale_photo():
+    img = fake_fundus().convert("L")
+    assert "greyscale" in verdict(img)
+    assert "greyscale" in verdict(img.convert("RGB"))
+
+
+def test_it_catches_a_portrait_that_is_not_a_fundus_photo():
+    photo = Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+    assert "not look like a fundus" in verdict(photo)
+
+
+@pytest.mark.parametrize("colour", [(90, 150, 230), (60, 160, 70), (240, 240, 235)])
+def test_it_catches_flat_scenes_that_are_not_fundus_photos(colour):
+    rng = np.random.default_rng(1)
+    pixels = np.clip(np.array(colour) + rng.normal(0, 25, (400, 600, 3)), 0, 255)
+    assert verdict(Image.fromarray(pixels.astype(np.uint8))) != "gradable"
+
+
+def test_it_passes_real_fundus_photos_from_every_set():
+    root = real_fundus_folder()
+    examples = load_sets(root)[::40]  # 156 photos across the three sets
+    refused = [ex.image for ex in examples
+               if not assess(load_fundus(root / ex.dataset / ex.image)).gradable]
+    assert refused == []
+
+
+def test_it_catches_degraded_copies_of_real_photos():
+    root = real_fundus_folder()
+    for ex in load_sets(root)[::400]:
+        img = Image.open(root / ex.dataset / ex.image).convert("RGB")
+        dark = ImageEnhance.Brightness(img).enhance(0.08)
+        blurred = img.filter(ImageFilter.GaussianBlur(img.width / 40))
+        buf = io.BytesIO()
+        img.convert("L").save(buf, "JPEG")
+        assert not assess(load_fundus(jpeg_bytes(dark))).gradable, ex.image
+        assert not assess(load_fundus(jpeg_bytes(blurred))).gradable, ex.image
+        assert not assess(load_fundus(buf.getvalue())).gradable, ex.image
