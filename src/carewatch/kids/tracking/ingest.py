@@ -6,6 +6,7 @@ implementation over the ORM, or `MemoryStore` here for tests and benchmarks.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,15 +79,23 @@ def ingest(
 
 
 class MemoryStore:
-    """A Store in dicts. `json_states=True` round-trips states through JSON, as a database would."""
+    """A Store in dicts, for tests and benchmarks.
 
-    def __init__(self, json_states: bool = False) -> None:
+    `json_states=True` keeps each state as JSON text, as a database column
+    would. `keep_history=False` only counts positions and events, as a
+    pipeline whose history leaves the process for a database.
+    """
+
+    def __init__(self, json_states: bool = False, keep_history: bool = True) -> None:
         self.json_states = json_states
-        self.states: dict[str, DeviceState | dict[str, object]] = {}
+        self.keep_history = keep_history
+        self.states: dict[str, DeviceState | str] = {}
         self.device_places: dict[str, PlaceSet] = {}
         self.positions: dict[str, list[tuple[datetime, Fix, bool]]] = {}
         self.events: list[Event] = []
         self.saves = 0
+        self.saved_positions = 0
+        self.saved_events = 0
 
     def add_device(
         self,
@@ -102,11 +111,13 @@ class MemoryStore:
         self.device_places[device_id] = PlaceSet.of(places)
 
     def set_state(self, device_id: str, state: DeviceState) -> None:
-        self.states[device_id] = state.to_json() if self.json_states else state
+        self.states[device_id] = json.dumps(state.to_json()) if self.json_states else state
 
     def state(self, device_id: str) -> DeviceState:
         saved = self.states[device_id]
-        return saved if isinstance(saved, DeviceState) else DeviceState.from_json(saved)
+        if isinstance(saved, DeviceState):
+            return saved
+        return DeviceState.from_json(json.loads(saved))
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
         places = self.device_places
@@ -120,6 +131,9 @@ class MemoryStore:
         self.saves += 1
         for update in updates:
             self.set_state(update.device_id, update.state)
-            history = self.positions[update.device_id]
-            history += [(now, p.fix, p.located) for p in update.positions]
-            self.events.extend(update.events)
+            self.saved_positions += len(update.positions)
+            self.saved_events += len(update.events)
+            if self.keep_history:
+                history = self.positions[update.device_id]
+                history += [(now, p.fix, p.located) for p in update.positions]
+                self.events += update.events
