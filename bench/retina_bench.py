@@ -52,7 +52,7 @@ def small_images(data: Path, count: int) -> list[bytes]:
     if folder.exists():
         return [p.read_bytes() for p in sorted(folder.glob("*.jpg"))[:count]]
     sys.path.insert(0, str(ROOT / "tests" / "retina"))
-    from retina_fakes import fake_fundus, jpeg_bytes  # type: ignore[import-not-found]
+    from retina_fakes import fake_fundus, jpeg_bytes
 
     return [jpeg_bytes(fake_fundus(224, 224, seed=i)) for i in range(count)]
 
@@ -64,7 +64,7 @@ def twelve_megapixel(data: Path, folder: Path) -> Path:
         img = Image.open(sources[0]).convert("RGB")
     else:
         sys.path.insert(0, str(ROOT / "tests" / "retina"))
-        from retina_fakes import fake_fundus  # type: ignore[import-not-found]
+        from retina_fakes import fake_fundus
 
         img = fake_fundus(1024, 680)
     path = folder / "camera_12mp.jpg"
@@ -108,10 +108,11 @@ def main() -> None:
     batch = np.stack([normalise(f.rgb, grader.local_contrast) for f in fundi[:16]])
     grader.session.run(None, {"image": batch})
     onnx_ms = timed(lambda: grader.session.run(None, {"image": batch}), repeat_model) / len(batch)
-    onnx = {**stats(onnx_ms), "images_per_s": round(1000 / onnx_ms.mean(), 1)}
+    onnx: dict[str, float] = {**stats(onnx_ms), "images_per_s": round(1000 / onnx_ms.mean(), 1)}
     eager = torch_eager(batch, max(2, repeat_model // 2))
     if "mean_ms" in eager:
-        onnx["speedup_vs_torch_eager"] = round(float(eager["mean_ms"]) / onnx["mean_ms"], 2)  # type: ignore[arg-type]
+        speedup = float(eager["mean_ms"]) / onnx["mean_ms"]  # type: ignore[arg-type]
+        onnx["speedup_vs_torch_eager"] = round(speedup, 2)
     end_to_end = timed(lambda: grader.grade_many(small, batch_size=16), 1)[0] / 1000
     result["small_jpeg"] = {
         "decode_crop_ms": round(float(decode.mean()), 2),

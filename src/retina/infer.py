@@ -80,7 +80,7 @@ class Grader:
         todo = [i for i, (r, _) in enumerate(prepared) if r.status == "graded"]
         for start in range(0, len(todo), batch_size):
             chunk = todo[start:start + batch_size]
-            batch = np.stack([prepared[i][1] for i in chunk])
+            batch = np.stack([x for i in chunk if (x := prepared[i][1]) is not None])
             scores, heatmaps = self.session.run(None, {"image": batch})
             for i, s, h in zip(chunk, scores, heatmaps, strict=True):
                 self._fill(results[i], s, h)

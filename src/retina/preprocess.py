@@ -84,7 +84,8 @@ def crop_to_fundus(img: Image.Image, size: int = SIZE) -> np.ndarray:
     left, top, right, bottom = box
     side = max(right - left, bottom - top)
     cx, cy = (left + right) / 2, (top + bottom) / 2
-    square = (round(cx - side / 2), round(cy - side / 2), round(cx + side / 2), round(cy + side / 2))
+    half = side / 2
+    square = (round(cx - half), round(cy - half), round(cx + half), round(cy + half))
     cropped = rgb.crop(square)  # areas outside the photo come back black
     return np.asarray(cropped.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=2.0))
 

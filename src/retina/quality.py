@@ -1,8 +1,9 @@
 """Is a photo gradable? Cheap image statistics with thresholds set on the real sets.
 
 Calibrated on the 6,201 images of idrid, aptos224 and eyepacs256 (2 are refused: the
-washed-out EyePACS 14915_right as not a fundus, IDRiD_059 as blurred) and on degraded copies: darkened (brightness x 0.08-0.15)
-and blurred (Gaussian, radius 1/40 of the width) copies are caught. The tests repeat
+washed-out EyePACS 14915_right as not a fundus, IDRiD_059 as blurred) and on degraded
+copies: darkened (brightness x 0.08-0.15) and blurred (Gaussian, radius 1/40 of the
+width) copies are caught. The tests repeat
 both checks.
 """
 

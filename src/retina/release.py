@@ -38,7 +38,10 @@ def versions() -> dict[str, str]:
             "onnx": onnx.__version__, "torch_export": torch.__version__}
 
 
-def grade_validation(bundle: Path, root: Path) -> dict[str, tuple[list[Example], list[GradeResult]]]:
+Graded = dict[str, tuple[list[Example], list[GradeResult]]]
+
+
+def grade_validation(bundle: Path, root: Path) -> Graded:
     grader = load_bundle(bundle)
     out = {}
     for name in SETS:
@@ -47,12 +50,12 @@ def grade_validation(bundle: Path, root: Path) -> dict[str, tuple[list[Example],
     return out
 
 
-def shared_threshold(graded: dict[str, tuple[list[Example], list[GradeResult]]]) -> float:
+def shared_threshold(graded: Graded) -> float:
     """Highest threshold with >= 90 % sensitivity on each set's validation split."""
     per_set = []
     for examples, results in graded.values():
-        pairs = [(ex.dr_grade >= 2, r.referable_probability) for ex, r in zip(examples, results, strict=True)
-                 if r.gradable]
+        pairs = [(ex.dr_grade >= 2, r.referable_probability)
+                 for ex, r in zip(examples, results, strict=True) if r.gradable]
         positive, score = map(np.array, zip(*pairs, strict=True))
         per_set.append(metrics.threshold_for_sensitivity(positive, score, SENSITIVITY_TARGET))
     return float(min(per_set))
@@ -156,11 +159,13 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{s['source']} |" for name, s in t["data"].items())
     figures = "\n".join(
         f"| {name} | {m['n']} | {m['qwk']:.3f} | {m['accuracy']:.3f} | {m['referable_auc']:.3f} "
-        f"| {m['sensitivity']:.3f} | {m['specificity']:.3f} | {m.get('dme_accuracy', float('nan')):.3f} |"
+        f"| {m['sensitivity']:.3f} | {m['specificity']:.3f} "
+        f"| {m.get('dme_accuracy', float('nan')):.3f} |"
         for name, m in meta["metrics"].items())
     cross = "\n".join(f"| {r['trained_on']} | {r['evaluated_on']} | {r['qwk']:.3f} | "
                       f"{r['referable_auc']:.3f} |" for r in meta.get("cross_set", []))
-    changelog = "\n".join(f"- {c['version']} ({c['date']}): {c['change']}" for c in meta["changelog"])
+    changelog = "\n".join(f"- {c['version']} ({c['date']}): {c['change']}"
+                          for c in meta["changelog"])
     return CARD.format(meta=meta, t=t, sets=sets, figures=figures, cross=cross,
                        changelog=changelog, targets="\n".join(target_rows(meta["metrics"])),
                        pre="\n".join(f"{i}. {s}" for i, s in

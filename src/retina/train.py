@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -63,7 +64,8 @@ def sample_weights(examples: list[Example], idrid_share: float) -> np.ndarray:
     sets = np.array([ex.dataset for ex in examples])
     others = len([ex for ex in examples if ex.dataset != "idrid"])
     for name in set(sets):
-        share = idrid_share if name == "idrid" else (1 - idrid_share) * (sets == name).sum() / others
+        size_share = (1 - idrid_share) * (sets == name).sum() / others
+        share = idrid_share if name == "idrid" else size_share
         w[sets == name] *= share / w[sets == name].sum()
     return w / w.sum()
 
@@ -91,8 +93,8 @@ def update_ema(ema: RetinaNet, net: RetinaNet, decay: float) -> None:
     """Exponential moving average of the weights; BatchNorm statistics copied as they are."""
     for e, p in zip(ema.parameters(), net.parameters(), strict=True):
         e.lerp_(p.detach(), 1 - decay)
-    for e, b in zip(ema.buffers(), net.buffers(), strict=True):
-        e.copy_(b)
+    for eb, b in zip(ema.buffers(), net.buffers(), strict=True):
+        eb.copy_(b)
 
 
 def loss_fn(out: tuple[torch.Tensor, ...], grade: torch.Tensor, dme: torch.Tensor,
@@ -138,7 +140,8 @@ def evaluate(examples: list[Example], scores: np.ndarray) -> dict[str, dict[str,
                "referable_auc": metrics.roc_auc(truth >= 2, s[:, 4])}
         dme = np.array([examples[i].dme_risk for i in idx])
         if (dme != NO_LABEL).any():
-            row["dme_accuracy"] = metrics.accuracy(dme[dme != NO_LABEL], s[dme != NO_LABEL, 5:].argmax(1))
+            known = dme != NO_LABEL
+            row["dme_accuracy"] = metrics.accuracy(dme[known], s[known, 5:].argmax(1))
         report[name] = row
     return report
 
@@ -150,7 +153,7 @@ def selection_score(report: dict[str, dict[str, float]]) -> float:
     return float(np.mean(values))
 
 
-def train(cfg: TrainConfig) -> dict[str, object]:
+def train(cfg: TrainConfig) -> dict[str, Any]:
     seed_everything(cfg.seed)
     device = torch.device(cfg.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     amp = device.type == "cuda"
@@ -178,9 +181,12 @@ def train(cfg: TrainConfig) -> dict[str, object]:
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = max(1, len(train_idx) // cfg.batch_size)
     total = cfg.epochs * steps_per_epoch
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1, (s + 1) / steps_per_epoch)
-                                              * 0.5 * (1 + math.cos(math.pi * min(s, total) / total)))
-    state = {"epoch": 0, "best_score": -1.0, "best_epoch": -1, "history": []}
+    def warmup_cosine(step: int) -> float:
+        warmup = min(1, (step + 1) / steps_per_epoch)
+        return warmup * 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, warmup_cosine)
+    state: dict[str, Any] = {"epoch": 0, "best_score": -1.0, "best_epoch": -1, "history": []}
     if cfg.resume and (out / "last.pt").exists():
         ckpt = torch.load(out / "last.pt", map_location=device, weights_only=False)
         net.load_state_dict(ckpt["model"])
@@ -221,7 +227,8 @@ def train(cfg: TrainConfig) -> dict[str, object]:
             state["best_score"], state["best_epoch"] = score, state["epoch"]
             save_checkpoint(copy.deepcopy(ema).cpu().float(), out / "best.pt",
                             epoch=state["epoch"], val=report, train_config=asdict(cfg))
-        torch.save({"model": net.state_dict(), "ema": ema.state_dict(), "optimizer": opt.state_dict(),
+        torch.save({"model": net.state_dict(), "ema": ema.state_dict(),
+                    "optimizer": opt.state_dict(),
                     "scheduler": sched.state_dict(), "state": state,
                     "rng": torch.get_rng_state()}, out / "last.pt")
         (out / "history.json").write_text(json.dumps(state, indent=1))

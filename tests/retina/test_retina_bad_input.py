@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib.cbook
 import pytest
 from PIL import Image
+from retina_fakes import fake_fundus, jpeg_bytes
 
 from retina import load_bundle
-
-from retina_fakes import fake_fundus, jpeg_bytes
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,8 @@ CASES = {
     "1x1": lambda: png(Image.new("RGB", (1, 1), (200, 90, 40))),
     "enormous dimensions": enormous_header,
     "greyscale": lambda: jpeg_bytes(fake_fundus().convert("L")),
-    "portrait": lambda: open(matplotlib.cbook.get_sample_data(
-        "grace_hopper.jpg", asfileobj=False), "rb").read(),
+    "portrait": lambda: Path(matplotlib.cbook.get_sample_data(
+        "grace_hopper.jpg", asfileobj=False)).read_bytes(),
     "all black": lambda: jpeg_bytes(Image.new("RGB", (800, 600))),
 }
 

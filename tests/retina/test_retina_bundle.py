@@ -4,11 +4,10 @@ import json
 import shutil
 
 import pytest
+from retina_fakes import fake_fundus, jpeg_bytes
 
 from retina import BundleError, load_bundle
 from retina.bundle import DEFAULT_BUNDLE
-
-from retina_fakes import fake_fundus, jpeg_bytes
 
 
 @pytest.fixture

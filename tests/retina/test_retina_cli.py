@@ -3,9 +3,9 @@ from __future__ import annotations
 import csv
 import json
 
-from retina.cli import main
-
 from retina_fakes import fake_fundus, jpeg_bytes
+
+from retina.cli import main
 
 
 def test_it_grades_photos_and_writes_heatmap_overlays(tmp_path, capsys):

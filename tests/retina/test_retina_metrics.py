@@ -18,7 +18,8 @@ def test_it_computes_quadratic_kappa_as_by_hand():
     #   sum w*E = (1/3)[w00*1 + w02*2 + w10*1 + w12*2 + w20*1 + w22*2]
     #           = (1/3)[0 + 2 + 0.25 + 0.5 + 1 + 0] = 3.75/3 = 1.25
     # kappa = 1 - 0.25/1.25 = 0.8
-    assert metrics.quadratic_kappa(np.array([0, 1, 2]), np.array([0, 2, 2]), 3) == pytest.approx(0.8)
+    kappa = metrics.quadratic_kappa(np.array([0, 1, 2]), np.array([0, 2, 2]), 3)
+    assert kappa == pytest.approx(0.8)
 
 
 def test_it_gives_kappa_one_for_perfect_agreement():

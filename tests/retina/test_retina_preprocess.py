@@ -3,10 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
+from retina_fakes import fake_fundus, jpeg_bytes
 
 from retina.preprocess import SIZE, InvalidImage, ben_graham, crop_to_fundus, load_fundus, normalise
-
-from retina_fakes import fake_fundus, jpeg_bytes
 
 
 def test_it_crops_to_the_fundus_circle_and_resizes_to_the_input_size():

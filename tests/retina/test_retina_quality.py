@@ -6,12 +6,11 @@ import matplotlib.cbook
 import numpy as np
 import pytest
 from PIL import Image, ImageEnhance, ImageFilter
+from retina_fakes import fake_fundus, jpeg_bytes, real_fundus_folder
 
 from retina.data import load_sets
 from retina.preprocess import load_fundus
 from retina.quality import assess
-
-from retina_fakes import fake_fundus, jpeg_bytes, real_fundus_folder
 
 
 def verdict(img: Image.Image) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import numpy as np
+from retina_fakes import real_fundus_folder
 
 from retina import load_bundle
 from retina.cli import main
 from retina.data import load_sets, write_labels
-
-from retina_fakes import real_fundus_folder
 
 
 def test_it_grades_real_photos_from_each_set_sensibly():
