@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from carewatch.kids import tracking
 from carewatch.kids.tracker import alerts, sql
-from carewatch.kids.tracker.models import Device, Event, Place
+from carewatch.kids.tracker.models import Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext, IngestResult
 from carewatch.kids.tracking.model import (
     ActiveHours,
@@ -127,11 +127,7 @@ class OrmStore:
         self.saved_events: list[Event] = []
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
-        rows = Device.objects.filter(identifier__in=list(device_ids), family__isnull=False)
-        self.devices = {
-            row[1]: DeviceRow(*row)
-            for row in rows.values_list("pk", "identifier", "family_id", "child_id", "state")
-        }
+        self.devices = {row[1]: DeviceRow(*row) for row in sql.paired_devices(device_ids)}
         places = PLACES.get({device.family_id for device in self.devices.values()})
         return {
             identifier: DeviceContext(DeviceState.from_json(device.state), places[device.family_id])
