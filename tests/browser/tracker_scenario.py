@@ -1,4 +1,4 @@
-"""Run inside the served app's data directory: `python -m tests.browser.tracker_scenario setup|walk`.
+"""Run beside a served app: `python -m tests.browser.tracker_scenario setup|walk`.
 
 `setup` makes a parent with a verified e-mail channel, a child with a paired watch and a
 "School" place, and prints their ids as JSON. `walk` is the simulator walking the child
