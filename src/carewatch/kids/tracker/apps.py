@@ -5,3 +5,6 @@ class TrackerConfig(AppConfig):
     name = "carewatch.kids.tracker"
     label = "tracker"
     verbose_name = "Kids: tracker"
+
+    def ready(self) -> None:
+        from carewatch.kids.tracker import privacy  # noqa: F401 - connects the deletion signal

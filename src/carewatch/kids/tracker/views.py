@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.kids.tracker import pairing
+from carewatch.kids.tracker import pairing, privacy
 from carewatch.kids.tracker.forms import AlertSettingForm, ChildForm, PairingForm, PlaceForm
 from carewatch.kids.tracker.models import AlertSetting, Event, Place
 from carewatch.platform.accounts.permissions import families_of, family_member_required
@@ -108,3 +108,11 @@ def alert_settings(request: HttpRequest, family_id: int) -> HttpResponse:
         messages.success(request, _("Your alert settings are saved."))
         return redirect("tracker:alert_settings", family_id)
     return render(request, "tracker/alert_settings.html", {"family": family, "form": form})
+
+
+@family_member_required
+def export(request: HttpRequest, family_id: int) -> HttpResponse:
+    family = request.family  # type: ignore[attr-defined]
+    response = JsonResponse(privacy.export_family(family), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="carewatch-family-{family.pk}.json"'
+    return response

@@ -69,3 +69,10 @@ def do_accept_invite(invite: FamilyInvite, user: User) -> FamilyMembership:
         invite.accepted_at = timezone.now()
         invite.save(update_fields=["accepted_at"])
     return membership
+
+
+def do_delete_family(family: Family, user: User, typed_name: str) -> None:
+    """Only the owner, and only when they typed the family's name: nothing of it is kept."""
+    if typed_name.strip() != family.name:
+        raise InviteError(_("Type the family’s name exactly as shown to confirm."))
+    family.delete()  # services remove their own data in pre_delete handlers

@@ -8,6 +8,7 @@ urlpatterns = [
     path("family/new/", views.create_family, name="create_family"),
     path("family/<int:family_id>/", views.family, name="family"),
     path("family/<int:family_id>/invite/", views.invite, name="invite"),
+    path("family/<int:family_id>/delete/", views.delete_family, name="delete_family"),
     path("invite/<str:token>/", views.accept_invite, name="accept_invite"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),

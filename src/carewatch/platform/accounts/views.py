@@ -113,3 +113,20 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
     get_object_or_404(ApiToken, pk=token_id, user=request.user.pk).delete()
     messages.success(request, _("The key is revoked. Apps using it can no longer connect."))
     return redirect("accounts:api_tokens")
+
+
+@permissions.family_member_required
+def delete_family(request: HttpRequest, family_id: int) -> HttpResponse:
+    the_family = request.family  # type: ignore[attr-defined]
+    if not permissions.can_delete_family(request.user, the_family):
+        messages.error(request, _("Only the family’s owner can delete it."))
+        return redirect("accounts:family", family_id)
+    if request.method == "POST":
+        try:
+            actions.do_delete_family(the_family, request.user, request.POST.get("name", ""))  # type: ignore[arg-type]
+        except actions.InviteError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The family and all its data are deleted."))
+            return redirect("accounts:home")
+    return render(request, "accounts/delete_family.html", {"family": the_family})
