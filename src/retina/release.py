@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from retina import metrics
+from retina import metrics, quality
 from retina.bundle import sha256_of
 from retina.data import DEFAULT_ROOT, SETS, Example, load_sets, write_split
 from retina.infer import GradeResult, load_bundle
@@ -101,7 +101,9 @@ def release(checkpoint: Path, history: Path | None, out: Path, root: Path,
                   "sensitivity on each set's validation split"}
     metadata["metrics"] = {name: summarise(rows_of(ex), res, threshold)
                            for name, (ex, res) in graded.items()}
-    metadata["library_versions"] = versions()
+    metadata["library_versions"] = {**versions(), **base.get("library_versions", {})}
+    metadata["quality_gate"] = {name: getattr(quality, name) for name in dir(quality)
+                                if name.startswith(("MIN_", "MAX_"))}
     if history:
         state = json.loads(history.read_text())
         metadata["training"]["epochs_run"] = state["epoch"]

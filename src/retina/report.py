@@ -84,6 +84,6 @@ def heatmap_overlay(result: GradeResult) -> Image.Image:
     assert result.image is not None and result.heatmap is not None
     heat = result.heatmap.astype(np.float32) / 255
     colour = np.stack([np.ones_like(heat), heat, np.zeros_like(heat)], axis=-1) * 255
-    alpha = 0.5 * heat[..., None]
+    alpha = 0.7 * heat[..., None] ** 0.7
     blended = result.image.astype(np.float32) * (1 - alpha) + colour * alpha
     return Image.fromarray(blended.clip(0, 255).astype(np.uint8))

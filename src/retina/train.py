@@ -25,13 +25,14 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from retina import metrics
-from retina.data import NO_LABEL, SETS, Example, load_archive
+from retina.data import DEFAULT_ROOT, NO_LABEL, SETS, Example, build_archive, load_archive
 from retina.model import ModelConfig, RetinaNet, load_imagenet, save_checkpoint
 
 
 @dataclass
 class TrainConfig:
-    archive: str = ".train/archive"
+    archive: str = ".train/archive"  # built from `data` by retina.data.build_archive if absent
+    data: str = str(DEFAULT_ROOT)
     out: str = "runs/retina"
     imagenet: str = ""  # path to the Lite0 ImageNet .pth; default: the installed package's
     sets: tuple[str, ...] = SETS
@@ -160,6 +161,9 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.time()
+    if not (Path(cfg.archive) / "split.csv").exists():
+        print(f"building the training archive {cfg.archive} from {cfg.data}", flush=True)
+        build_archive(Path(cfg.data), Path(cfg.archive))
     examples, images_np = load_archive(Path(cfg.archive), cfg.local_contrast)
     keep = [i for i, ex in enumerate(examples) if ex.dataset in cfg.sets]
     if cfg.limit:
@@ -246,15 +250,16 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="retina train", description=__doc__)
+    parser = argparse.ArgumentParser(prog="retina train", description=__doc__,
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     for name, value in asdict(TrainConfig()).items():
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):
-            parser.add_argument(flag, action="store_true")
+            parser.add_argument(flag, action="store_true", help=" ")
         elif isinstance(value, tuple):
-            parser.add_argument(flag, nargs="+", default=list(value))
+            parser.add_argument(flag, nargs="+", default=list(value), help=" ")
         else:
-            parser.add_argument(flag, type=type(value), default=value)
+            parser.add_argument(flag, type=type(value), default=value, help=" ")
     args = vars(parser.parse_args(argv))
     args["sets"] = tuple(args["sets"])
     state = train(TrainConfig(**args))
