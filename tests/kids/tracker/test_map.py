@@ -9,8 +9,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from carewatch.kids.tracker.ingestion import ingest_fixes
 from carewatch.kids.tracker.live import day_bounds
 from carewatch.kids.tracker.models import Child, Device, Place, Position
+from carewatch.kids.tracking import Fix
 from tests.kids.tracker.base import TrackerTestCase
 from tests.kids.tracker.mapping import embedded
 
@@ -94,8 +96,18 @@ class MapPageTests(TrackerTestCase):
         self.assertTrue(all(source.startswith("/static/") for source in sources), sources)
 
     def test_the_dashboard_links_to_the_map_and_says_where_the_child_is(self) -> None:
-        self.device.state = {"places": {str(self.school.pk): {"p": "in"}}}
-        self.device.save()
+        now = timezone.now().replace(microsecond=0)
+        at_school = [
+            Fix(
+                self.device.identifier,
+                now - timedelta(minutes=m),
+                self.school.lat or 0,
+                self.school.lon or 0,
+                accuracy_m=10,
+            )
+            for m in (4, 2, 0)
+        ]  # spans the two-minute confirmation: the rules learn "inside" silently
+        ingest_fixes(at_school, now=now)
         self.login(self.alice)
         response = self.client.get(reverse("tracker:dashboard"))
         self.assertContains(response, self.url())

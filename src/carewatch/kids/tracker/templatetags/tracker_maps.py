@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from carewatch.kids.tracker.live import map_config, place_json
 from carewatch.kids.tracker.models import Device
+from carewatch.kids.tracking.model import DeviceState, Presence
 
 register = template.Library()
 
@@ -45,6 +46,6 @@ def place_editor_strings() -> dict[str, Any]:
 @register.filter
 def current_places(device: Device, family: Any) -> list[str]:
     """Names of the places the rules last confirmed the device inside (no query: prefetched)."""
-    tracks = (device.state or {}).get("places", {})
-    inside = {int(pid) for pid, track in tracks.items() if (track or {}).get("p") == "in"}
+    places = DeviceState.from_json(device.state).places
+    inside = {pid for pid, track in places.items() if track.presence == Presence.INSIDE}
     return [place.name for place in family.places.all() if place.pk in inside]
