@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 
 from carewatch.kids.simulator.routes import Walker
 from carewatch.kids.simulator.runner import ensure_simulated_family
+from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.platform.accounts.models import (
     Clinic,
     ClinicMembership,
@@ -45,6 +46,7 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     for role, user in staff.items():
         ClinicMembership.objects.get_or_create(clinic=clinic, user=user, defaults={"role": role})
     _user("admin@example.com", "Site", "Admin", superuser=True)
+    load_catalogue()
     return [
         ("parent", parent.email, DEMO_PASSWORD),
         ("guardian", guardian.email, DEMO_PASSWORD),

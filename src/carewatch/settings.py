@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     # services
     "carewatch.kids",
     "carewatch.kids.tracker",
+    "carewatch.kids.store.catalogue",
+    "carewatch.kids.store.basket",
+    "carewatch.kids.store.payments",
+    "carewatch.kids.store.orders",
+    "carewatch.kids.store.checkout",
     "carewatch.eyes",
 ]
 

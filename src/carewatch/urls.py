@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/", include("carewatch.platform.notify.urls")),
     path("kids/", include("carewatch.kids.urls")),
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
+    path("kids/shop/", include("carewatch.kids.store.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

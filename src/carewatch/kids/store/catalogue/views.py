@@ -1,0 +1,76 @@
+"""Catalogue pages: the list with search and filters, a product, comparison, the guide."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carewatch.kids.store.catalogue.forms import FilterForm, GuideForm
+from carewatch.kids.store.catalogue.models import Category, Kind, Product
+from carewatch.kids.store.catalogue.recommend import Need, recommend
+
+COMPARE_MIN, COMPARE_MAX = 2, 4
+REASONS = {
+    "age": gettext_lazy("Made for this age"),
+    "school": gettext_lazy("School mode keeps it quiet in class"),
+    "calling": gettext_lazy("Calls over 4G"),
+    "swimming": gettext_lazy("Swim-proof (IP68)"),
+    "outdoors": gettext_lazy("4G and a long battery for days out"),
+    "budget": gettext_lazy("Low price"),
+    "sos": gettext_lazy("SOS button"),
+}
+
+
+def product_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    products: QuerySet[Product] = Product.objects.listed()
+    if form.is_valid():
+        products = filter_products(products, form.cleaned_data)
+    context = {"form": form, "products": list(products), "categories": Category.objects.all()}
+    return render(request, "catalogue/list.html", context)
+
+
+def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product]:
+    if data.get("q"):
+        products = products.filter(Q(name__icontains=data["q"]) | Q(summary__icontains=data["q"]))
+    if data.get("connectivity"):
+        products = products.filter(**{data["connectivity"]: True})
+    if data.get("max_price") is not None:
+        products = products.filter(price__lte=data["max_price"])
+    if data.get("in_stock"):
+        products = products.filter(stock__gt=0)
+    return products
+
+
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = get_object_or_404(Product.objects.listed(), slug=slug)
+    return render(request, "catalogue/product.html", {"product": product})
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    slugs = list(dict.fromkeys(request.GET.getlist("p")))[:COMPARE_MAX]
+    by_slug = {p.slug: p for p in Product.objects.listed().filter(slug__in=slugs)}
+    products = [by_slug[slug] for slug in slugs if slug in by_slug]
+    error = ""
+    if len(products) < COMPARE_MIN:
+        error = _("Choose two to four trackers to compare, then press Compare.")
+    trackers = Product.objects.listed().filter(kind=Kind.TRACKER)
+    context = {"products": products, "error": error, "trackers": trackers, "chosen": slugs}
+    return render(request, "catalogue/compare.html", context)
+
+
+def guide(request: HttpRequest) -> HttpResponse:
+    form = GuideForm(request.GET or None)
+    picks: list[tuple[Product, list[str]]] = []
+    if form.is_valid():
+        trackers = {p.slug: p for p in Product.objects.listed().filter(kind=Kind.TRACKER)}
+        need = Need(form.cleaned_data["age"], frozenset(form.cleaned_data["uses"]))
+        specs = [p.spec() for p in trackers.values()]
+        picks = [
+            (trackers[r.spec.slug], [str(REASONS[x]) for x in r.reasons])
+            for r in recommend(specs, need)
+        ]
+    return render(request, "catalogue/guide.html", {"form": form, "picks": picks})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "carewatch.kids.store.orders"
+    label = "orders"
+    verbose_name = "Kids store: orders"

@@ -1,0 +1,17 @@
+"""The store under /kids/shop/: one namespace, each app's views."""
+
+from django.urls import path
+
+from carewatch.kids.store.basket import views as basket
+from carewatch.kids.store.catalogue import views as catalogue
+
+app_name = "store"
+urlpatterns = [
+    path("", catalogue.product_list, name="list"),
+    path("compare/", catalogue.compare, name="compare"),
+    path("guide/", catalogue.guide, name="guide"),
+    path("products/<slug:slug>/", catalogue.product_detail, name="product"),
+    path("basket/", basket.basket, name="basket"),
+    path("basket/add/<slug:slug>/", basket.add, name="basket_add"),
+    path("basket/lines/<int:line_id>/", basket.update, name="basket_update"),
+]
