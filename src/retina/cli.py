@@ -32,7 +32,7 @@ def grade(args: argparse.Namespace) -> None:
 def evaluate(args: argparse.Namespace) -> None:
     grader = load_bundle(args.bundle, args.device)
     rows = read_label_csv(args.labels)
-    results = grader.grade_many([args.images / row["image"] for row in rows])
+    results = grader.grade_many([args.images / row["image"] for row in rows], keep_images=False)
     report = summarise(rows, results, grader.threshold)
     report["model_version"] = grader.version
     if args.out:

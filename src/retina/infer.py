@@ -71,20 +71,36 @@ class Grader:
     def grade(self, source: Source) -> GradeResult:
         return self.grade_many([source])[0]
 
-    def grade_many(self, sources: Sequence[Source], batch_size: int = 16,
-                   workers: int = 2) -> list[GradeResult]:
-        """Grade photos in batches; results keep the order of `sources`."""
+    def grade_many(self, sources: Sequence[Source], batch_size: int = 32, workers: int = 2,
+                   keep_images: bool = True) -> list[GradeResult]:
+        """Grade photos in batches; results keep the order of `sources`.
+
+        The next batch is decoded in threads while the model runs on the current one, and
+        only one batch of model inputs is held at a time. keep_images=False drops the
+        cropped image and heatmap arrays (for evaluating thousands of photos).
+        """
+        chunks = [sources[i:i + batch_size] for i in range(0, len(sources), batch_size)]
+        results: list[GradeResult] = []
         with ThreadPoolExecutor(workers) as pool:
-            prepared = list(pool.map(self._prepare, sources))
-        results: list[GradeResult] = [r for r, _ in prepared]
-        todo = [i for i, (r, _) in enumerate(prepared) if r.status == "graded"]
-        for start in range(0, len(todo), batch_size):
-            chunk = todo[start:start + batch_size]
-            batch = np.stack([x for i in chunk if (x := prepared[i][1]) is not None])
-            scores, heatmaps = self.session.run(None, {"image": batch})
-            for i, s, h in zip(chunk, scores, heatmaps, strict=True):
-                self._fill(results[i], s, h)
+            pending = [pool.submit(self._prepare, s) for s in chunks[0]] if chunks else []
+            for k in range(len(chunks)):
+                prepared = [f.result() for f in pending]
+                nxt = chunks[k + 1] if k + 1 < len(chunks) else []
+                pending = [pool.submit(self._prepare, s) for s in nxt]
+                results.extend(self._run(prepared, keep_images))
         return results
+
+    def _run(self, prepared: list[tuple[GradeResult, np.ndarray | None]],
+             keep_images: bool) -> list[GradeResult]:
+        todo = [(r, x) for r, x in prepared if x is not None]
+        if todo:
+            scores, heatmaps = self.session.run(None, {"image": np.stack([x for _, x in todo])})
+            for (result, _), s, h in zip(todo, scores, heatmaps, strict=True):
+                self._fill(result, s, h)
+        if not keep_images:
+            for result, _ in prepared:
+                result.image = result.heatmap = None
+        return [r for r, _ in prepared]
 
     def _prepare(self, source: Source) -> tuple[GradeResult, np.ndarray | None]:
         try:

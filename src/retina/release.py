@@ -46,7 +46,8 @@ def grade_validation(bundle: Path, root: Path) -> Graded:
     out = {}
     for name in SETS:
         val = [ex for ex in load_sets(root, (name,)) if ex.split == "val"]
-        out[name] = (val, grader.grade_many([root / name / ex.image for ex in val]))
+        paths = [root / name / ex.image for ex in val]
+        out[name] = (val, grader.grade_many(paths, keep_images=False))
     return out
 
 
@@ -153,6 +154,10 @@ def target_rows(metrics_by_set: dict[str, dict[str, Any]]) -> list[str]:
     return rows
 
 
+def cell(row: dict[str, Any], key: str) -> str:
+    return f"{row[key]:.3f}" if key in row else "-"
+
+
 def model_card(meta: dict[str, Any]) -> str:
     """MODEL_CARD.md from metadata.json, so the card never disagrees with the figures."""
     t = meta["training"]
@@ -161,14 +166,16 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{s['source']} |" for name, s in t["data"].items())
     figures = "\n".join(
         f"| {name} | {m['n']} | {m['qwk']:.3f} | {m['accuracy']:.3f} | {m['referable_auc']:.3f} "
-        f"| {m['sensitivity']:.3f} | {m['specificity']:.3f} "
-        f"| {m.get('dme_accuracy', float('nan')):.3f} |"
+        f"| {m['sensitivity']:.3f} | {m['specificity']:.3f} | {cell(m, 'dme_accuracy')} |"
         for name, m in meta["metrics"].items())
     cross = "\n".join(f"| {r['trained_on']} | {r['evaluated_on']} | {r['qwk']:.3f} | "
                       f"{r['referable_auc']:.3f} |" for r in meta.get("cross_set", []))
+    perf = meta.get("performance", {})
+    performance = "\n".join(f"- {k.replace('_', ' ')}: {v}" for k, v in perf.items())
     changelog = "\n".join(f"- {c['version']} ({c['date']}): {c['change']}"
                           for c in meta["changelog"])
     return CARD.format(meta=meta, t=t, sets=sets, figures=figures, cross=cross,
+                       performance=performance or "- not measured",
                        changelog=changelog, targets="\n".join(target_rows(meta["metrics"])),
                        pre="\n".join(f"{i}. {s}" for i, s in
                                      enumerate(meta["preprocessing"]["steps"], 1)))
@@ -230,6 +237,9 @@ has only 56 photos: its figures have wide confidence intervals.
 | trained on | evaluated on | kappa | referable AUC |
 |---|---|---|---|
 {cross}
+
+## Speed on the 2-core CPU (bench/retina_bench.py, ONNX Runtime)
+{performance}
 
 ## Limitations
 - Resolution: photos are graded at {meta[preprocessing][input_size]} px (chosen so a
