@@ -101,9 +101,13 @@ def corner_brightness(gray: np.ndarray) -> float:
 def load_fundus(source: bytes | str | Path, size: int = SIZE) -> Fundus:
     """Decode and crop a fundus photo; raises InvalidImage for unusable files."""
     img, source_size = open_image(source, size)
-    gray = np.asarray(img.convert("L"))
+    try:
+        gray = np.asarray(img.convert("L"))
+        rgb = crop_to_fundus(img, size)
+    except (OSError, ValueError) as exc:  # exotic modes Pillow cannot convert
+        raise InvalidImage(f"The image cannot be read as a photo ({exc}); "
+                           "send a JPEG or PNG colour photo.") from exc
     fraction = float((gray > BACKGROUND_LEVEL).mean())
-    rgb = crop_to_fundus(img, size)
     return Fundus(rgb, img.mode, source_size, fraction, corner_brightness(gray))
 
 
