@@ -4,6 +4,8 @@ from django.urls import path
 
 from carewatch.kids.store.basket import views as basket
 from carewatch.kids.store.catalogue import views as catalogue
+from carewatch.kids.store.checkout import views as checkout
+from carewatch.kids.store.orders import views as orders
 
 app_name = "store"
 urlpatterns = [
@@ -14,4 +16,8 @@ urlpatterns = [
     path("basket/", basket.basket, name="basket"),
     path("basket/add/<slug:slug>/", basket.add, name="basket_add"),
     path("basket/lines/<int:line_id>/", basket.update, name="basket_update"),
+    path("checkout/", checkout.details, name="checkout"),
+    path("checkout/pay/", checkout.pay, name="pay"),
+    path("orders/", orders.my_orders, name="orders"),
+    path("orders/<str:number>/", orders.order_detail, name="order"),
 ]

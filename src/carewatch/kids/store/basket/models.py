@@ -61,5 +61,9 @@ class BasketLine(models.Model):
         return self.price * self.quantity
 
     @property
+    def current_total(self) -> Decimal:
+        return self.product.price * self.quantity
+
+    @property
     def price_changed(self) -> bool:
         return self.price != self.product.price

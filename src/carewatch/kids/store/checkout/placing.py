@@ -1,0 +1,194 @@
+"""Placing an order: re-check prices and stock, pay once, then write everything at once.
+
+The card is authorized first (outside the transaction: a slow bank must not hold
+row locks); then, under `select_for_update` on the products, stock is checked
+again, decremented and the order written. Anything that goes wrong after the
+authorization releases it again. The checkout key makes a second click find the
+first order instead of charging twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from carewatch.kids.store.basket import baskets
+from carewatch.kids.store.basket.models import Basket, BasketLine
+from carewatch.kids.store.catalogue.models import Product
+from carewatch.kids.store.checkout.pricing import Totals, totals_for
+from carewatch.kids.store.orders import emails
+from carewatch.kids.store.orders.models import Order, OrderEvent, OrderLine, Status
+from carewatch.kids.store.payments.gateway import Card, Gateway, Result
+from carewatch.kids.store.payments.messages import message_for
+from carewatch.kids.store.payments.models import Payment, PaymentStatus
+from carewatch.kids.tracker.models import Device
+
+logger = logging.getLogger(__name__)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class CheckoutError(Exception):
+    """Nothing was charged and nothing was lost; the message says what to do next."""
+
+    def __init__(self, message: str, *, new_key: bool = False) -> None:
+        super().__init__(message)
+        self.new_key = new_key  # a declined card needs a fresh key for the next try
+
+
+@dataclass(frozen=True)
+class Checkout:
+    basket: Basket
+    details: dict[str, Any]
+    key: str
+    owner: Any = None
+
+
+def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
+    existing = Order.objects.filter(checkout_key=checkout.key).first()
+    if existing is not None:
+        return existing
+    lines = check_basket(checkout.basket)
+    totals = totals_for([(line.price, line.quantity) for line in lines])
+    result = gateway.authorize(totals.total, "INR", card, f"{checkout.key}:authorize")
+    if not result.ok:
+        logger.info("Payment refused (%s) for checkout %s", result.outcome, checkout.key)
+        raise CheckoutError(message_for(result.outcome), new_key=True)
+    try:
+        order = _write_order(checkout, lines, totals, result, gateway)
+    except IntegrityError:  # the other click of a double click wrote it first
+        return Order.objects.get(checkout_key=checkout.key)
+    except CheckoutError:
+        gateway.void(result.reference, f"{checkout.key}:void")
+        raise
+    baskets.empty(checkout.basket)
+    logger.info("Order %s paid: %s %s, %s", order.number, result.brand, result.last4, order.total)
+    return order
+
+
+def check_basket(basket: Basket) -> list[BasketLine]:
+    lines = basket.lines_with_products()
+    if not lines:
+        raise CheckoutError(_("Your basket is empty. Add a tracker first."))
+    changes = baskets.accept_current_prices(basket)
+    if changes:
+        said = "; ".join(
+            _("%(name)s now costs ₹%(new)s (was ₹%(old)s)")
+            % {"name": c.name, "new": c.new, "old": c.old}
+            for c in changes
+        )
+        raise CheckoutError(
+            _("Prices have changed: %(changes)s. Check the new total and pay again.")
+            % {"changes": said}
+        )
+    for line in lines:
+        _check_stock(line.product, line.quantity)
+    return lines
+
+
+def _check_stock(product: Product, quantity: int) -> None:
+    if product.stock < quantity or not product.is_active:
+        raise CheckoutError(
+            _(
+                "Only %(stock)s of %(name)s left. Lower the quantity in your basket "
+                "or remove it, then pay again; nothing was charged."
+            )
+            % {"stock": max(product.stock, 0), "name": product.name}
+        )
+
+
+def _write_order(
+    checkout: Checkout, lines: list[BasketLine], totals: Totals, result: Result, gateway: Gateway
+) -> Order:
+    with transaction.atomic():
+        locked = Product.objects.select_for_update().in_bulk([line.product_id for line in lines])
+        for line in lines:
+            product = locked[line.product_id]
+            _check_stock(product, line.quantity)
+            if product.price != line.price:
+                raise CheckoutError(_("A price changed just now. Check the total and pay again."))
+            Product.objects.filter(pk=product.pk).update(stock=F("stock") - line.quantity)
+        order = _create_order(checkout, totals)
+        for line in lines:
+            _create_lines(order, line)
+        _take_payment(order, result, gateway, checkout.key)
+        transaction.on_commit(lambda: emails.send_confirmation(order.pk))
+    return order
+
+
+def _create_order(checkout: Checkout, totals: Totals) -> Order:
+    order = Order.objects.create(
+        number=f"CW-{secrets.token_hex(4).upper()}",
+        owner=checkout.owner,
+        checkout_key=checkout.key,
+        status=Status.PLACED,
+        language=translation.get_language() or "en",
+        subtotal=totals.subtotal,
+        shipping=totals.shipping,
+        tax=totals.tax,
+        total=totals.total,
+        **checkout.details,
+    )
+    OrderEvent.objects.create(order=order, status=Status.PLACED)
+    return order
+
+
+def _create_lines(order: Order, line: BasketLine) -> None:
+    product = line.product
+    if not product.is_tracker:
+        OrderLine.objects.create(
+            order=order,
+            product=product,
+            product_name=product.name,
+            unit_price=line.price,
+            quantity=line.quantity,
+        )
+        return
+    for _unit in range(line.quantity):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        device = Device(identifier=_new_identifier(), name=product.name)
+        device.set_pairing_code(code)
+        device.save()
+        OrderLine.objects.create(
+            order=order,
+            product=product,
+            product_name=product.name,
+            unit_price=line.price,
+            quantity=1,
+            device=device,
+            pairing_code=code,
+        )
+
+
+def _new_identifier() -> str:
+    """A 15-digit IMEI-like number in a range no real watch uses (starts 99)."""
+    while True:
+        identifier = "99" + "".join(secrets.choice("0123456789") for _ in range(13))
+        if not Device.objects.filter(identifier=identifier).exists():
+            return identifier
+
+
+def _take_payment(order: Order, result: Result, gateway: Gateway, key: str) -> None:
+    captured = gateway.capture(result.reference, order.total, f"{key}:capture")
+    if not captured.ok:
+        raise CheckoutError(message_for(captured.outcome), new_key=True)
+    Payment.objects.create(
+        order=order,
+        gateway=gateway.name,
+        reference=result.reference,
+        token=result.token,
+        brand=result.brand,
+        last4=result.last4,
+        amount=order.total,
+        status=PaymentStatus.CAPTURED,
+        idempotency_key=key,
+    )
+    order.status = Status.PAID
+    order.save(update_fields=["status"])
+    OrderEvent.objects.create(order=order, status=Status.PAID)

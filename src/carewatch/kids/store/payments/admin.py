@@ -1,0 +1,9 @@
+from django.contrib import admin
+
+from carewatch.kids.store.payments.models import Payment
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["order", "brand", "last4", "amount", "status", "created"]
+    readonly_fields = [f.name for f in Payment._meta.fields]
