@@ -50,8 +50,8 @@ class StoreTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.gateway = TestGateway()
-        patcher = mock.patch(
-            "carewatch.kids.store.checkout.views.get_gateway", return_value=self.gateway
+        patcher = mock.patch.dict(
+            "carewatch.kids.store.payments.gateway._instances", {"test": self.gateway}
         )
         patcher.start()
         self.addCleanup(patcher.stop)

@@ -8,6 +8,7 @@ from carewatch.kids.store.orders.actions import TransitionError, do_set_status
 from carewatch.kids.store.orders.emails import send_confirmation
 from carewatch.kids.store.orders.models import Order
 from carewatch.platform.notify.models import Channel, Notification
+from tests.base import PASSWORD
 from tests.kids.store.base import StoreTestCase
 from tests.mailbox import smtp_server
 
@@ -89,3 +90,25 @@ class OrderTests(StoreTestCase):
         self.assertContains(self.client.get("/kids/shop/orders/"), order.number)
         self.login(self.charlie)
         self.assertNotContains(self.client.get("/kids/shop/orders/"), order.number)
+
+
+class GuestOrderClaimTests(StoreTestCase):
+    def test_a_guest_who_logs_in_with_the_order_e_mail_finds_the_order_in_the_account(
+        self,
+    ) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details(email="ALICE@example.org")
+        self.pay()
+        self.client.post("/accounts/login/", {"login": self.alice.email, "password": PASSWORD})
+        order = Order.objects.get()
+        self.assertEqual(order.owner, self.alice)
+        self.assertContains(
+            self.client.get(order.get_absolute_url()), order.lines.get().pairing_code
+        )
+
+    def test_a_guest_order_with_another_e_mail_stays_a_guest_order(self) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        self.pay()
+        self.client.post("/accounts/login/", {"login": self.alice.email, "password": PASSWORD})
+        self.assertIsNone(Order.objects.get().owner)

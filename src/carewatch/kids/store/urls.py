@@ -5,6 +5,7 @@ from django.urls import path
 from carewatch.kids.store.basket import views as basket
 from carewatch.kids.store.catalogue import views as catalogue
 from carewatch.kids.store.checkout import views as checkout
+from carewatch.kids.store.orders import dispatch
 from carewatch.kids.store.orders import views as orders
 
 app_name = "store"
@@ -20,4 +21,10 @@ urlpatterns = [
     path("checkout/pay/", checkout.pay, name="pay"),
     path("orders/", orders.my_orders, name="orders"),
     path("orders/<str:number>/", orders.order_detail, name="order"),
+    path("staff/dispatch/", dispatch.dispatch_list, name="dispatch"),
+    path("staff/dispatch/<str:number>/", dispatch.dispatch_order, name="dispatch_order"),
+    path("staff/dispatch/<str:number>/advance/", dispatch.advance, name="dispatch_advance"),
+    path(
+        "staff/dispatch/<str:number>/reschedule/", dispatch.reschedule, name="dispatch_reschedule"
+    ),
 ]

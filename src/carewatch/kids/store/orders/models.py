@@ -60,6 +60,8 @@ class Order(models.Model):
     total = models.DecimalField(max_digits=10, decimal_places=2)
     created = models.DateTimeField(default=timezone.now)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=40, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -1,0 +1,98 @@
+"""The staff dispatch screen: orders to pack and ship, and a page per order whose
+buttons are exactly the next statuses the pipeline allows."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from carewatch.kids.store.orders import actions, pipeline
+from carewatch.kids.store.orders.models import Order, Slot, Status
+
+OPEN = [Status.PAID, Status.PACKED, Status.SHIPPED, Status.OUT_FOR_DELIVERY, Status.RETURNED]
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(label=gettext_lazy("Carrier"), max_length=40, required=False)
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Tracking number"), max_length=40, required=False
+    )
+
+
+class RescheduleForm(forms.Form):
+    delivery_date = forms.DateField(
+        label=gettext_lazy("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    delivery_slot = forms.ChoiceField(label=gettext_lazy("Delivery time"), choices=Slot.choices)
+
+
+@staff_member_required
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    orders = Order.objects.filter(status__in=OPEN).order_by("delivery_date", "created")
+    return render(request, "orders/dispatch_list.html", {"orders": orders})
+
+
+@staff_member_required
+def dispatch_order(request: HttpRequest, number: str) -> HttpResponse:
+    order = get_object_or_404(Order.objects.prefetch_related("lines", "events"), number=number)
+    labels = dict(Status.choices)
+    steps = [(status, labels[status]) for status in pipeline.next_steps(order.status)]
+    context = {
+        "order": order,
+        "steps": steps,
+        "ship_form": ShipForm(),
+        "reschedule_form": RescheduleForm(
+            initial={"delivery_date": order.delivery_date, "delivery_slot": order.delivery_slot}
+        ),
+    }
+    return render(request, "orders/dispatch_order.html", context)
+
+
+@staff_member_required
+@require_POST
+def advance(request: HttpRequest, number: str) -> HttpResponse:
+    order = get_object_or_404(Order, number=number)
+    form = ShipForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        actions.do_advance(
+            order,
+            request.POST.get("status", ""),
+            data.get("carrier", ""),
+            data.get("tracking_number", ""),
+        )
+    except actions.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Order %(number)s is now %(status)s.")
+            % {"number": order.number, "status": order.get_status_display()},
+        )
+    return redirect("store:dispatch_order", order.number)
+
+
+@staff_member_required
+@require_POST
+def reschedule(request: HttpRequest, number: str) -> HttpResponse:
+    order = get_object_or_404(Order, number=number)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a delivery date and a time slot."))
+        return redirect("store:dispatch_order", order.number)
+    try:
+        actions.do_reschedule(
+            order, form.cleaned_data["delivery_date"], form.cleaned_data["delivery_slot"]
+        )
+    except actions.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The delivery is planned for the new date."))
+    return redirect("store:dispatch_order", order.number)
