@@ -30,6 +30,8 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 PRODUCTION = env_bool(ENV, "PRODUCTION", False)
 DEBUG = env_bool(ENV, "DEBUG", False)
 SECRET_KEY = read_secret(ENV, "SECRET_KEY", DATA_DIR, production=PRODUCTION)
+# Encryption at rest for patient photos: comma-separated keys, newest first (rotatable).
+DATA_KEY = read_secret(ENV, "DATA_KEY", DATA_DIR, production=PRODUCTION)
 ALLOWED_HOSTS = env_list(
     ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "carewatch.kids.store.orders",
     "carewatch.kids.store.checkout",
     "carewatch.eyes",
+    "carewatch.eyes.screening",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +206,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+EYES_MAX_UPLOAD_BYTES = env_int(ENV, "EYES_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION

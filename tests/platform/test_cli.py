@@ -86,11 +86,16 @@ def test_the_demo_serves_the_landing_page_in_three_languages(tmp_path: Path) -> 
 
 def test_production_mode_starts_when_given_a_secret_and_hosts(tmp_path: Path) -> None:
     env = embedded_env(
-        tmp_path, PRODUCTION="True", SECRET_KEY="s" * 60, ALLOWED_HOSTS="carewatch.example"
+        tmp_path,
+        PRODUCTION="True",
+        SECRET_KEY="s" * 60,
+        DATA_KEY="d" * 60,
+        ALLOWED_HOSTS="carewatch.example",
     )
     result = run_carewatch("manage", "check", env=env)
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key.txt").exists()
+    assert not (tmp_path / "data_key.txt").exists()
 
 
 def test_the_worker_runs_until_asked_to_stop(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""Screening at a centre: patients and consent, visits, encrypted photos, grading, audit."""

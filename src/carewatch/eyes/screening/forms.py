@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carewatch.eyes.screening.models import CONSENT_WORDING, ConsentKind, Patient
+from carewatch.platform.accounts.models import Clinic
+
+
+class PatientForm(forms.ModelForm):
+    consent_screening = forms.BooleanField(
+        label=CONSENT_WORDING[ConsentKind.SCREENING],
+        error_messages={
+            "required": _(
+                "Screening needs the patient's consent: read it to them and tick the box."
+            )
+        },
+    )
+    consent_research = forms.BooleanField(
+        label=CONSENT_WORDING[ConsentKind.RESEARCH], required=False
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "name", "date_of_birth", "sex", "phone", "email", "diabetes_type", "diabetes_since",
+            "number",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"number": _("Leave empty to get a new number.")}
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["number"].required = False
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        if number and Patient.objects.filter(clinic=self.clinic, number=number).exists():
+            raise forms.ValidationError(
+                _("Another patient has this number: check it, or leave it empty for a new one.")
+            )
+        return number
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        if born > date.today() or born.year < 1900:
+            raise forms.ValidationError(_("Enter the date of birth as day, month and year."))
+        return born
+
+    def clean_diabetes_since(self) -> int:
+        year: int = self.cleaned_data["diabetes_since"]
+        if not 1900 <= year <= date.today().year:
+            raise forms.ValidationError(
+                _("Enter the year diabetes was found, such as 2015, not later than this year.")
+            )
+        return year
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("phone") and not data.get("email") and not self.has_error("email"):
+            raise forms.ValidationError(
+                _("Enter a mobile number or an e-mail address so the patient can get the report.")
+            )
+        born, since = data.get("date_of_birth"), data.get("diabetes_since")
+        if born and since and since < born.year:
+            self.add_error(
+                "diabetes_since", _("Diabetes cannot be found before birth: check the year.")
+            )
+        return data
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(choices=ConsentKind.choices, label=_("Consent for"))
+    given = forms.TypedChoiceField(
+        label=_("The patient's decision"),
+        choices=[("yes", _("Agrees")), ("no", _("Does not agree, or withdraws"))],
+        coerce=lambda value: value == "yes",
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or patient number"), required=False, max_length=120)
+
+
+class PhotoInput(forms.ClearableFileInput):
+    def __init__(self) -> None:
+        super().__init__(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+
+
+class UploadForm(forms.Form):
+    """A photo of either eye or both; each is checked on its own so a good one is never lost."""
+
+    right = forms.FileField(label=_("Right eye (OD)"), required=False, widget=PhotoInput())
+    left = forms.FileField(label=_("Left eye (OS)"), required=False, widget=PhotoInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("right") and not data.get("left") and not self.errors:
+            raise forms.ValidationError(_("Choose a photo of the right eye, the left eye or both."))
+        return data

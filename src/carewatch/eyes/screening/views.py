@@ -1,0 +1,213 @@
+"""Centre staff pages. Every view goes through `clinic_role_required`: 404 for everyone else,
+and every patient lookup is scoped to `request.clinic`, so another centre's ids give 404 too."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carewatch.eyes.screening import audit, crypto, visits
+from carewatch.eyes.screening.forms import ConsentForm, PatientForm, SearchForm, UploadForm
+from carewatch.eyes.screening.models import (
+    AuditEntry,
+    ConsentKind,
+    Eye,
+    Grading,
+    Image,
+    ImageStatus,
+    Patient,
+    Visit,
+    new_patient_number,
+    record_consent,
+)
+from carewatch.eyes.screening.uploads import BadUpload, CheckedPhoto
+from carewatch.platform.accounts.models import ClinicRole
+from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role_required
+
+
+def patients_of(request: HttpRequest) -> QuerySet[Patient]:
+    return Patient.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
+
+
+def get_patient(request: HttpRequest, patient_id: int) -> Patient:
+    return get_object_or_404(patients_of(request), pk=patient_id)
+
+
+@clinic_role_required(*ANY_STAFF)
+def patient_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    patients = patients_of(request)
+    if query:
+        patients = patients.filter(Q(name__icontains=query) | Q(number__iexact=query))
+        audit.record(request, "patient.search")
+    return render(
+        request,
+        "screening/patient_list.html",
+        {"form": form, "query": query, "patients": patients[:50]},
+    )
+
+
+@clinic_role_required(*ANY_STAFF)
+def register(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    clinic = request.clinic  # type: ignore[attr-defined]
+    form = PatientForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            patient = form.save(commit=False)
+            patient.clinic = clinic
+            patient.number = patient.number or new_patient_number(clinic)
+            patient.save()
+            record_consent(patient, ConsentKind.SCREENING, True, request.user)
+            research = form.cleaned_data["consent_research"]
+            record_consent(patient, ConsentKind.RESEARCH, research, request.user)
+            audit.record(request, "patient.register", patient, obj=patient)
+        messages.success(request, _("%(name)s is registered.") % {"name": patient.name})
+        return redirect("screening:patient", clinic_slug, patient.pk)
+    return render(request, "screening/patient_form.html", {"form": form})
+
+
+@clinic_role_required(*ANY_STAFF)
+def patient_detail(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
+    patient = get_patient(request, patient_id)
+    audit.record(request, "patient.view", patient, obj=patient)
+    context = {
+        "patient": patient,
+        "consents": patient.consents.select_related("recorded_by"),
+        "consent_form": ConsentForm(),
+        "can_screen": patient.has_consent(ConsentKind.SCREENING),
+        "visits": patient.visits.all(),
+    }
+    return render(request, "screening/patient_detail.html", context)
+
+
+@require_POST
+@clinic_role_required(*ANY_STAFF)
+def add_consent(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
+    patient = get_patient(request, patient_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        consent = record_consent(
+            patient, form.cleaned_data["kind"], form.cleaned_data["given"], request.user
+        )
+        audit.record(request, "consent.record", patient, obj=consent)
+        messages.success(request, _("The patient's decision is recorded."))
+    else:
+        messages.error(request, _("Choose what the consent is for and the patient's decision."))
+    return redirect("screening:patient", clinic_slug, patient.pk)
+
+
+@clinic_role_required(ClinicRole.ADMIN)
+def audit_log(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    entries = AuditEntry.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
+    number = request.GET.get("patient", "").strip()
+    if number:
+        entries = entries.filter(patient_number=number)
+    return render(request, "screening/audit_log.html", {"entries": entries[:200], "number": number})
+
+
+def get_visit(request: HttpRequest, visit_id: int) -> Visit:
+    visits_here = Visit.objects.filter(patient__clinic=request.clinic)  # type: ignore[attr-defined]
+    return get_object_or_404(visits_here.select_related("patient"), pk=visit_id)
+
+
+@require_POST
+@clinic_role_required(*ANY_STAFF)
+def new_visit(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
+    patient = get_patient(request, patient_id)
+    if not patient.has_consent(ConsentKind.SCREENING):
+        messages.error(request, _("Record the patient's consent to screening first."))
+        return redirect("screening:patient", clinic_slug, patient.pk)
+    visit = Visit.objects.create(patient=patient, created_by=request.user)  # type: ignore[misc]
+    audit.record(request, "visit.start", patient, visit.pk, visit)
+    return redirect("screening:visit", clinic_slug, visit.pk)
+
+
+def eyes_of(visit: Visit) -> list[tuple[str, object, Image | None]]:
+    current = visit.current_images()
+    return [(eye, label, current[eye]) for eye, label in Eye.choices]
+
+
+def visit_context(visit: Visit) -> dict[str, object]:
+    eyes = eyes_of(visit)
+    waiting = any(image and image.status == ImageStatus.QUEUED for _, _, image in eyes)
+    return {"visit": visit, "patient": visit.patient, "eyes": eyes, "waiting": waiting}
+
+
+@clinic_role_required(*ANY_STAFF)
+def visit_detail(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
+    visit = get_visit(request, visit_id)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
+    if posted and form.is_valid():
+        saved = save_photos(request, visit, form)
+        if saved and not form.errors:
+            messages.success(request, _("Photos received: grading has started."))
+            return redirect("screening:visit", clinic_slug, visit.pk)
+    audit.record(request, "visit.view", visit.patient, visit.pk, visit)
+    context = visit_context(visit) | {"form": form}
+    return render(request, "screening/visit_detail.html", context)
+
+
+def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Image]:
+    """Each eye on its own: a bad file is reported, the good one is still kept."""
+    checked: dict[str, CheckedPhoto] = {}
+    for eye in Eye.values:
+        upload = form.cleaned_data.get(eye)
+        if not upload:
+            continue
+        try:
+            photo = visits.read_upload(upload)
+        except BadUpload as error:
+            form.add_error(eye, visits.upload_error(error))
+            continue
+        earlier = visits.duplicate_of(visit, eye, photo.sha256)
+        if earlier:
+            form.add_error(eye, visits.duplicate_message(earlier))
+        elif any(p.sha256 == photo.sha256 for p in checked.values()):
+            form.add_error(
+                eye, _("The same photo was chosen for both eyes: choose the photo of this eye.")
+            )
+        else:
+            checked[eye] = photo
+    saved = [visits.add_image(visit, eye, photo, request.user) for eye, photo in checked.items()]
+    for image in saved:
+        audit.record(request, "image.upload", visit.patient, visit.pk, image)
+    return saved
+
+
+@clinic_role_required(*ANY_STAFF)
+def visit_progress(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
+    """The per-eye results, polled by the visit page while a photo is being graded."""
+    visit = get_visit(request, visit_id)
+    context = visit_context(visit)
+    if not context["waiting"]:  # the results are now on screen: that is a view of them
+        audit.record(request, "visit.results", visit.patient, visit.pk, visit)
+    return render(request, "screening/_visit_progress.html", context)
+
+
+IMAGE_KINDS = {"photo": "image.view", "thumbnail": "image.thumbnail", "heatmap": "image.heatmap"}
+
+
+@clinic_role_required(*ANY_STAFF)
+def image_file(request: HttpRequest, clinic_slug: str, image_id: int, kind: str) -> HttpResponse:
+    images_here = Image.objects.filter(visit__patient__clinic=request.clinic)  # type: ignore[attr-defined]
+    image = get_object_or_404(images_here.select_related("visit__patient"), pk=image_id)
+    if kind == "heatmap":
+        grading = Grading.objects.filter(image=image).first()
+        if not grading or not grading.heatmap:
+            raise Http404("No heatmap.")
+        data, content_type = crypto.read(grading.heatmap), "image/png"
+    elif kind == "thumbnail":
+        data, content_type = crypto.read(image.thumbnail), "image/jpeg"
+    else:
+        data, content_type = crypto.read(image.photo), image.content_type
+    audit.record(request, IMAGE_KINDS[kind], image.visit.patient, image.visit_id, image)
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"  # one id's bytes never change
+    return response

@@ -1,0 +1,56 @@
+"""Patients, visits and photos for the Eyes tests."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
+
+from carewatch.eyes.screening.models import ConsentKind, Patient, Visit, record_consent
+from carewatch.platform.accounts.models import Clinic, User
+from tests.conftest import SHARED_DIR, require
+
+APTOS = SHARED_DIR / "fundus" / "aptos224"
+
+
+def make_patient(clinic: Clinic, by: User, number: str = "P1", name: str = "Meena Iyer") -> Patient:
+    patient = Patient.objects.create(
+        clinic=clinic,
+        number=number,
+        name=name,
+        date_of_birth=date(1968, 4, 2),
+        sex="female",
+        phone="+919800000001",
+        diabetes_type="type2",
+        diabetes_since=2012,
+    )
+    record_consent(patient, ConsentKind.SCREENING, True, by)
+    return patient
+
+
+def make_visit(patient: Patient, by: User) -> Visit:
+    return Visit.objects.create(patient=patient, created_by=by)
+
+
+def fundus_like(size: int = 400, fmt: str = "JPEG", shade: int = 0, exif: bytes = b"") -> bytes:
+    """A red disc on black: passes the upload checks (it is not meant to be gradable)."""
+    img = Image.new("RGB", (size, size), "black")
+    ImageDraw.Draw(img).ellipse((20, 20, size - 20, size - 20), fill=(180 + shade, 70, 30))
+    out = io.BytesIO()
+    img.save(out, fmt, **({"exif": exif} if exif else {}))
+    return out.getvalue()
+
+
+def upload(
+    data: bytes, name: str = "eye.jpg", content_type: str = "image/jpeg"
+) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def aptos_photos(count: int) -> list[Path]:
+    photos = sorted(APTOS.glob("*.jpg"))[:count] if APTOS.is_dir() else []
+    require(len(photos) == count, f"{count} real fundus photos in {APTOS}")
+    return photos
