@@ -69,7 +69,8 @@ def template_literals() -> set[tuple[str, str | None]]:
     found = set()
     for path in templates:
         for match in TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8")):
-            found.add((match.group(2), match.group(4)))
+            # Django looks a literal up with % doubled, as makemessages writes it.
+            found.add((match.group(2).replace("%", "%%"), match.group(4)))
     return found
 
 
