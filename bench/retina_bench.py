@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from retina import load_bundle
+from retina.infer import usable_cpus
 from retina.preprocess import load_fundus, normalise
 from retina.quality import assess
 
@@ -81,7 +82,7 @@ def torch_eager(batch: np.ndarray, repeat: int) -> dict[str, object]:
         from retina.model import Exportable, RetinaNet
     except ImportError:
         return {"note": "PyTorch not installed (the 'train' extra): eager comparison skipped"}
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(usable_cpus())
     net = Exportable(RetinaNet().eval()).eval()  # same graph; weights do not change speed
     x = torch.from_numpy(batch)
     with torch.inference_mode():
@@ -100,7 +101,7 @@ def main() -> None:
 
     grader = load_bundle()
     small = small_images(args.data, n_small)
-    result: dict[str, object] = {"cpu_count": os.cpu_count(), "model_version": grader.version,
+    result: dict[str, object] = {"cpu_count": usable_cpus(), "model_version": grader.version,
                                  "input_size": grader.size, "small_images": len(small),
                                  "load_average_at_start": round(os.getloadavg()[0], 2)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,13 @@ class GradeResult:
         return {"gradable": self.gradable, **out}
 
 
+def usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _session(weights: Path, device: str) -> Any:
     import onnxruntime as ort
 
@@ -54,6 +62,7 @@ def _session(weights: Path, device: str) -> Any:
         providers.insert(0, "CUDAExecutionProvider")
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = usable_cpus()  # respects taskset / container CPU limits
     return ort.InferenceSession(str(weights), options, providers=providers)
 
 
