@@ -28,6 +28,7 @@ class EyesAccessTests(BaseTestCase):
             reverse("screening:patient", args=[SLUG, self.patient.pk]),
             reverse("screening:visit", args=[SLUG, self.visit.pk]),
             reverse("screening:visit_progress", args=[SLUG, self.visit.pk]),
+            reverse("screening:report", args=[SLUG, self.visit.pk]),
             reverse("screening:image", args=[SLUG, image, "photo"]),
             reverse("screening:image", args=[SLUG, image, "thumbnail"]),
         ]

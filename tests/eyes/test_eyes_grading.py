@@ -24,7 +24,9 @@ def black_photo() -> bytes:
     return out.getvalue()
 
 
-class GradingTests(BaseTestCase):
+class GradingCase(BaseTestCase):
+    """A visit of one patient, the screener logged in, tasks run in the request."""
+
     def setUp(self) -> None:
         super().setUp()
         self.patient = make_patient(self.clinic, self.screener)
@@ -43,6 +45,8 @@ class GradingTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=True):  # the task runs (huey immediate)
             self.client.post(self.url, {eye: upload(data) for eye, data in files.items()})
 
+
+class GradingTests(GradingCase):
     def test_it_grades_real_photos_of_both_eyes_and_keeps_the_model_version(self) -> None:
         right, left = aptos_photos(2)
         self.send(right=right.read_bytes(), left=left.read_bytes())
@@ -64,6 +68,7 @@ class GradingTests(BaseTestCase):
         self.assertEqual(self.visit.status, VisitStatus.GRADED)
         page = self.client.get(self.progress)
         self.assertContains(page, MODEL_VERSION)
+        self.assertContains(page, "diabetic retinopathy (ICDR grade")
         self.assertNotContains(page, 'hx-trigger="every 2s"')  # done: polling stops
 
     def test_it_asks_for_a_retake_of_a_black_photo_and_gives_no_grade(self) -> None:

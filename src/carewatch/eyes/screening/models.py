@@ -220,6 +220,16 @@ class Grading(models.Model):
     def __str__(self) -> str:
         return f"grading of photo {self.image_id} by {self.model_version}"
 
+    def stage(self) -> str:
+        from carewatch.eyes.screening.report import STAGES
+
+        return str(STAGES[self.grade]) if self.grade is not None else ""
+
+    def dme_words(self) -> str:
+        from carewatch.eyes.screening.report import DME_RISKS
+
+        return str(DME_RISKS[self.dme_risk]) if self.dme_risk is not None else ""
+
 
 class AppendOnly(Exception):
     """The audit log is append-only: entries are never changed or removed."""

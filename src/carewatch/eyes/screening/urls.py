@@ -10,6 +10,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/consent/", views.add_consent, name="add_consent"),
     path("patients/<int:patient_id>/visits/new/", views.new_visit, name="new_visit"),
     path("visits/<int:visit_id>/", views.visit_detail, name="visit"),
+    path("visits/<int:visit_id>/report/", views.visit_report, name="report"),
     path("visits/<int:visit_id>/progress/", views.visit_progress, name="visit_progress"),
     re_path(
         r"^images/(?P<image_id>[0-9]+)/(?P<kind>photo|thumbnail|heatmap)/$",

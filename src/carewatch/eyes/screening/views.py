@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.screening import audit, crypto, visits
+from carewatch.eyes.screening import audit, crypto, report, visits
 from carewatch.eyes.screening.forms import ConsentForm, PatientForm, SearchForm, UploadForm
 from carewatch.eyes.screening.models import (
     AuditEntry,
@@ -211,3 +211,11 @@ def image_file(request: HttpRequest, clinic_slug: str, image_id: int, kind: str)
     response = HttpResponse(data, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"  # one id's bytes never change
     return response
+
+
+@clinic_role_required(*ANY_STAFF)
+def visit_report(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
+    visit = get_visit(request, visit_id)
+    audit.record(request, "report.view", visit.patient, visit.pk, visit)
+    context = {"visit": visit, "patient": visit.patient, "report": report.build(visit)}
+    return render(request, "screening/visit_report.html", context)
