@@ -7,6 +7,7 @@ from unittest import mock
 
 from django.test.client import Client
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.kids.store.catalogue.models import Product
@@ -55,6 +56,10 @@ class StoreTestCase(BaseTestCase):
         )
         patcher.start()
         self.addCleanup(patcher.stop)
+        # pytest-django reads the settings before conftest sets HUEY_IMMEDIATE: switch
+        # immediate mode on here so no test task reaches the developer's task database.
+        was_immediate, HUEY.immediate = HUEY.immediate, True
+        self.addCleanup(setattr, HUEY, "immediate", was_immediate)
 
     def add_to_basket(
         self, product: Product, quantity: int = 1, client: Client | None = None

@@ -79,10 +79,10 @@ class OrderTests(StoreTestCase):
         Channel.objects.create(owner=self.alice, kind="email", value={"email": self.alice.email})
         with self.captureOnCommitCallbacks(execute=True):
             order = self.buy()
-        sent = Notification.objects.filter(event="store.order_confirmed")
+        sent = Notification.objects.filter(event="store.confirmation")
         self.assertEqual({n.channel.kind for n in sent}, {"inbox", "email"})
         self.assertIn(order.number, sent[0].subject)
-        self.assertIsNotNone(Order.objects.get().confirmation_sent_at)
+        self.assertEqual(list(order.emails.values_list("key", flat=True)), ["confirmation"])
 
     def test_my_orders_lists_only_mine(self) -> None:
         self.login(self.alice)

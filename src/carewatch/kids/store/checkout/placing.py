@@ -23,7 +23,7 @@ from carewatch.kids.store.basket import baskets
 from carewatch.kids.store.basket.models import Basket, BasketLine
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.checkout.pricing import Totals, totals_for
-from carewatch.kids.store.orders import emails
+from carewatch.kids.store.orders.actions import do_set_status
 from carewatch.kids.store.orders.models import Order, OrderEvent, OrderLine, Status
 from carewatch.kids.store.payments.gateway import Card, Gateway, Result
 from carewatch.kids.store.payments.messages import message_for
@@ -118,7 +118,6 @@ def _write_order(
         for line in lines:
             _create_lines(order, line)
         _take_payment(order, result, gateway, checkout.key)
-        transaction.on_commit(lambda: emails.send_confirmation(order.pk))
     return order
 
 
@@ -189,6 +188,4 @@ def _take_payment(order: Order, result: Result, gateway: Gateway, key: str) -> N
         status=PaymentStatus.CAPTURED,
         idempotency_key=key,
     )
-    order.status = Status.PAID
-    order.save(update_fields=["status"])
-    OrderEvent.objects.create(order=order, status=Status.PAID)
+    do_set_status(order, Status.PAID)  # the pipeline queues the confirmation e-mail

@@ -8,13 +8,14 @@ cancelling restocks, refunding gives the money back) are handled here and only h
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from carewatch.kids.store.catalogue.models import Product
-from carewatch.kids.store.orders import pipeline
+from carewatch.kids.store.orders import pipeline, tasks
 from carewatch.kids.store.orders.models import Order, OrderEvent, Status
 from carewatch.kids.store.payments.gateway import get_gateway
 from carewatch.kids.store.payments.models import PaymentStatus
@@ -38,6 +39,8 @@ def do_set_status(order: Order, status: str, note: str = "") -> Order:
         locked.status = status
         locked.save(update_fields=["status"])
         OrderEvent.objects.create(order=locked, status=status, note=note)
+        for kind in pipeline.EMAILS_ON.get(status, ()):
+            transaction.on_commit(partial(tasks.order_email, locked.pk, kind))
     order.status = status
     return order
 

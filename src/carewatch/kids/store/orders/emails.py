@@ -1,43 +1,66 @@
-"""Order e-mails, each sent at most once per order: a conditional UPDATE claims the send."""
+"""Order e-mails, each sent at most once per order and kind (an OrderEmail row claims it).
+
+Sent from the task queue: a failed send rolls the claim back and huey retries. A
+customer with an account is told through the platform's notifications (in their
+language); when the account has no e-mail channel, and for guests, Django mail
+goes to the order's address.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.store.orders.models import Order
+from carewatch.kids.store.orders.carriers import tracking_url
+from carewatch.kids.store.orders.models import Order, OrderEmail
 from carewatch.platform.notify import sending
 
+SUBJECTS = {
+    "confirmation": _("Your CareWatch order %(number)s is confirmed"),
+    "dispatched": _("Your CareWatch order %(number)s is on its way"),
+    "reminder": _("Your CareWatch order %(number)s arrives tomorrow"),
+    "delivered": _("Your CareWatch order %(number)s is delivered"),
+    "setup": _("Set up your tracker: the pairing code for order %(number)s"),
+    "review": _("How is your CareWatch? Tell other parents"),
+}
 
-def send_confirmation(order_id: int) -> bool:
+
+def send_order_email(order_id: int, kind: str, key: str = "") -> bool:
     """True when this call sent it; False when it had already gone."""
-    claimed = Order.objects.filter(pk=order_id, confirmation_sent_at__isnull=True).update(
-        confirmation_sent_at=timezone.now()
-    )
-    if not claimed:
+    try:
+        with transaction.atomic():
+            OrderEmail.objects.create(order_id=order_id, key=key or kind)
+            _send(Order.objects.select_related("owner").get(pk=order_id), kind)
+    except IntegrityError:
         return False
-    order = Order.objects.select_related("owner").prefetch_related("lines").get(pk=order_id)
+    return True
+
+
+def _send(order: Order, kind: str) -> None:
     language = getattr(order.owner, "language", "") or order.language
     with translation.override(language):
-        subject = _("Your CareWatch order %(number)s is confirmed") % {"number": order.number}
-        context = {"order": order, "site_url": settings.SITE_URL}
-        text = render_to_string("orders/email/confirmation.txt", context)
-        html = render_to_string("orders/email/confirmation.html", context)
-    if order.owner is not None and order.owner.is_active:
-        sending.send(
-            order.owner,
-            subject,
-            text,
-            html=html,
-            url=order.get_absolute_url(),
-            event="store.order_confirmed",
-        )
-        if order.owner.notify_channels.filter(kind="email", verified=True).exists():
-            return True
+        subject = str(SUBJECTS[kind]) % {"number": order.number}
+        context = {
+            "order": order,
+            "site_url": settings.SITE_URL,
+            "tracking_url": tracking_url(order.carrier, order.tracking_number),
+        }
+        text = render_to_string(f"orders/email/{kind}.txt", context)
+        html = render_to_string(f"orders/email/{kind}.html", context)
+    owner = order.owner
+    if owner is not None and owner.is_active:
+        url = order.get_absolute_url()
+        sending.send(owner, subject, text, html=html, url=url, event=f"store.{kind}")
+        if owner.notify_channels.filter(kind="email", verified=True, disabled=False).exists():
+            return
     mail = EmailMultiAlternatives(subject, text, to=[order.email])
     mail.attach_alternative(html, "text/html")
     mail.send()
-    return True
+
+
+def send_confirmation(order_id: int) -> bool:
+    return send_order_email(order_id, "confirmation")

@@ -59,7 +59,6 @@ class Order(models.Model):
     tax = models.DecimalField(_("GST included"), max_digits=10, decimal_places=2)
     total = models.DecimalField(max_digits=10, decimal_places=2)
     created = models.DateTimeField(default=timezone.now)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     carrier = models.CharField(_("carrier"), max_length=40, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
 
@@ -112,3 +111,21 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.status}"
+
+
+class OrderEmail(models.Model):
+    """One row per e-mail sent: the unique key makes each kind go out at most once.
+
+    The key is the kind, or the kind and a date for the delivery reminder, so a new
+    delivery date gets its own reminder.
+    """
+
+    order = models.ForeignKey(Order, models.CASCADE, related_name="emails")
+    key = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "key"], name="one_email_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.key}"

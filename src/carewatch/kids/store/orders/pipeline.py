@@ -32,6 +32,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 HAPPY_PATH = (PLACED, PAID, PACKED, SHIPPED, OUT_FOR_DELIVERY, DELIVERED)
 
 
+# The e-mails a status sends (templates orders/email/<kind>.txt and .html).
+EMAILS_ON: dict[str, tuple[str, ...]] = {
+    PAID: ("confirmation",),
+    SHIPPED: ("dispatched",),
+    DELIVERED: ("delivered", "setup"),
+}
+
+
 def can_move(current: str, new: str) -> bool:
     return new in TRANSITIONS.get(current, frozenset())
 
