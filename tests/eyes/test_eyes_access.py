@@ -79,3 +79,12 @@ class EyesAccessTests(BaseTestCase):
             self.assertEqual(self.client.get(url).status_code, 404)
         self.login(self.clinic_admin)
         self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_it_links_the_centres_patients_from_the_staff_home_page(self) -> None:
+        self.login(self.screener)
+        home = self.client.get(reverse("accounts:home"))
+        self.assertContains(home, reverse("screening:patients", args=[SLUG]))
+        self.assertNotContains(home, reverse("screening:audit", args=[SLUG]))
+        self.login(self.clinic_admin)
+        home = self.client.get(reverse("accounts:home"))
+        self.assertContains(home, reverse("screening:audit", args=[SLUG]))

@@ -88,7 +88,9 @@ class SearchForm(forms.Form):
 
 class PhotoInput(forms.ClearableFileInput):
     def __init__(self) -> None:
-        super().__init__(attrs={"accept": "image/jpeg,image/png", "capture": "environment"})
+        # No `capture` attribute: it would force the camera on phones and hide the files that
+        # fundus cameras export; without it a phone offers both the camera and files.
+        super().__init__(attrs={"accept": "image/jpeg,image/png"})
 
 
 class UploadForm(forms.Form):
