@@ -93,3 +93,15 @@ class RotateCommandTests(BaseTestCase):
         with override_settings(DATA_KEY=NEW_KEY):
             self.assertEqual(crypto.read(image.thumbnail), plain)
             crypto.read(image.photo)
+
+
+class ErasureTests(BaseTestCase):
+    def test_it_removes_the_encrypted_files_when_the_patient_is_erased(self) -> None:
+        patient = make_patient(self.clinic, self.screener)
+        visit = make_visit(patient, self.screener)
+        image = visits.add_image(visit, "right", check_photo(fundus_like(), 10**7), self.screener)
+        paths = [Path(image.photo.path), Path(image.thumbnail.path)]
+        self.assertTrue(all(p.exists() for p in paths))
+        with self.captureOnCommitCallbacks(execute=True):
+            patient.delete()
+        self.assertFalse(any(p.exists() for p in paths))
