@@ -127,3 +127,33 @@ class CheckoutTests(StoreTestCase):
 
     def _card(self, number: str = "4242424242424242") -> dict[str, str]:
         return {"number": number, "exp_month": "12", "exp_year": "30", "cvc": "987"}
+
+
+class TipTests(StoreTestCase):
+    def test_there_is_no_tip_unless_the_customer_picks_one(self) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        summary = self.client.get("/kids/shop/checkout/pay/")
+        self.assertContains(summary, "Optional: a tip for the delivery person")
+        self.assertContains(summary, 'value="0" checked')
+        self.pay()
+        order = Order.objects.get()
+        self.assertEqual((order.tip, order.total), (Decimal("0"), Decimal("5499.00")))
+
+    def test_a_chosen_tip_is_added_to_the_total_and_charged(self) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        summary = self.client.get("/kids/shop/checkout/pay/", {"tip": "50"})
+        self.assertContains(summary, "Tip for the delivery person (optional)")
+        self.assertContains(summary, "₹5549.00")
+        self.pay()
+        order = Order.objects.get()
+        self.assertEqual((order.tip, order.total), (Decimal("50.00"), Decimal("5549.00")))
+        self.assertEqual(self.gateway.calls[0][2], Decimal("5549.00"))
+
+    def test_an_amount_not_offered_counts_as_no_tip(self) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        self.client.get("/kids/shop/checkout/pay/", {"tip": "100000"})
+        self.pay()
+        self.assertEqual(Order.objects.get().tip, Decimal("0"))

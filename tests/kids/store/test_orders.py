@@ -7,6 +7,7 @@ from django.test import Client
 from carewatch.kids.store.orders.actions import TransitionError, do_set_status
 from carewatch.kids.store.orders.emails import send_confirmation
 from carewatch.kids.store.orders.models import Order
+from carewatch.kids.tracker.models import Child, Device
 from carewatch.platform.notify.models import Channel, Notification
 from tests.base import PASSWORD
 from tests.kids.store.base import StoreTestCase
@@ -112,3 +113,26 @@ class GuestOrderClaimTests(StoreTestCase):
         self.pay()
         self.client.post("/accounts/login/", {"login": self.alice.email, "password": PASSWORD})
         self.assertIsNone(Order.objects.get().owner)
+
+
+class PairingFromTheOrderTests(StoreTestCase):
+    def test_the_customer_pairs_the_delivered_tracker_with_the_code_from_the_order(self) -> None:
+        child = Child.objects.create(family=self.family, name="Anu")
+        self.login(self.alice)
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        self.pay()
+        order = Order.objects.get()
+        for status in ("packed", "shipped", "delivered"):
+            do_set_status(order, status)
+        page = self.client.get(order.get_absolute_url())
+        self.assertContains(page, "Pair your tracker with the code above")
+        line = order.lines.get()
+        assert line.device is not None
+        response = self.client.post(
+            f"/kids/tracker/family/{self.family.pk}/pair/",
+            {"identifier": line.device.identifier, "code": line.pairing_code, "child": child.pk},
+        )
+        self.assertRedirects(response, "/kids/tracker/")
+        device = Device.objects.get(pk=line.device.pk)
+        self.assertEqual((device.family, device.child), (self.family, child))

@@ -21,3 +21,10 @@ def test_it_ships_free_from_two_thousand_rupees_and_shows_the_gst_included() -> 
 
 def test_it_charges_nothing_for_an_empty_basket() -> None:
     assert totals_for([]).total == 0
+
+
+def test_a_tip_is_added_after_gst_and_only_amounts_on_offer_count() -> None:
+    with_tip = totals_for([(Decimal("5499"), 1)], Decimal("50"))
+    assert (with_tip.tip, with_tip.total) == (Decimal("50"), Decimal("5549"))
+    assert with_tip.tax == totals_for([(Decimal("5499"), 1)]).tax
+    assert totals_for([(Decimal("5499"), 1)], Decimal("7")).tip == 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -48,6 +49,7 @@ class Checkout:
     details: dict[str, Any]
     key: str
     owner: Any = None
+    tip: Decimal = Decimal("0")
 
 
 def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
@@ -55,8 +57,10 @@ def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
     if existing is not None:
         return existing
     lines = check_basket(checkout.basket)
-    totals = totals_for([(line.price, line.quantity) for line in lines])
-    result = gateway.authorize(totals.total, "INR", card, f"{checkout.key}:authorize")
+    totals = totals_for([(line.price, line.quantity) for line in lines], checkout.tip)
+    # The amount is part of the key: a new total is a new request, never an old answer.
+    key = f"{checkout.key}:{totals.total}:authorize"
+    result = gateway.authorize(totals.total, "INR", card, key)
     if not result.ok:
         logger.info("Payment refused (%s) for checkout %s", result.outcome, checkout.key)
         raise CheckoutError(message_for(result.outcome), new_key=True)
@@ -64,8 +68,9 @@ def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
         order = _write_order(checkout, lines, totals, result, gateway)
     except IntegrityError:  # the other click of a double click wrote it first
         return Order.objects.get(checkout_key=checkout.key)
-    except CheckoutError:
+    except CheckoutError as error:
         gateway.void(result.reference, f"{checkout.key}:void")
+        error.new_key = True  # this key's authorization is spent
         raise
     baskets.empty(checkout.basket)
     logger.info("Order %s paid: %s %s, %s", order.number, result.brand, result.last4, order.total)
@@ -131,6 +136,7 @@ def _create_order(checkout: Checkout, totals: Totals) -> Order:
         subtotal=totals.subtotal,
         shipping=totals.shipping,
         tax=totals.tax,
+        tip=totals.tip,
         total=totals.total,
         **checkout.details,
     )

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 FREE_SHIPPING_FROM = Decimal("2000")
 SHIPPING_FEE = Decimal("99")
 GST_RATE = Decimal("0.18")
+# The optional tip for the delivery person: none unless the customer picks one.
+TIP_CHOICES = (Decimal("0"), Decimal("20"), Decimal("50"), Decimal("100"))
 PAISA = Decimal("0.01")
 
 
@@ -18,6 +20,7 @@ class Totals:
     shipping: Decimal
     total: Decimal
     tax: Decimal  # the GST included in the total
+    tip: Decimal = Decimal("0")  # passed on to the delivery person; no GST on it
 
 
 def shipping_for(subtotal: Decimal) -> Decimal:
@@ -26,10 +29,11 @@ def shipping_for(subtotal: Decimal) -> Decimal:
     return SHIPPING_FEE
 
 
-def totals_for(lines: Iterable[tuple[Decimal, int]]) -> Totals:
-    """`lines` are (unit price, quantity) pairs."""
+def totals_for(lines: Iterable[tuple[Decimal, int]], tip: Decimal = Decimal("0")) -> Totals:
+    """`lines` are (unit price, quantity) pairs; a tip that is not offered counts as none."""
+    tip = tip if tip in TIP_CHOICES else Decimal("0")
     subtotal = sum((price * quantity for price, quantity in lines), Decimal("0"))
     shipping = shipping_for(subtotal)
-    total = subtotal + shipping
-    tax = (total * GST_RATE / (1 + GST_RATE)).quantize(PAISA, ROUND_HALF_UP)
-    return Totals(subtotal, shipping, total, tax)
+    taxed = subtotal + shipping
+    tax = (taxed * GST_RATE / (1 + GST_RATE)).quantize(PAISA, ROUND_HALF_UP)
+    return Totals(subtotal, shipping, taxed + tip, tax, tip)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +20,13 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from carewatch.kids.store.basket import baskets
 from carewatch.kids.store.checkout.forms import CardForm, DetailsForm
 from carewatch.kids.store.checkout.placing import Checkout, CheckoutError, do_place_order
-from carewatch.kids.store.checkout.pricing import totals_for
+from carewatch.kids.store.checkout.pricing import TIP_CHOICES, totals_for
 from carewatch.kids.store.orders.views import remember_guest_order
 from carewatch.kids.store.payments.gateway import Card, get_gateway
 
 DETAILS_KEY = "store_checkout_details"
 CHECKOUT_KEY = "store_checkout_key"
+TIP_KEY = "store_checkout_tip"
 
 
 def details(request: HttpRequest) -> HttpResponse:
@@ -62,6 +64,9 @@ def pay(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Your session expired. Please enter the delivery details again."))
         return redirect("store:checkout")
     key = request.session.setdefault(CHECKOUT_KEY, secrets.token_hex(16))
+    if "tip" in request.GET:
+        request.session[TIP_KEY] = str(_tip(request.GET["tip"]))
+    tip = _tip(request.session.get(TIP_KEY, "0"))
     form = CardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -69,23 +74,35 @@ def pay(request: HttpRequest) -> HttpResponse:
         details = saved | {"delivery_date": date.fromisoformat(saved["delivery_date"])}
         owner = request.user if request.user.is_authenticated else None
         try:
-            order = do_place_order(Checkout(basket, details, key, owner), card, get_gateway())
+            checkout = Checkout(basket, details, key, owner, tip)
+            order = do_place_order(checkout, card, get_gateway())
         except CheckoutError as error:
             messages.error(request, str(error))
             if error.new_key:
                 request.session[CHECKOUT_KEY] = secrets.token_hex(16)
             return redirect("store:pay")
         request.session.pop(CHECKOUT_KEY, None)
+        request.session.pop(TIP_KEY, None)
         if owner is None:
             remember_guest_order(request, order)
         messages.success(request, _("Thank you! Your order is placed and paid."))
         return redirect(order)
-    return render(request, "checkout/pay.html", _summary(basket, saved, form))
+    return render(request, "checkout/pay.html", _summary(basket, saved, form, tip))
 
 
-def _summary(basket: baskets.Basket, saved: dict[str, Any], form: CardForm) -> dict[str, Any]:
+def _tip(value: str) -> Decimal:
+    try:
+        tip = Decimal(value)
+    except InvalidOperation:
+        return Decimal("0")
+    return tip if tip in TIP_CHOICES else Decimal("0")
+
+
+def _summary(
+    basket: baskets.Basket, saved: dict[str, Any], form: CardForm, tip: Decimal
+) -> dict[str, Any]:
     lines = basket.lines_with_products()
-    totals = totals_for([(line.product.price, line.quantity) for line in lines])
+    totals = totals_for([(line.product.price, line.quantity) for line in lines], tip)
     details = DetailsForm(initial=saved)
     slot = dict(details.fields["delivery_slot"].choices).get(saved["delivery_slot"], "")  # type: ignore[attr-defined]
     return {
@@ -95,4 +112,5 @@ def _summary(basket: baskets.Basket, saved: dict[str, Any], form: CardForm) -> d
         "slot": slot,
         "form": form,
         "delivery_date": date.fromisoformat(saved["delivery_date"]),
+        "tip_choices": TIP_CHOICES,
     }

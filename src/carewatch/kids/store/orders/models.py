@@ -57,6 +57,9 @@ class Order(models.Model):
     subtotal = models.DecimalField(max_digits=10, decimal_places=2)
     shipping = models.DecimalField(max_digits=10, decimal_places=2)
     tax = models.DecimalField(_("GST included"), max_digits=10, decimal_places=2)
+    tip = models.DecimalField(
+        _("tip for the delivery person"), max_digits=7, decimal_places=2, default=0
+    )
     total = models.DecimalField(max_digits=10, decimal_places=2)
     created = models.DateTimeField(default=timezone.now)
     carrier = models.CharField(_("carrier"), max_length=40, blank=True)
