@@ -54,3 +54,47 @@ def aptos_photos(count: int) -> list[Path]:
     photos = sorted(APTOS.glob("*.jpg"))[:count] if APTOS.is_dir() else []
     require(len(photos) == count, f"{count} real fundus photos in {APTOS}")
     return photos
+
+
+def dicom_photo(
+    rgb: bytes | None = None,
+    laterality: str = "R",
+    patient_id: str = "P1",
+    name: str = "Iyer^Meena",
+    jpeg: bool = False,
+    size: int = 300,
+) -> bytes:
+    """A DICOM Ophthalmic Photography file, uncompressed RGB or JPEG baseline."""
+    import numpy as np
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, generate_uid
+
+    pixels = np.asarray(open_image(rgb or fundus_like(size)).convert("RGB"))
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.77.1.5.1"
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = JPEGBaseline8Bit if jpeg else ExplicitVRLittleEndian
+    ds = Dataset()
+    ds.file_meta = meta
+    ds.SOPClassUID, ds.SOPInstanceUID = meta.MediaStorageSOPClassUID, generate_uid()
+    ds.Modality, ds.PatientName, ds.PatientID = "OP", name, patient_id
+    if laterality:
+        ds.ImageLaterality = laterality
+    ds.Rows, ds.Columns = pixels.shape[:2]
+    ds.SamplesPerPixel, ds.PlanarConfiguration, ds.PixelRepresentation = 3, 0, 0
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit = 8, 8, 7
+    if jpeg:
+        ds.PixelData = encapsulate([fundus_like(size)])
+        ds["PixelData"].VR = "OB"
+        ds.PhotometricInterpretation = "YBR_FULL_422"
+    else:
+        ds.PixelData = pixels.tobytes()
+        ds.PhotometricInterpretation = "RGB"
+    out = io.BytesIO()
+    ds.save_as(out, enforce_file_format=True)
+    return out.getvalue()
+
+
+def open_image(data: bytes) -> Image.Image:
+    return Image.open(io.BytesIO(data))

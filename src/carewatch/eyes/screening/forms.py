@@ -90,7 +90,7 @@ class PhotoInput(forms.ClearableFileInput):
     def __init__(self) -> None:
         # No `capture` attribute: it would force the camera on phones and hide the files that
         # fundus cameras export; without it a phone offers both the camera and files.
-        super().__init__(attrs={"accept": "image/jpeg,image/png"})
+        super().__init__(attrs={"accept": "image/jpeg,image/png,application/dicom,.dcm"})
 
 
 class UploadForm(forms.Form):

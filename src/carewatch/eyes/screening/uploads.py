@@ -1,5 +1,7 @@
 """Check an uploaded fundus photo and make the copies we keep. Plain Python, no Django.
 
+JPEG, PNG and DICOM ophthalmic photographs (see dicom.py).
+
 The type is sniffed from the content (never the name), the pixel count is checked from
 the header before decoding (decompression bombs), and the photo is re-encoded from its
 pixels so EXIF and other metadata (camera serials, GPS, names) never reach storage.
@@ -13,6 +15,9 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
+
+from carewatch.eyes.screening import dicom
+from carewatch.eyes.screening.dicom import DicomTags
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 MAX_PIXELS = 40_000_000  # a 7000x5700 fundus camera frame fits; bombs do not
@@ -37,6 +42,7 @@ class CheckedPhoto:
     width: int
     height: int
     sha256: str  # of the bytes as uploaded
+    dicom: DicomTags  # laterality and patient from a DICOM file; empty for JPEG and PNG
 
 
 def check_photo(raw: bytes, max_bytes: int) -> CheckedPhoto:
@@ -52,13 +58,15 @@ def check_photo(raw: bytes, max_bytes: int) -> CheckedPhoto:
         raise BadUpload(
             "pdf", "This file is a PDF document, not a photo: upload the JPEG or PNG photo."
         )
+    tags = DicomTags()
     if raw[128:132] == b"DICM":
-        raise BadUpload(
-            "dicom", "DICOM files are not accepted yet: export the photo as JPEG or PNG."
-        )
-    img = _decode(raw)
-    img_format = str(img.format)
-    img = ImageOps.exif_transpose(img).convert("RGB")
+        img, tags = dicom.read(raw, _check_size)
+        img_format = "PNG"  # lossless: the camera's pixels, without the DICOM header
+    else:
+        img = _decode(raw)
+        img_format = str(img.format)
+        img = ImageOps.exif_transpose(img)
+    img = img.convert("RGB")
     return CheckedPhoto(
         data=_encode(img, img_format),
         content_type=FORMATS[img_format],
@@ -66,6 +74,7 @@ def check_photo(raw: bytes, max_bytes: int) -> CheckedPhoto:
         width=img.width,
         height=img.height,
         sha256=hashlib.sha256(raw).hexdigest(),
+        dicom=tags,
     )
 
 

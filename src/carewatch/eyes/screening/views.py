@@ -167,7 +167,10 @@ def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Im
             form.add_error(eye, visits.upload_error(error))
             continue
         earlier = visits.duplicate_of(visit, eye, photo.sha256)
-        if earlier:
+        wrong_eye = visits.wrong_eye_message(eye, photo)
+        if wrong_eye:
+            form.add_error(eye, wrong_eye)
+        elif earlier:
             form.add_error(eye, visits.duplicate_message(earlier))
         elif any(p.sha256 == photo.sha256 for p in checked.values()):
             form.add_error(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carewatch.eyes.screening import crypto
-from carewatch.eyes.screening.models import Image, ImageStatus, Visit
+from carewatch.eyes.screening.models import Eye, Image, ImageStatus, Visit
 from carewatch.eyes.screening.uploads import BadUpload, CheckedPhoto, check_photo
 
 UPLOAD_MESSAGES = {
@@ -21,7 +21,16 @@ UPLOAD_MESSAGES = {
         "The file is larger than the %(mb)d MB we accept: export the photo as JPEG."
     ),
     "pdf": gettext_lazy("This file is a PDF document, not a photo: upload the JPEG or PNG photo."),
-    "dicom": gettext_lazy("DICOM files are not accepted yet: export the photo as JPEG or PNG."),
+    "dicom_no_image": gettext_lazy(
+        "This DICOM file holds no photo: export the fundus photo from the camera."
+    ),
+    "dicom_frames": gettext_lazy(
+        "This DICOM file holds several photos: export each eye's photo on its own."
+    ),
+    "dicom_unreadable": gettext_lazy(
+        "This DICOM file cannot be read (it may be damaged, or compressed in a way we do not "
+        "support): export the photo from the camera again, or as JPEG."
+    ),
     "format": gettext_lazy("This file is a %(format)s image: upload the photo as JPEG or PNG."),
     "bomb": gettext_lazy(
         "The image is too large to open safely: upload the camera's original photo."
@@ -67,10 +76,33 @@ def duplicate_message(image: Image) -> str:
     }
 
 
+def wrong_eye_message(eye: str, photo: CheckedPhoto) -> str | None:
+    """DICOM files name their eye: a file chosen for the other eye is refused."""
+    tagged = photo.dicom.laterality
+    if not tagged or tagged == eye:
+        return None
+    return _(
+        "This DICOM file says it shows the %(tagged)s, but it was chosen for the %(eye)s: "
+        "upload it as the %(tagged)s, or choose the other file."
+    ) % {"tagged": Eye(tagged).label.lower(), "eye": Eye(eye).label.lower()}
+
+
+def other_patient_warning(visit: Visit, photo: CheckedPhoto) -> str:
+    """The camera's patient id differs from ours: kept, but the screener should look."""
+    found = photo.dicom.patient_id
+    if not found or found == visit.patient.number:
+        return ""
+    return _(
+        "The DICOM file names patient %(name)s (ID %(id)s), not %(number)s: check that this is "
+        "this patient's photo before relying on the result."
+    ) % {"name": photo.dicom.patient_name or "?", "id": found, "number": visit.patient.number}
+
+
 def add_image(visit: Visit, eye: str, photo: CheckedPhoto, by: Any) -> Image:
     image = Image(
         visit=visit,
         eye=eye,
+        warning=other_patient_warning(visit, photo),
         content_type=photo.content_type,
         width=photo.width,
         height=photo.height,
