@@ -64,6 +64,9 @@ def mail_with(mailbox: Mailbox, words: str) -> str:
 
 
 def buy_a_tracker(page: Any, base: str, artifacts: Path) -> str:
+    page.goto(base + "/kids/shop/?connectivity=lte")
+    assert "CareWatch Swim 4G" in page.inner_text("main")
+    screenshot(page, artifacts / "store-list.png")
     page.goto(base + "/kids/shop/compare/?p=carewatch-junior-4g&p=carewatch-swim-4g")
     assert "IP68: swimming" in page.inner_text("table.compare")
     screenshot(page, artifacts / "store-compare.png")
