@@ -30,6 +30,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 DEVICES, FAMILIES, BATCH = 10_000, 2_500, 1_000
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -164,22 +165,33 @@ def populate() -> tuple[list[str], str]:
     return [f"B{n:07d}" for n in range(1, DEVICES)], "B0000000"
 
 
-def places_for(families: list[object]) -> list[object]:
+def places_for(families: list[Any]) -> list[Any]:
     from carewatch.kids.tracker.models import Place
 
-    places = []
+    places: list[Any] = []
     for n, family in enumerate(families):
         lat, lon = 12.9 + (n % 50) * 0.01, 80.1 + (n // 50) * 0.01
-        places.append(Place(family=family, name="Home", kind="home", lat=lat, lon=lon, radius_m=100))
-        places.append(Place(family=family, name="School", kind="school", lat=lat + 0.004, lon=lon, radius_m=150))
-        square = [[lat - 0.002, lon + 0.003], [lat - 0.002, lon + 0.005], [lat, lon + 0.005], [lat, lon + 0.003]]
+        places.append(
+            Place(family=family, name="Home", kind="home", lat=lat, lon=lon, radius_m=100)
+        )
+        places.append(
+            Place(
+                family=family, name="School", kind="school", lat=lat + 0.004, lon=lon, radius_m=150
+            )
+        )
+        square = [
+            [lat - 0.002, lon + 0.003],
+            [lat - 0.002, lon + 0.005],
+            [lat, lon + 0.005],
+            [lat, lon + 0.003],
+        ]
         places.append(Place(family=family, name="Park", kind="other", polygon=square))
         shifted = [[a + 0.004, b] for a, b in square]
         places.append(Place(family=family, name="Club", kind="other", polygon=shifted))
     return places
 
 
-def make_batches(identifiers: list[str], rounds: int, t0: datetime, rng: random.Random):  # type: ignore[no-untyped-def]
+def make_batches(identifiers: list[str], rounds: int, t0: datetime, rng: random.Random) -> Any:
     from carewatch.kids.tracking import Fix
 
     for round_number in range(rounds):
@@ -215,7 +227,7 @@ def send_sos(device: str, t0: datetime, stop: threading.Event, latencies: list[f
     connection.close()
 
 
-def raw_bulk_insert(batches: list[list[object]]) -> float:
+def raw_bulk_insert(batches: list[list[Any]]) -> float:
     """The same rows with the same multi-row INSERT, and nothing else: the floor."""
     from django.db import transaction
 
@@ -224,10 +236,23 @@ def raw_bulk_insert(batches: list[list[object]]) -> float:
 
     ids = dict(Device.objects.values_list("identifier", "pk"))
     later = timedelta(days=1)  # other fix times than the pipeline's rows
-    rows = [
+    rows: list[list[Any]] = [
         [
-            (ids[f.device_id], f.fix_time + later, f.fix_time, f.lat, f.lon, f.accuracy_m,  # type: ignore[attr-defined]
-             None, None, None, f.battery, True, False, {})  # type: ignore[attr-defined]
+            (
+                ids[f.device_id],
+                f.fix_time + later,
+                f.fix_time,
+                f.lat,
+                f.lon,
+                f.accuracy_m,
+                None,
+                None,
+                None,
+                f.battery,
+                True,
+                False,
+                {},
+            )
             for f in batch
         ]
         for batch in batches
@@ -250,7 +275,6 @@ def print_figures(database: str, figures: dict[str, object]) -> None:
     print(f"\n{database}")
     for key, value in figures.items():
         print(f"  {key:<34} {value}")
-
 
 
 if __name__ == "__main__":

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 import socket
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-# Each test run gets its own data directory (secret, task database, VAPID keys).
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="carewatch-test-"))
-os.environ.setdefault("HUEY_IMMEDIATE", "True")
+# DATA_DIR and HUEY_IMMEDIATE are set by tests/envdefaults.py, before settings load.
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("compare/", catalogue.compare, name="compare"),
     path("guide/", catalogue.guide, name="guide"),
     path("products/<slug:slug>/", catalogue.product_detail, name="product"),
+    path("products/<slug:slug>/guidelines/", catalogue.product_guidelines, name="guidelines"),
     path("basket/", basket.basket, name="basket"),
     path("basket/add/<slug:slug>/", basket.add, name="basket_add"),
     path("basket/lines/<int:line_id>/", basket.update, name="basket_update"),

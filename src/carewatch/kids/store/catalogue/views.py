@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carewatch.kids.store.catalogue.forms import FilterForm, GuideForm
+from carewatch.kids.store.catalogue.guidelines import guidelines
 from carewatch.kids.store.catalogue.models import Category, Kind, Product
 from carewatch.kids.store.catalogue.recommend import Need, recommend
 
@@ -48,6 +50,12 @@ def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(Product.objects.listed(), slug=slug)
     return render(request, "catalogue/product.html", {"product": product})
+
+
+def product_guidelines(request: HttpRequest, slug: str) -> HttpResponse:
+    product = get_object_or_404(Product.objects.listed().filter(kind=Kind.TRACKER), slug=slug)
+    steps = guidelines(product.spec(), translation.get_language() or "en")
+    return render(request, "catalogue/guidelines.html", {"product": product, "steps": steps})
 
 
 def compare(request: HttpRequest) -> HttpResponse:
