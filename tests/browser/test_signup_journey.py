@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.browser.conftest import log_in
 from tests.conftest import free_port
 from tests.mailbox import Mailbox
 from tests.platform.serving import embedded_env, running
@@ -66,11 +67,7 @@ def test_a_newcomer_signs_up_in_tamil_verifies_the_address_and_logs_in(
 
             page.click("header form[action='/accounts/logout/'] button")
             page.wait_for_url(re.compile(rf"{base}/$"))
-            page.goto(base + "/accounts/login/")
-            page.fill("input[name=login]", "meena@example.org")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("main form button[type=submit]")
-            page.wait_for_url(re.compile(r".*/home/$"))
+            log_in(page, base, "meena@example.org", PASSWORD)
             assert page.locator("html").get_attribute("lang") == "ta"
             assert "meena@example.org" in page.content()
             screenshot(page, artifacts / "home-after-login-ta.png")

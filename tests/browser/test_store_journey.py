@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.browser.conftest import log_in as browser_log_in
 from tests.browser.store_scenario import PARENT, PASSWORD, STAFF
 from tests.browser.test_signup_journey import screenshot
 from tests.browser.test_tracker_journey import wait_for
@@ -39,11 +40,7 @@ def scenario(env: dict[str, str], *args: str) -> dict[str, Any]:
 
 
 def log_in(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home/$"))
+    browser_log_in(page, base, email, PASSWORD)
 
 
 def log_out(page: Any, base: str) -> None:

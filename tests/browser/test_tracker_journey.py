@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.browser.conftest import log_in
 from tests.browser.test_signup_journey import screenshot
 from tests.browser.tracker_scenario import PARENT, PASSWORD
 from tests.conftest import free_port
@@ -64,11 +64,7 @@ def test_a_parent_sees_the_child_leave_school_live_and_is_told(
             setup = scenario("setup", env)
             out, _ = setup.communicate(timeout=60)
             ids = json.loads(out.strip().splitlines()[-1])
-            page.goto(base + "/accounts/login/")
-            page.fill("input[name=login]", PARENT)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("main form button[type=submit]")
-            page.wait_for_url(re.compile(r".*/home/$"))
+            log_in(page, base, PARENT, PASSWORD)
             page.goto(f"{base}/kids/tracker/family/{ids['family']}/map/")
             page.wait_for_selector("#family-map")
 

@@ -205,15 +205,3 @@ def update_devices(devices: Sequence[DeviceRow]) -> None:
             for d in devices
         ]
     )
-
-
-DEVICE_FIELDS = [
-    "state",
-    "status",
-    "last_seen",
-    "last_fix_time",
-    "lat",
-    "lon",
-    "accuracy",
-    "battery",
-]
