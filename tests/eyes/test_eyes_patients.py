@@ -18,6 +18,7 @@ def desk_form(**changes: str) -> dict[str, str]:
         "sex": "male",
         "phone": "+919811111111",
         "email": "",
+        "language": "en",
         "diabetes_type": "type2",
         "diabetes_since": "2010",
         "number": "",
@@ -49,6 +50,18 @@ class PatientTests(BaseTestCase):
         patient = Patient.objects.get(number="C-17")
         self.assertTrue(patient.has_consent(ConsentKind.RESEARCH))
         self.assertEqual(patient.consents.count(), 2)
+
+    def test_it_keeps_the_language_the_patient_reads(self) -> None:
+        self.register(language="ta", number="T-1")
+        patient = Patient.objects.get(number="T-1")
+        self.assertEqual(patient.language, "ta")
+        response = self.client.get(reverse("screening:patient", args=[SLUG, patient.pk]))
+        self.assertContains(response, "Tamil")
+
+    def test_it_refuses_a_language_we_do_not_offer(self) -> None:
+        response = self.register(language="xx")
+        self.assertContains(response, "Select a valid choice")
+        self.assertFalse(Patient.objects.exists())
 
     def test_it_refuses_registration_without_screening_consent(self) -> None:
         form = desk_form()

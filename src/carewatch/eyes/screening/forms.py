@@ -26,8 +26,8 @@ class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = [
-            "name", "date_of_birth", "sex", "phone", "email", "diabetes_type", "diabetes_since",
-            "number",
+            "name", "date_of_birth", "sex", "phone", "email", "language", "diabetes_type",
+            "diabetes_since", "number",
         ]  # fmt: skip
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"number": _("Leave empty to get a new number.")}

@@ -40,6 +40,10 @@ class Patient(models.Model):
     )
     # The year, not a duration: a duration typed today would be wrong next year.
     diabetes_since = models.PositiveSmallIntegerField(_("diabetes diagnosed in (year)"))
+    # The language the patient reads: their report, letters and messages are written in it.
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
