@@ -1,0 +1,158 @@
+"""The frozen content of a signed report, built from the grader's findings and the doctor's
+decisions: plain Python, no Django, so the clinical bookkeeping is tested on its own.
+
+content = {
+  "eyes": [ {"eye": "right"|"left", "image_id": int|None, "gradable": bool, "reason": str,
+             "ai_grade": int|None, "grade": int|None,          # grade: final ICDR 0-4
+             "ai_dme_risk": int|None, "dme_risk": int|None,    # final DME risk 0/1/2
+             "referable": bool, "quality": {...}, "model_version": str,
+             "override_reason": str }, ... right first, then left ],
+  "worse_eye": "right"|"left"|None,
+  "doctor_note": str,
+}
+
+An amendment starts from the previous version's eyes: an eye the doctor leaves alone is
+copied as it was (with its earlier override reason); a changed eye records the new reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from carewatch.eyes.screening.recommend import EyeResult, Outcome, patient_outcome, worse_eye
+
+EYES = ("right", "left")
+GRADES = range(5)  # ICDR 0-4
+DME_RISKS = range(3)  # 0 none, 1 away from the macula, 2 near it
+NO_PHOTO = "No photo of this eye was taken."
+
+
+class DecisionError(ValueError):
+    """A doctor's decision that cannot be recorded as given; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class EyeDecision:
+    """Agree (both None) or override the grade and/or the DME risk, with a reason."""
+
+    grade: int | None = None
+    dme_risk: int | None = None
+    reason: str = ""
+
+    @property
+    def agrees(self) -> bool:
+        return self.grade is None and self.dme_risk is None
+
+
+AGREE = EyeDecision()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the final grades mean for the patient: stored beside the content for querying."""
+
+    outcome: Outcome
+    referable: bool
+    follow_up_months: int | None
+
+
+def eye_from_grading(
+    eye: str,
+    image_id: int | None,
+    *,
+    gradable: bool,
+    reason: str = "",
+    grade: int | None = None,
+    dme_risk: int | None = None,
+    model_referable: bool | None = None,
+    quality: dict[str, Any] | None = None,
+    model_version: str = "",
+) -> dict[str, Any]:
+    """One eye as the grader left it, before the doctor's review."""
+    result = EyeResult(gradable, grade, dme_risk, model_referable)
+    return {
+        "eye": eye,
+        "image_id": image_id,
+        "gradable": gradable,
+        "reason": reason,
+        "ai_grade": grade,
+        "grade": grade,
+        "ai_dme_risk": dme_risk,
+        "dme_risk": dme_risk,
+        "referable": result.is_referable,
+        "quality": dict(quality or {}),
+        "model_version": model_version,
+        "override_reason": "",
+    }
+
+
+def missing_eye(eye: str) -> dict[str, Any]:
+    """An eye without a photo is never "no DR": it stays ungradable in the report."""
+    return eye_from_grading(eye, None, gradable=False, reason=NO_PHOTO)
+
+
+def apply(eye: dict[str, Any], decision: EyeDecision) -> dict[str, Any]:
+    """The eye after the doctor's decision; the input is left unchanged."""
+    check(eye, decision)
+    if decision.agrees or not changes(eye, decision):
+        return dict(eye)
+    grade = decision.grade if decision.grade is not None else eye["grade"]
+    dme_risk = decision.dme_risk if decision.dme_risk is not None else eye["dme_risk"]
+    # A doctor who grades a photo the model could not read makes it gradable; the model's
+    # referable score no longer counts once the doctor has changed its findings.
+    gradable = bool(eye["gradable"] or grade is not None)
+    return {
+        **eye,
+        "gradable": gradable,
+        "grade": grade,
+        "dme_risk": dme_risk,
+        "referable": EyeResult(gradable, grade, dme_risk, None).is_referable,
+        "override_reason": decision.reason.strip(),
+    }
+
+
+def changes(eye: dict[str, Any], decision: EyeDecision) -> bool:
+    return (decision.grade is not None and decision.grade != eye["grade"]) or (
+        decision.dme_risk is not None and decision.dme_risk != eye["dme_risk"]
+    )
+
+
+def check(eye: dict[str, Any], decision: EyeDecision) -> None:
+    if decision.grade is not None and decision.grade not in GRADES:
+        raise DecisionError("Choose a grade from 0 to 4.")
+    if decision.dme_risk is not None and decision.dme_risk not in DME_RISKS:
+        raise DecisionError("Choose a macular edema risk of 0, 1 or 2.")
+    if decision.agrees or not changes(eye, decision):
+        return
+    if not decision.reason.strip():
+        raise DecisionError("Give a reason for changing the software's finding.")
+    if eye["image_id"] is None:
+        raise DecisionError("There is no photo of this eye to grade: agree, or take a photo.")
+    if not eye["gradable"] and eye["grade"] is None and decision.grade is None:
+        raise DecisionError("This photo was not graded: choose a grade to grade it yourself.")
+
+
+def snapshot(
+    eyes: list[dict[str, Any]], decisions: dict[str, EyeDecision], doctor_note: str = ""
+) -> dict[str, Any]:
+    """The content of a signed version: each eye after its decision, right eye first."""
+    by_side = {e["eye"]: e for e in eyes}
+    final = [
+        apply(by_side.get(side) or missing_eye(side), decisions.get(side, AGREE)) for side in EYES
+    ]
+    right, left = (result(e) for e in final)
+    return {"eyes": final, "worse_eye": worse_eye(right, left), "doctor_note": doctor_note.strip()}
+
+
+def result(eye: dict[str, Any]) -> EyeResult:
+    return EyeResult(eye["gradable"], eye["grade"], eye["dme_risk"], eye["referable"])
+
+
+def decide(content: dict[str, Any]) -> Decision:
+    """Outcome, referable and follow-up from the FINAL grades, with the screening rules."""
+    by_side = {e["eye"]: result(e) for e in content["eyes"]}
+    outcome = patient_outcome(by_side.get("right"), by_side.get("left"))
+    referable = any(r.is_referable for r in by_side.values())
+    months = 12 if outcome == Outcome.RESCREEN_12_MONTHS else None
+    return Decision(outcome, referable, months)
