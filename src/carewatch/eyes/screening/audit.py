@@ -20,6 +20,7 @@ def record(
     patient: Patient | None = None,
     visit_id: int | None = None,
     obj: models.Model | None = None,
+    note: str = "",
 ) -> AuditEntry:
     user = request.user
     return AuditEntry.objects.create(
@@ -33,4 +34,5 @@ def record(
         object_type=obj._meta.model_name or "" if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
         ip=client_ip(request),
+        note=note,
     )

@@ -248,7 +248,12 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    """Who saw or did what with which patient's data, when and from where."""
+    """Who saw or did what with which patient's data, when and from where.
+
+    Append-only in the database too (migration 0004, platform/lib/append_only.py): only
+    `patient` and `user` may change, and only to NULL, when the patient is erased or the
+    account deleted; `patient_number` and `who` keep naming them.
+    """
 
     clinic = models.ForeignKey(Clinic, models.PROTECT, related_name="+")
     # Kept as text too, so the entry still names the person after their account is gone.
@@ -262,6 +267,8 @@ class AuditEntry(models.Model):
     object_id = models.BigIntegerField(null=True, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Why, where the action needs one: the request behind an erasure, what an export held.
+    note = models.TextField(blank=True)
 
     objects = AuditQuerySet.as_manager()
 

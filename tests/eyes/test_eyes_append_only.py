@@ -1,0 +1,153 @@
+"""The database itself refuses to change or remove audit entries (raw SQL included)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from carewatch.eyes.screening.models import AuditEntry
+from carewatch.platform.lib.append_only import erasure_allowed, statements_for
+from tests.base import BaseTestCase, make_user
+from tests.eyes.helpers import make_patient
+
+TABLE = AuditEntry._meta.db_table
+SCRATCH = "append_only_scratch"
+
+
+def run(sql: str, params: list[object] | None = None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def refused(sql: str, params: list[object] | None = None) -> bool:
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL aborts the transaction on error
+            run(sql, params)
+    except IntegrityError as error:
+        assert "append-only" in str(error)
+        return True
+    return False
+
+
+class AppendOnlyAuditTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.patient = make_patient(self.clinic, self.screener, number="P42")
+        self.entry = AuditEntry.objects.create(
+            clinic=self.clinic,
+            user=self.doctor,
+            who="doctor@example.org",
+            action="patient.view",
+            patient=self.patient,
+            patient_number="P42",
+        )
+
+    def test_it_refuses_a_raw_sql_update(self) -> None:
+        update = f"UPDATE {TABLE} SET who = %s WHERE id = %s"
+        self.assertTrue(refused(update, ["someone else", self.entry.pk]))
+        self.assertTrue(refused(f"UPDATE {TABLE} SET action = 'x'"))
+        self.assertTrue(refused(f"UPDATE {TABLE} SET patient_number = ''"))
+        self.assertEqual(AuditEntry.objects.get().who, "doctor@example.org")
+
+    def test_it_refuses_a_raw_sql_delete(self) -> None:
+        self.assertTrue(refused(f"DELETE FROM {TABLE} WHERE id = %s", [self.entry.pk]))
+        self.assertTrue(refused(f"DELETE FROM {TABLE}"))
+        self.assertEqual(AuditEntry.objects.count(), 1)
+
+    def test_it_lets_the_patient_link_be_cleared_but_never_moved(self) -> None:
+        other = make_patient(self.clinic, self.screener, number="P43", name="Other Person")
+        move = f"UPDATE {TABLE} SET patient_id = %s WHERE id = %s"
+        self.assertTrue(refused(move, [other.pk, self.entry.pk]))
+        self.assertTrue(refused(f"UPDATE {TABLE} SET patient_id = NULL, who = 'x'"))
+        self.assertFalse(refused(f"UPDATE {TABLE} SET patient_id = NULL"))
+        self.assertTrue(refused(move, [other.pk, self.entry.pk]))  # nor set again once cleared
+        self.assertIsNone(AuditEntry.objects.get().patient_id)
+
+    def test_it_keeps_the_entry_and_the_number_when_the_patient_is_deleted(self) -> None:
+        self.patient.delete()
+        entry = AuditEntry.objects.get()
+        self.assertEqual((entry.patient_id, entry.patient_number), (None, "P42"))
+
+    def test_it_keeps_the_entry_and_the_name_when_the_account_is_deleted(self) -> None:
+        leaver = make_user("leaver@example.org")
+        AuditEntry.objects.create(
+            clinic=self.clinic, user=leaver, who="leaver@example.org", action="x"
+        )
+        leaver.delete()
+        entry = AuditEntry.objects.get(action="x")
+        self.assertEqual((entry.user_id, entry.who), (None, "leaver@example.org"))
+
+    def test_it_keeps_audit_entries_even_during_an_erasure(self) -> None:
+        with transaction.atomic(), erasure_allowed():
+            self.assertTrue(refused(f"DELETE FROM {TABLE}"))
+        self.assertEqual(AuditEntry.objects.count(), 1)
+
+    def test_it_guards_every_column_the_model_has(self) -> None:
+        """Fails when a migration changes the table without re-applying the triggers."""
+        if connection.vendor == "sqlite":
+            sql = run_scalar(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                [f"{TABLE}_append_only_update"],
+            )
+            for field in AuditEntry._meta.concrete_fields:
+                self.assertIn(f'NEW."{field.column}"', sql, field.column)
+            self.assertIsNotNone(
+                run_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                    [f"{TABLE}_append_only_delete"],
+                )
+            )
+        else:
+            name = run_scalar(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [TABLE],
+            )
+            self.assertEqual(name, f"{TABLE}_append_only")
+
+
+def run_scalar(sql: str, params: list[object]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    assert row is not None, sql
+    return str(row[0])
+
+
+class ErasableTableTests(BaseTestCase):
+    """A scratch table made append-only and erasable, as the signed reports are."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        run(f"CREATE TABLE {SCRATCH} (id integer PRIMARY KEY, word text, link integer)")
+        for statement in statements_for(connection, SCRATCH, nullable=["link"], erasable=True):
+            run(statement)
+        run(f"INSERT INTO {SCRATCH} (id, word, link) VALUES (1, 'kept', 7)")
+
+    def count(self) -> int:
+        return int(run_scalar(f"SELECT count(*) FROM {SCRATCH}", []))
+
+    def test_it_refuses_deletion_outside_an_erasure(self) -> None:
+        self.assertTrue(refused(f"DELETE FROM {SCRATCH}"))
+        self.assertEqual(self.count(), 1)
+
+    def test_it_allows_deletion_inside_an_erasure_but_still_no_change(self) -> None:
+        with transaction.atomic(), erasure_allowed():
+            self.assertTrue(refused(f"UPDATE {SCRATCH} SET word = 'changed'"))
+            run(f"DELETE FROM {SCRATCH}")
+        self.assertEqual(self.count(), 0)
+
+    def test_it_closes_the_door_when_the_erasure_ends(self) -> None:
+        with transaction.atomic():
+            with erasure_allowed():
+                pass
+            self.assertTrue(refused(f"DELETE FROM {SCRATCH}"))
+        self.assertEqual(self.count(), 1)
+
+    def test_it_closes_the_door_when_the_erasure_fails(self) -> None:
+        with transaction.atomic():
+            with pytest.raises(RuntimeError), erasure_allowed():
+                run(f"DELETE FROM {SCRATCH}")
+                raise RuntimeError("the erasure failed half way")
+            self.assertEqual(self.count(), 1)  # its deletion is rolled back with it
+            self.assertTrue(refused(f"DELETE FROM {SCRATCH}"))
