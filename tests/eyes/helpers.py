@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
@@ -98,3 +99,31 @@ def dicom_photo(
 
 def open_image(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data))
+
+
+def make_signed_report(visit: Visit, by: User, version: int = 1) -> Any:
+    """A minimal signed version, as the review app saves it (content per the contract)."""
+    from django.utils import timezone
+
+    from carewatch.eyes.review.models import SignedReport
+
+    eyes = [
+        {"eye": eye, "image_id": None, "gradable": True, "reason": "", "ai_grade": 2,
+         "grade": 3, "ai_dme_risk": 0, "dme_risk": 1, "referable": True, "quality": {},
+         "model_version": "test-1", "override_reason": "looks worse"}
+        for eye in ("right", "left")
+    ]  # fmt: skip
+    for entry in eyes:
+        image = visit.current_image(str(entry["eye"]))
+        entry["image_id"] = image.pk if image else None
+    return SignedReport.objects.create(
+        visit=visit,
+        version=version,
+        content={"eyes": eyes, "worse_eye": "right", "doctor_note": ""},
+        outcome=3,
+        referable=True,
+        follow_up_months=None,
+        signed_by=by,
+        signer_name="Dr Test",
+        signed_at=timezone.now(),
+    )
