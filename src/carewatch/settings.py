@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "carewatch.kids.store.checkout",
     "carewatch.eyes",
     "carewatch.eyes.screening",
+    "carewatch.eyes.documents",
     "carewatch.eyes.review",
 ]
 

@@ -13,6 +13,10 @@ urlpatterns = [
     path("kids/shop/", include("carewatch.kids.store.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
     path("eyes/centre/<slug:clinic_slug>/", include("carewatch.eyes.screening.urls")),
+    path(
+        "eyes/centre/<slug:clinic_slug>/documents/",
+        include("carewatch.eyes.documents.urls", namespace="documents"),
+    ),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
