@@ -21,6 +21,7 @@ from carewatch.platform.lib.env import (
     parse_redis_url,
     read_secret,
 )
+from carewatch.kids.store.payments.config import parse_payment_config
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -185,6 +186,15 @@ NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
 # tiles: maps still draw positions, tracks and places on a plain background offline.
 MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
 MAP_ATTRIBUTION = ENV.get("MAP_ATTRIBUTION", "")
+
+# --- Payments -----------------------------------------------------------------
+# test: the in-memory gateway with magic cards; stripe: PaymentIntents (STRIPE_API_BASE
+# may point at localstripe for local runs).
+_payments = parse_payment_config(ENV, production=PRODUCTION)
+PAYMENT_GATEWAY = _payments.gateway
+STRIPE_SECRET_KEY = _payments.stripe_secret_key
+STRIPE_WEBHOOK_SECRET = _payments.stripe_webhook_secret
+STRIPE_API_BASE = _payments.stripe_api_base
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -7,6 +7,7 @@ from carewatch.kids.store.catalogue import views as catalogue
 from carewatch.kids.store.checkout import views as checkout
 from carewatch.kids.store.orders import dispatch
 from carewatch.kids.store.orders import views as orders
+from carewatch.kids.store.payments import webhooks as stripe_webhook
 
 app_name = "store"
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("basket/lines/<int:line_id>/", basket.update, name="basket_update"),
     path("checkout/", checkout.details, name="checkout"),
     path("checkout/pay/", checkout.pay, name="pay"),
+    path("checkout/authenticate/", checkout.authenticate, name="authenticate"),
+    path("payments/stripe/webhook/", stripe_webhook.receive, name="stripe_webhook"),
     path("orders/", orders.my_orders, name="orders"),
     path("orders/<str:number>/", orders.order_detail, name="order"),
     path("staff/dispatch/", dispatch.dispatch_list, name="dispatch"),

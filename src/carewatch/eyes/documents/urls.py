@@ -1,0 +1,9 @@
+from django.urls import path
+
+from carewatch.eyes.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("reports/<int:report_id>/report.pdf", views.report_download, name="report_pdf"),
+    path("reports/<int:report_id>/referral.pdf", views.referral_download, name="referral_pdf"),
+]
