@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
     env_bool,
     env_int,

@@ -5,13 +5,20 @@ row locks); then, under `select_for_update` on the products, stock is checked
 again, decremented and the order written. Anything that goes wrong after the
 authorization releases it again. The checkout key makes a second click find the
 first order instead of charging twice.
+
+A card that needs the bank's extra authentication (3-D Secure) raises
+NeedsAuthentication with a Pending authorization; once the customer has answered their
+bank, `do_finish_authenticated` checks the answer, the basket and the total again and
+places the order the same way. Nothing is reserved until the bank says yes, and a
+pending authorization that is abandoned or refused is released.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -26,13 +33,15 @@ from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.checkout.pricing import Totals, totals_for
 from carewatch.kids.store.orders.actions import do_set_status
 from carewatch.kids.store.orders.models import Order, OrderEvent, OrderLine, Status
-from carewatch.kids.store.payments.gateway import Card, Gateway, Result
+from carewatch.kids.store.payments.gateway import Card, Gateway, Outcome, Result
 from carewatch.kids.store.payments.messages import message_for
 from carewatch.kids.store.payments.models import Payment, PaymentStatus
 from carewatch.kids.tracker.models import Device
 
 logger = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# How long the bank's confirmation may take before we release the reservation.
+PENDING_SECONDS = 15 * 60
 
 
 class CheckoutError(Exception):
@@ -41,6 +50,43 @@ class CheckoutError(Exception):
     def __init__(self, message: str, *, new_key: bool = False) -> None:
         super().__init__(message)
         self.new_key = new_key  # a declined card needs a fresh key for the next try
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An authorization waiting for the customer's bank. Kept in the session: no card data,
+    only the gateway's reference, the brand and the last four digits."""
+
+    checkout_key: str
+    reference: str
+    amount: Decimal
+    tip: Decimal
+    brand: str
+    last4: str
+    started: float
+
+    def to_session(self) -> dict[str, Any]:
+        return asdict(self) | {"amount": str(self.amount), "tip": str(self.tip)}
+
+    @classmethod
+    def from_session(cls, data: Any) -> Pending | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(**data | {"amount": Decimal(data["amount"]), "tip": Decimal(data["tip"])})
+        except (KeyError, TypeError, ArithmeticError):
+            return None  # an old or damaged session: as if nothing were pending
+
+    def expired(self, now: float) -> bool:
+        return now - self.started > PENDING_SECONDS
+
+
+class NeedsAuthentication(Exception):  # noqa: N818 - a next step, not an error
+    """The bank wants the customer to confirm; nothing is reserved yet."""
+
+    def __init__(self, pending: Pending) -> None:
+        super().__init__(pending.reference)
+        self.pending = pending
 
 
 @dataclass(frozen=True)
@@ -61,9 +107,77 @@ def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
     # The amount is part of the key: a new total is a new request, never an old answer.
     key = f"{checkout.key}:{totals.total}:authorize"
     result = gateway.authorize(totals.total, "INR", card, key)
+    if result.outcome == Outcome.AUTHENTICATION_REQUIRED and result.reference:
+        if gateway.test_bank:
+            pending = Pending(
+                checkout.key,
+                result.reference,
+                totals.total,
+                checkout.tip,
+                result.brand,
+                result.last4,
+                time.time(),
+            )
+            raise NeedsAuthentication(pending)
+        gateway.void(result.reference, f"{checkout.key}:void")  # no challenge page here
     if not result.ok:
         logger.info("Payment refused (%s) for checkout %s", result.outcome, checkout.key)
-        raise CheckoutError(message_for(result.outcome), new_key=True)
+        # Unreachable gateway: the same key may be retried, Stripe answers it once.
+        raise CheckoutError(
+            message_for(result.outcome), new_key=result.outcome != Outcome.UNAVAILABLE
+        )
+    return _complete(checkout, lines, totals, result, gateway)
+
+
+def do_finish_authenticated(
+    checkout: Checkout, pending: Pending, gateway: Gateway, now: float
+) -> Order:
+    """After the customer answered their bank: place the order if the bank said yes and
+    the basket and its total are still what the customer agreed to; else release."""
+    existing = Order.objects.filter(checkout_key=checkout.key).first()
+    if existing is not None:
+        return existing  # the other click of a double click placed it
+    try:
+        if pending.expired(now):
+            raise CheckoutError(
+                _(
+                    "The bank's confirmation took too long, so the payment was cancelled and "
+                    "nothing was charged. Please pay again."
+                )
+            )
+        confirmed = gateway.confirm_authentication(pending.reference)
+        if not confirmed.ok:
+            logger.info("Authentication %s for checkout %s", confirmed.outcome, checkout.key)
+            raise CheckoutError(message_for(confirmed.outcome))
+        lines = check_basket(checkout.basket)
+        totals = totals_for([(line.price, line.quantity) for line in lines], pending.tip)
+        if totals.total != pending.amount:
+            raise CheckoutError(
+                _(
+                    "Your basket changed while your bank was confirming the payment. Check the "
+                    "new total and pay again; nothing was charged."
+                )
+            )
+    except CheckoutError as error:
+        do_release(pending, gateway)
+        error.new_key = True
+        raise
+    result = Result(
+        Outcome.APPROVED, pending.reference, confirmed.token, pending.brand, pending.last4
+    )
+    return _complete(checkout, lines, totals, result, gateway)
+
+
+def do_release(pending: Pending, gateway: Gateway) -> None:
+    """Let go of an authorization the customer abandoned or the bank refused."""
+    released = gateway.void(pending.reference, f"{pending.checkout_key}:void")
+    if not released.ok:  # e.g. already cancelled by the bank: nothing is held either way
+        logger.info("Release of %s: %s", pending.reference, released.outcome)
+
+
+def _complete(
+    checkout: Checkout, lines: list[BasketLine], totals: Totals, result: Result, gateway: Gateway
+) -> Order:
     try:
         order = _write_order(checkout, lines, totals, result, gateway)
     except IntegrityError:  # the other click of a double click wrote it first

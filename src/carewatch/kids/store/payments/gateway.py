@@ -1,8 +1,13 @@
 """One gateway interface, and the TEST gateway with magic card numbers. Plain Python.
 
-Every call takes an idempotency key: calling again with the same key returns the
-first answer and moves no money twice (a double-clicked pay button charges once).
-A Stripe gateway (PaymentIntents) will implement the same four methods.
+Every call that moves money takes an idempotency key: calling again with the same key
+returns the first answer and moves no money twice (a double-clicked pay button charges
+once). The Stripe gateway (stripe_gateway.py, PaymentIntents) implements the same methods.
+
+A card that needs extra authentication (3-D Secure) answers AUTHENTICATION_REQUIRED with
+a reference: the customer then answers their bank, and `confirm_authentication` says
+whether the reservation now stands. Gateways with `test_bank` let our own page stand in
+for the bank's challenge (`answer_as_test_bank`).
 
 Test cards (any future expiry, any CVC of the right length):
 
@@ -36,7 +41,10 @@ class Outcome(StrEnum):
     EXPIRED_CARD = "expired_card"
     INCORRECT_CVC = "incorrect_cvc"
     AUTHENTICATION_REQUIRED = "authentication_required"
+    AUTHENTICATION_FAILED = "authentication_failed"
     INVALID_REQUEST = "invalid_request"
+    # The gateway could not be reached: the same key may be tried again safely.
+    UNAVAILABLE = "unavailable"
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class Result:
 
 class Gateway(ABC):
     name: str
+    # True where our "test bank" page may stand in for the bank's 3-D Secure challenge.
+    test_bank: bool = False
 
     @abstractmethod
     def authorize(self, amount: Decimal, currency: str, card: Card, key: str) -> Result:
@@ -89,6 +99,16 @@ class Gateway(ABC):
     def void(self, reference: str, key: str) -> Result:
         """Release a reservation that will not be captured."""
 
+    @abstractmethod
+    def confirm_authentication(self, reference: str) -> Result:
+        """After the customer answered their bank: APPROVED when the reservation now stands,
+        AUTHENTICATION_FAILED when the bank said no, AUTHENTICATION_REQUIRED while it waits.
+        Only reads: asking twice moves no money."""
+
+    def answer_as_test_bank(self, reference: str, approve: bool) -> None:
+        """Plays the customer's bank answering the 3-D Secure challenge (test gateways only)."""
+        raise NotImplementedError(f"The {self.name} gateway has no test bank.")
+
 
 TEST_CARDS = {
     "4000000000000002": Outcome.DECLINED,
@@ -105,12 +125,21 @@ class _Authorization:
     captured: Decimal = Decimal("0")
     refunded: Decimal = Decimal("0")
     voided: bool = False
+    # None: no challenge, or the bank has not answered yet (see `waiting`); then True/False.
+    authenticated: bool | None = None
+    waiting: bool = False
+    token: str = ""
+
+    @property
+    def reserved(self) -> bool:
+        return not self.waiting and self.authenticated is not False
 
 
 class TestGateway(Gateway):
     """In memory, for development, the demo and tests. `calls` records each money movement."""
 
     name = "test"
+    test_bank = True
     __test__ = False  # pytest: a gateway, not a test class
 
     def __init__(self) -> None:
@@ -130,6 +159,24 @@ class TestGateway(Gateway):
     def void(self, reference: str, key: str) -> Result:
         return self._once(key, lambda: self._void(reference))
 
+    def confirm_authentication(self, reference: str) -> Result:
+        auth = self.authorizations.get(reference)
+        if auth is None or auth.voided:
+            return Result(Outcome.INVALID_REQUEST, reference)
+        if auth.waiting:
+            return Result(Outcome.AUTHENTICATION_REQUIRED, reference)
+        if auth.authenticated is False:
+            return Result(Outcome.AUTHENTICATION_FAILED, reference)
+        return Result(Outcome.APPROVED, reference, auth.token)
+
+    def answer_as_test_bank(self, reference: str, approve: bool) -> None:
+        auth = self.authorizations.get(reference)
+        if auth is None or not auth.waiting or auth.voided:
+            return  # answered already (a reload or a double click): the first answer stands
+        auth.waiting, auth.authenticated = False, approve
+        if approve:
+            self.calls.append(("authorize", reference, auth.amount))
+
     def _once(self, key: str, do: Callable[[], Result]) -> Result:
         if key not in self.answers:
             self.answers[key] = do()
@@ -139,17 +186,26 @@ class TestGateway(Gateway):
         if not cards.luhn_valid(card.number) or amount <= 0:
             return Result(Outcome.INVALID_REQUEST)
         outcome = TEST_CARDS.get(cards.digits(card.number), Outcome.APPROVED)
-        if outcome != Outcome.APPROVED:
+        if outcome not in (Outcome.APPROVED, Outcome.AUTHENTICATION_REQUIRED):
             return Result(outcome, brand=card.brand, last4=card.last4)
         reference = f"auth_{uuid.uuid4().hex[:16]}"
-        self.authorizations[reference] = _Authorization(amount)
-        self.calls.append(("authorize", reference, amount))
         token = f"tok_{uuid.uuid4().hex[:16]}"
+        waiting = outcome == Outcome.AUTHENTICATION_REQUIRED
+        self.authorizations[reference] = _Authorization(amount, waiting=waiting, token=token)
+        if waiting:  # nothing is reserved until the bank says yes
+            return Result(outcome, reference, "", card.brand, card.last4)
+        self.calls.append(("authorize", reference, amount))
         return Result(Outcome.APPROVED, reference, token, card.brand, card.last4)
 
     def _capture(self, reference: str, amount: Decimal) -> Result:
         auth = self.authorizations.get(reference)
-        if auth is None or auth.voided or auth.captured or amount > auth.amount:
+        if (
+            auth is None
+            or not auth.reserved
+            or auth.voided
+            or auth.captured
+            or amount > auth.amount
+        ):
             return Result(Outcome.INVALID_REQUEST, reference)
         auth.captured = amount
         self.calls.append(("capture", reference, amount))
@@ -167,17 +223,28 @@ class TestGateway(Gateway):
         auth = self.authorizations.get(reference)
         if auth is None or auth.captured:
             return Result(Outcome.INVALID_REQUEST, reference)
+        if auth.reserved and not auth.voided:  # releasing a challenge never answered moves nothing
+            self.calls.append(("void", reference, auth.amount))
         auth.voided = True
-        self.calls.append(("void", reference, auth.amount))
         return Result(Outcome.APPROVED, reference)
 
 
-GATEWAYS: dict[str, type[Gateway]] = {"test": TestGateway}
 _instances: dict[str, Gateway] = {}
 
 
 def get_gateway(name: str = "test") -> Gateway:
     """One instance per process and kind, so the test gateway remembers its keys."""
     if name not in _instances:
-        _instances[name] = GATEWAYS[name]()
+        _instances[name] = _make(name)
     return _instances[name]
+
+
+def _make(name: str) -> Gateway:
+    if name == "stripe":
+        # Imported here: the stripe library and Django settings only when Stripe is used.
+        from carewatch.kids.store.payments.stripe_gateway import StripeGateway
+
+        return StripeGateway.from_settings()
+    if name == "test":
+        return TestGateway()
+    raise ValueError(f"Unknown payment gateway {name!r}: use test or stripe.")

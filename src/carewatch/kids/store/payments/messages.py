@@ -16,10 +16,18 @@ MESSAGES = {
         "The security code (CVC) is wrong. Check the 3 digits on the back and try again."
     ),
     Outcome.AUTHENTICATION_REQUIRED: _(
-        "Your bank wants to confirm this payment, which this test gateway cannot do. "
-        "Use another card."
+        "Your bank wants to confirm this payment, which this shop cannot do yet. "
+        "Use another card; nothing was charged."
+    ),
+    Outcome.AUTHENTICATION_FAILED: _(
+        "Your bank did not confirm the payment, so nothing was charged. "
+        "Try again or use another card."
     ),
     Outcome.INVALID_REQUEST: _("The payment could not be made. Check the card details."),
+    Outcome.UNAVAILABLE: _(
+        "We could not reach the payment service. Please try again in a minute; "
+        "you will not be charged twice."
+    ),
 }
 
 

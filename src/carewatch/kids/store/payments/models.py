@@ -33,3 +33,18 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4}: {self.amount} {self.currency}"
+
+
+class WebhookEvent(models.Model):
+    """A Stripe event we have handled: the unique id makes each one count once (Stripe
+    delivers at least once and retries, so the same event may arrive again)."""
+
+    event_id = models.CharField(max_length=100, unique=True)
+    type = models.CharField(max_length=60)
+    received = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("payment service event")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"
