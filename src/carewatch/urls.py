@@ -13,6 +13,7 @@ urlpatterns = [
     path("kids/shop/", include("carewatch.kids.store.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
     path("eyes/centre/<slug:clinic_slug>/", include("carewatch.eyes.screening.urls")),
+    path("eyes/centre/<slug:clinic_slug>/review/", include("carewatch.eyes.review.urls")),
     path(
         "eyes/centre/<slug:clinic_slug>/documents/",
         include("carewatch.eyes.documents.urls", namespace="documents"),

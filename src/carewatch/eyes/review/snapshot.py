@@ -29,7 +29,12 @@ NO_PHOTO = "No photo of this eye was taken."
 
 
 class DecisionError(ValueError):
-    """A doctor's decision that cannot be recorded as given; the message says what to fix."""
+    """A doctor's decision that cannot be recorded as given; the message says what to fix,
+    and `code` lets the page say it in the doctor's language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -120,17 +125,21 @@ def changes(eye: dict[str, Any], decision: EyeDecision) -> bool:
 
 def check(eye: dict[str, Any], decision: EyeDecision) -> None:
     if decision.grade is not None and decision.grade not in GRADES:
-        raise DecisionError("Choose a grade from 0 to 4.")
+        raise DecisionError("grade", "Choose a grade from 0 to 4.")
     if decision.dme_risk is not None and decision.dme_risk not in DME_RISKS:
-        raise DecisionError("Choose a macular edema risk of 0, 1 or 2.")
+        raise DecisionError("dme_risk", "Choose a macular edema risk of 0, 1 or 2.")
     if decision.agrees or not changes(eye, decision):
         return
     if not decision.reason.strip():
-        raise DecisionError("Give a reason for changing the software's finding.")
+        raise DecisionError("reason", "Give a reason for changing the finding.")
     if eye["image_id"] is None:
-        raise DecisionError("There is no photo of this eye to grade: agree, or take a photo.")
+        raise DecisionError(
+            "no_photo", "There is no photo of this eye to grade: agree, or take a photo."
+        )
     if not eye["gradable"] and eye["grade"] is None and decision.grade is None:
-        raise DecisionError("This photo was not graded: choose a grade to grade it yourself.")
+        raise DecisionError(
+            "needs_grade", "This photo was not graded: choose a grade to grade it yourself."
+        )
 
 
 def snapshot(

@@ -1,0 +1,170 @@
+"""A signed report as a FHIR R4 DiagnosticReport with its Observations contained in it.
+
+fhir.resources 8 ships FHIR R5 by default; we validate against its `R4B` models, whose
+DiagnosticReport, Observation, Patient, Practitioner and Organization have the same
+structure as R4's for every element used here, so the output is valid R4 too.
+
+Codes, and why:
+- Eye (Observation.bodySite): SNOMED CT 18944008 "Right eye structure" and 8966001 "Left eye
+  structure", the body-site concepts FHIR's own examples use.
+- ICDR stage (Observation.valueCodeableConcept): our local code system, codes "0" to "4" as
+  the International Clinical DR scale numbers them, because no standard system codes that
+  scale as a whole (SNOMED CT has no "no retinopathy" stage concept, LOINC has no answer
+  list for it that we could rely on); stages 1-4 also carry their SNOMED CT disorder
+  concept (312903003 mild, 312904009 moderate, 312905005 severe non-proliferative,
+  59276001 proliferative), so a receiver that knows SNOMED CT can code them.
+- DiagnosticReport.code and Observation.code: local codes with plain text; SNOMED CT
+  4855003 "Diabetic retinopathy" is the conclusion code when any eye has a stage 1 or worse.
+- DME risk: local codes 0/1/2 (none, exudates away from the macula, near it): a screening
+  risk from a photo, not a diagnosis of macular edema, so no disorder code is claimed.
+
+Only what the report needs leaves the centre: the patient is named by the centre's patient
+number (no name, birth date or contact), the doctor by name, the centre by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fhir.resources.R4B.diagnosticreport import DiagnosticReport
+
+SNOMED = "http://snomed.info/sct"
+LOCAL = "urn:carewatch:fhir:eyes"  # our own code system: a URN, so it names no host
+ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+BODY_SITES = {
+    "right": {"system": SNOMED, "code": "18944008", "display": "Right eye structure"},
+    "left": {"system": SNOMED, "code": "8966001", "display": "Left eye structure"},
+}
+STAGE_SNOMED = {1: "312903003", 2: "312904009", 3: "312905005", 4: "59276001"}
+DIABETIC_RETINOPATHY = {"system": SNOMED, "code": "4855003", "display": "Diabetic retinopathy"}
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """Everything the export needs, already in English words: the builder below is pure."""
+
+    report_id: int
+    visit_id: int
+    version: int
+    content: dict[str, Any]
+    visit_date: date
+    signed_at: datetime
+    signer_name: str
+    centre_slug: str
+    centre_name: str
+    patient_number: str
+    conclusion: str
+    stage_words: dict[int, str]
+    dme_words: dict[int, str]
+
+
+def build(facts: ReportFacts) -> dict[str, Any]:
+    """The DiagnosticReport as a dict, checked against the R4B models before it is returned."""
+    status = "final" if facts.version == 1 else "amended"
+    observations = [
+        obs
+        for eye in facts.content["eyes"]
+        for obs in (stage_observation(facts, eye, status), dme_observation(facts, eye, status))
+    ]
+    resource: dict[str, Any] = {
+        "resourceType": "DiagnosticReport",
+        "id": f"visit-{facts.visit_id}",
+        "meta": {"versionId": str(facts.version), "lastUpdated": facts.signed_at.isoformat()},
+        "identifier": [
+            {"system": f"{LOCAL}:{facts.centre_slug}:report", "value": f"visit-{facts.visit_id}"}
+        ],
+        "contained": [patient(facts), practitioner(facts), organization(facts), *observations],
+        "status": status,
+        "code": local("dr-screening", "Diabetic retinopathy screening"),
+        "subject": {"reference": "#patient"},
+        "effectiveDateTime": facts.visit_date.isoformat(),
+        "issued": facts.signed_at.isoformat(),
+        "performer": [{"reference": "#doctor"}, {"reference": "#centre"}],
+        "resultsInterpreter": [{"reference": "#doctor"}],
+        "result": [{"reference": f"#{obs['id']}"} for obs in observations],
+        "conclusion": facts.conclusion,
+    }
+    if any((eye["grade"] or 0) >= 1 for eye in facts.content["eyes"]):
+        resource["conclusionCode"] = [{"coding": [DIABETIC_RETINOPATHY]}]
+    return validated(resource)
+
+
+def validated(resource: dict[str, Any]) -> dict[str, Any]:
+    """Raises pydantic's ValidationError for anything R4 would reject; returns the JSON form."""
+    parsed = DiagnosticReport.model_validate(resource)
+    return dict(parsed.model_dump(mode="json", exclude_none=True))
+
+
+def local(code: str, text: str) -> dict[str, Any]:
+    return {"coding": [{"system": LOCAL, "code": code, "display": text}], "text": text}
+
+
+def patient(facts: ReportFacts) -> dict[str, Any]:
+    return {
+        "resourceType": "Patient",
+        "id": "patient",
+        "identifier": [
+            {
+                "system": f"{LOCAL}:{facts.centre_slug}:patient-number",
+                "value": facts.patient_number,
+                "assigner": {"reference": "#centre"},
+            }
+        ],
+    }
+
+
+def practitioner(facts: ReportFacts) -> dict[str, Any]:
+    return {"resourceType": "Practitioner", "id": "doctor", "name": [{"text": facts.signer_name}]}
+
+
+def organization(facts: ReportFacts) -> dict[str, Any]:
+    return {"resourceType": "Organization", "id": "centre", "name": facts.centre_name}
+
+
+def observation(facts: ReportFacts, eye: dict[str, Any], status: str, kind: str) -> dict[str, Any]:
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": f"{kind}-{eye['eye']}",
+        "status": status,
+        "subject": {"reference": "#patient"},
+        "effectiveDateTime": facts.visit_date.isoformat(),
+        "performer": [{"reference": "#doctor"}],
+        "bodySite": {"coding": [BODY_SITES[eye["eye"]]]},
+    }
+    if eye["override_reason"]:
+        obs["note"] = [{"text": f"Changed by the doctor: {eye['override_reason']}"}]
+    return obs
+
+
+def stage_observation(facts: ReportFacts, eye: dict[str, Any], status: str) -> dict[str, Any]:
+    obs = observation(facts, eye, status, "stage")
+    obs["code"] = local("icdr-stage", "Diabetic retinopathy severity (ICDR scale)")
+    grade = eye["grade"]
+    if grade is None:
+        return obs | not_graded(eye)
+    coding = [{"system": LOCAL, "code": str(grade), "display": facts.stage_words[grade]}]
+    if grade in STAGE_SNOMED:
+        coding.append({"system": SNOMED, "code": STAGE_SNOMED[grade]})
+    return obs | {"valueCodeableConcept": {"coding": coding, "text": facts.stage_words[grade]}}
+
+
+def dme_observation(facts: ReportFacts, eye: dict[str, Any], status: str) -> dict[str, Any]:
+    obs = observation(facts, eye, status, "dme")
+    obs["code"] = local("dme-risk", "Diabetic macular edema risk")
+    risk = eye["dme_risk"]
+    if risk is None:
+        return obs | not_graded(eye)
+    return obs | {"valueCodeableConcept": local(str(risk), facts.dme_words[risk])}
+
+
+def not_graded(eye: dict[str, Any]) -> dict[str, Any]:
+    """An ungradable or missing photo: the value is absent, and the reason says why."""
+    code = "not-performed" if eye["image_id"] is None else "unknown"
+    return {
+        "dataAbsentReason": {
+            "coding": [{"system": ABSENT, "code": code}],
+            "text": eye["reason"] or "Not graded",
+        }
+    }

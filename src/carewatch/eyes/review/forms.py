@@ -1,0 +1,107 @@
+"""The doctor's decision per eye, the note, and the amendment reason."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carewatch.eyes.review.snapshot import AGREE, DecisionError, EyeDecision, changes, check
+from carewatch.eyes.screening.report import DME_RISKS, STAGES
+
+AGREE_CHOICE, OVERRIDE_CHOICE = "agree", "override"
+MESSAGES = {
+    "grade": _("Choose a grade from 0 to 4."),
+    "dme_risk": _("Choose a macular edema risk of 0, 1 or 2."),
+    "reason": _("Give a reason for changing the finding: it is kept with the signed report."),
+    "no_photo": _("There is no photo of this eye to grade: choose Agree, or take a photo first."),
+    "needs_grade": _(
+        "The software could not grade this photo: choose a grade to grade it yourself."
+    ),
+    "no_change": _(
+        "Choose a different grade or macular edema risk, or choose Agree if nothing changes."
+    ),
+}
+
+
+class EyeForm(forms.Form):
+    """Agree with the eye as it stands, or change its grade and/or DME risk with a reason."""
+
+    choice = forms.ChoiceField(widget=forms.RadioSelect, initial=AGREE_CHOICE)
+    grade = forms.TypedChoiceField(
+        label=_("Grade (ICDR)"), coerce=int, empty_value=None, required=False
+    )
+    dme_risk = forms.TypedChoiceField(
+        label=_("Macular-edema risk"), coerce=int, empty_value=None, required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, eye: dict[str, Any], amending: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.eye = eye
+        agree = _("Keep as signed") if amending else _("Agree")
+        choice = cast(forms.ChoiceField, self.fields["choice"])
+        choice.label = _("Decision")
+        choice.choices = [
+            (AGREE_CHOICE, agree),
+            (OVERRIDE_CHOICE, _("Change")),
+        ]
+        keep = ("", _("Unchanged"))
+        cast(forms.ChoiceField, self.fields["grade"]).choices = [keep] + [
+            (k, f"{k} · {v}") for k, v in STAGES.items()
+        ]
+        cast(forms.ChoiceField, self.fields["dme_risk"]).choices = [keep] + [
+            (k, f"{k} · {v}") for k, v in DME_RISKS.items()
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("choice") != OVERRIDE_CHOICE or self.errors:
+            return data
+        decision = self.raw_decision()
+        if not changes(self.eye, decision):
+            raise forms.ValidationError(MESSAGES["no_change"])
+        try:
+            check(self.eye, decision)
+        except DecisionError as error:
+            raise forms.ValidationError(MESSAGES[error.code]) from None
+        return data
+
+    def raw_decision(self) -> EyeDecision:
+        data = self.cleaned_data
+        return EyeDecision(data.get("grade"), data.get("dme_risk"), data.get("reason") or "")
+
+    def decision(self) -> EyeDecision:
+        if self.cleaned_data["choice"] != OVERRIDE_CHOICE:
+            return AGREE
+        return self.raw_decision()
+
+
+class SignForm(forms.Form):
+    doctor_note = forms.CharField(
+        label=_("Doctor's note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the report. Optional."),
+    )
+    # The version the doctor was looking at: a second click, or a colleague signing first,
+    # no longer matches and is told so instead of adding a version.
+    seen_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class AmendForm(SignForm):
+    amendment_reason = forms.CharField(
+        label=_("Why is the signed report being amended?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for the amendment: it is kept with it.")},
+    )
+
+    field_order = ["amendment_reason", "doctor_note", "seen_version"]

@@ -1,0 +1,79 @@
+"""Sign and amend: check, write one version, and announce it only after the commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.review.signals import report_signed
+from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
+from carewatch.eyes.review.visits import eyes_of
+from carewatch.eyes.screening.models import Visit, VisitStatus
+from carewatch.platform.accounts.models import User
+
+REVIEWABLE = (VisitStatus.GRADED, VisitStatus.RETAKE)
+
+
+class SignedMeanwhile(Exception):
+    """Someone signed a version after the doctor opened the page (or this is a second click)."""
+
+    def __init__(self, latest: SignedReport) -> None:
+        super().__init__(f"visit {latest.visit_id} is already at version {latest.version}")
+        self.latest = latest
+
+
+def signer_name(user: User) -> str:
+    return (user.get_full_name() or user.email)[:150]
+
+
+def sign(
+    visit: Visit,
+    decisions: dict[str, EyeDecision],
+    doctor_note: str,
+    by: User,
+    *,
+    seen_version: int = 0,
+    amendment_reason: str = "",
+) -> SignedReport:
+    """Version `seen_version + 1`: from the gradings for a first signature, else from the
+    latest version. Raises SignedMeanwhile when the visit has moved past `seen_version`."""
+    with transaction.atomic():
+        # Signers of one visit queue up here (PostgreSQL); the unique constraint backs it.
+        Visit.objects.select_for_update().filter(pk=visit.pk).first()
+        latest = SignedReport.objects.latest_for(visit)
+        if (latest.version if latest else 0) != seen_version:
+            assert latest is not None
+            raise SignedMeanwhile(latest)
+        base: list[dict[str, Any]] = latest.content["eyes"] if latest else eyes_of(visit)
+        content = snapshot(base, decisions, doctor_note)
+        report = create(visit, seen_version + 1, content, by, amendment_reason)
+        transaction.on_commit(lambda: report_signed.send(sender=SignedReport, report=report))
+    return report
+
+
+def create(
+    visit: Visit, version: int, content: dict[str, Any], by: User, reason: str
+) -> SignedReport:
+    decision = decide(content)
+    try:
+        with transaction.atomic():
+            return SignedReport.objects.create(
+                visit=visit,
+                version=version,
+                content=content,
+                outcome=int(decision.outcome),
+                referable=decision.referable,
+                follow_up_months=decision.follow_up_months,
+                signed_by=by,
+                signer_name=signer_name(by),
+                signed_at=timezone.now(),
+                amendment_reason=reason.strip(),
+            )
+    except IntegrityError:
+        latest = SignedReport.objects.latest_for(visit)
+        if latest is None:
+            raise
+        raise SignedMeanwhile(latest) from None

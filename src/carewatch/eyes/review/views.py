@@ -1,0 +1,222 @@
+"""Doctor review pages. Every view goes through `clinic_role_required` and looks visits and
+reports up within `request.clinic`, so another centre's ids give 404."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from carewatch.eyes.review import export, queue, signing
+from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
+from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.review.snapshot import EyeDecision
+from carewatch.eyes.review.visits import eyes_of
+from carewatch.eyes.screening import audit
+from carewatch.eyes.screening.models import Eye
+from carewatch.eyes.screening.recommend import Outcome
+from carewatch.eyes.screening.report import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
+from carewatch.eyes.screening.views import get_visit
+from carewatch.platform.accounts.models import ClinicRole
+from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
+
+EYE_LABELS = dict(Eye.choices)
+
+
+def is_doctor(request: HttpRequest) -> bool:
+    return clinic_role(request.user, request.clinic) == ClinicRole.DOCTOR  # type: ignore[attr-defined]
+
+
+def get_report(request: HttpRequest, report_id: int) -> SignedReport:
+    here = SignedReport.objects.filter(visit__patient__clinic=request.clinic)  # type: ignore[attr-defined]
+    return get_object_or_404(here.select_related("visit__patient"), pk=report_id)
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def queue_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    items = queue.build(request.clinic, timezone.localdate())  # type: ignore[attr-defined]
+    audit.record(request, "review.queue")
+    context = {"items": items, "can_sign": is_doctor(request), "now": timezone.now()}
+    return render(request, "review/queue.html", context | {"follow_up": follow_up_words()})
+
+
+def follow_up_words() -> dict[int, str]:
+    return {int(outcome): str(words[1]) for outcome, words in RECOMMENDATIONS.items()}
+
+
+def eye_forms(
+    data: Any, eyes: list[dict[str, Any]], amending: bool = False
+) -> list[tuple[dict[str, Any], EyeForm]]:
+    return [
+        (eye | described(eye), EyeForm(data, prefix=eye["eye"], eye=eye, amending=amending))
+        for eye in eyes
+    ]
+
+
+def described(eye: dict[str, Any]) -> dict[str, Any]:
+    """Words for an eye's numbers, for display only (the stored content keeps the numbers)."""
+    words: dict[str, Any] = {"label": EYE_LABELS[eye["eye"]]}
+    for key, scale in (("grade", STAGES), ("ai_grade", STAGES)):
+        words[f"{key}_words"] = scale[eye[key]] if eye[key] is not None else ""
+    for key in ("dme_risk", "ai_dme_risk"):
+        words[f"{key}_words"] = DME_RISKS[eye[key]] if eye[key] is not None else ""
+    return words
+
+
+def decisions_of(forms: list[tuple[dict[str, Any], EyeForm]]) -> dict[str, EyeDecision]:
+    return {eye["eye"]: form.decision() for eye, form in forms}
+
+
+@clinic_role_required(*ANY_STAFF)
+def review(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
+    visit = get_visit(request, visit_id)
+    latest = SignedReport.objects.latest_for(visit)
+    posted = request.method == "POST"
+    if posted and not is_doctor(request):
+        raise PermissionDenied("Only a doctor signs a report.")
+    if latest:
+        if posted:
+            signed_meanwhile(request, latest)
+        return redirect("review:report", clinic_slug, latest.pk)
+    if visit.status not in signing.REVIEWABLE:
+        messages.info(request, _("This visit is not graded yet: it can be reviewed once it is."))
+        return redirect("screening:visit", clinic_slug, visit.pk)
+    data = request.POST if posted else None
+    forms = eye_forms(data, eyes_of(visit))
+    form = SignForm(data, initial={"seen_version": 0})
+    if posted and form.is_valid() and all(f.is_valid() for _e, f in forms):
+        try:
+            report = signing.sign(
+                visit,
+                decisions_of(forms),
+                form.cleaned_data["doctor_note"],
+                request.user,  # type: ignore[arg-type]
+                seen_version=form.cleaned_data["seen_version"],
+            )
+        except signing.SignedMeanwhile as error:
+            signed_meanwhile(request, error.latest)
+            return redirect("review:report", clinic_slug, error.latest.pk)
+        audit.record(request, "report.sign", visit.patient, visit.pk, report)
+        messages.success(request, _("The report is signed."))
+        return redirect("review:report", clinic_slug, report.pk)
+    audit.record(request, "review.view", visit.patient, visit.pk, visit)
+    context = {
+        "visit": visit,
+        "patient": visit.patient,
+        "forms": forms,
+        "form": form,
+        "can_sign": is_doctor(request),
+        "disclaimer": DISCLAIMER,
+    }
+    return render(request, "review/review.html", context)
+
+
+def signed_meanwhile(request: HttpRequest, latest: SignedReport) -> None:
+    messages.warning(
+        request,
+        _(
+            "This report was already signed (version %(version)s, by %(name)s at %(time)s), so "
+            "nothing was added. Read it below; to change it, amend it."
+        )
+        % {
+            "version": latest.version,
+            "name": latest.signer_name,
+            "time": date_format(timezone.localtime(latest.signed_at), "DATETIME_FORMAT"),
+        },
+    )
+
+
+@clinic_role_required(ClinicRole.DOCTOR)
+def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
+    report = get_report(request, report_id)
+    visit = report.visit
+    latest = SignedReport.objects.latest_for(visit)
+    assert latest is not None  # `report` itself is one
+    posted = request.method == "POST"
+    data = request.POST if posted else None
+    forms = eye_forms(data, latest.content["eyes"], amending=True)
+    initial = {"seen_version": latest.version, "doctor_note": latest.content["doctor_note"]}
+    form = AmendForm(data, initial=initial)
+    if posted and form.is_valid() and all(f.is_valid() for _e, f in forms):
+        try:
+            amended = signing.sign(
+                visit,
+                decisions_of(forms),
+                form.cleaned_data["doctor_note"],
+                request.user,  # type: ignore[arg-type]
+                seen_version=form.cleaned_data["seen_version"],
+                amendment_reason=form.cleaned_data["amendment_reason"],
+            )
+        except signing.SignedMeanwhile as error:
+            signed_meanwhile(request, error.latest)
+            return redirect("review:report", clinic_slug, error.latest.pk)
+        audit.record(request, "report.amend", visit.patient, visit.pk, amended)
+        messages.success(
+            request,
+            _("The amended report is signed as version %(version)s.")
+            % {"version": amended.version},
+        )
+        return redirect("review:report", clinic_slug, amended.pk)
+    audit.record(request, "review.view", visit.patient, visit.pk, latest)
+    context = {
+        "visit": visit,
+        "patient": visit.patient,
+        "forms": forms,
+        "form": form,
+        "can_sign": True,
+        "amending": latest,
+        "disclaimer": DISCLAIMER,
+    }
+    return render(request, "review/review.html", context)
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
+    report = get_report(request, report_id)
+    versions = list(SignedReport.objects.filter(visit=report.visit).order_by("-version"))
+    audit.record(request, "report.view_signed", report.visit.patient, report.visit_id, report)
+    context = {
+        "report": report,
+        "visit": report.visit,
+        "patient": report.visit.patient,
+        "latest": versions[0],
+        "versions": versions,
+        "eyes": [eye | described(eye) for eye in report.content["eyes"]],
+        "recommendation": RECOMMENDATIONS[Outcome(report.outcome)],
+        "doc": document(report),
+        "can_amend": is_doctor(request),
+        "disclaimer": DISCLAIMER,
+    }
+    return render(request, "review/report.html", context)
+
+
+def document(report: SignedReport) -> Any:
+    """The documents app's rendering of the report, the same content as its PDF; None until
+    that app is installed, when the page shows its own summary instead."""
+    try:
+        from carewatch.eyes.documents.content import document_for
+    except ImportError:
+        return None
+    return document_for(report)
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def fhir_export(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
+    report = get_report(request, report_id)
+    resource = export.diagnostic_report(report, request.clinic)  # type: ignore[attr-defined]
+    audit.record(request, "report.export_fhir", report.visit.patient, report.visit_id, report)
+    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
+    name = f"report-{report.visit.patient.number}-v{report.version}.fhir.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
