@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "carewatch.kids.store.checkout",
     "carewatch.eyes",
     "carewatch.eyes.screening",
+    "carewatch.eyes.booking",
     "carewatch.eyes.documents",
     "carewatch.eyes.review",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
     path("kids/shop/", include("carewatch.kids.store.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
+    path("eyes/my/", include("carewatch.eyes.portal.urls")),
     path("eyes/centre/<slug:clinic_slug>/", include("carewatch.eyes.screening.urls")),
     path("eyes/centre/<slug:clinic_slug>/review/", include("carewatch.eyes.review.urls")),
     path(
