@@ -104,3 +104,37 @@ class UploadForm(forms.Form):
         if not data.get("right") and not data.get("left") and not self.errors:
             raise forms.ValidationError(_("Choose a photo of the right eye, the left eye or both."))
         return data
+
+
+class EraseForm(forms.Form):
+    """Erasure cannot be undone: the admin types the number, so a slip of the finger on the
+    wrong patient's page cannot erase them."""
+
+    number = forms.CharField(
+        label=_("Type the patient number to confirm"),
+        max_length=32,
+        error_messages={"required": _("Type the patient number to confirm the erasure.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_(
+            "For example: the patient asked in writing. Kept in the audit log, so do not write "
+            "the patient's name."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Write why the patient's data is erased.")},
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+
+    def clean_number(self) -> str:
+        number: str = self.cleaned_data["number"].strip()
+        if number != self.patient.number:
+            raise forms.ValidationError(
+                _("This is not this patient's number: type %(number)s exactly to confirm."),
+                params={"number": self.patient.number},
+            )
+        return number

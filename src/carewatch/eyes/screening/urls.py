@@ -8,6 +8,7 @@ urlpatterns = [
     path("patients/new/", views.register, name="register"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient"),
     path("patients/<int:patient_id>/consent/", views.add_consent, name="add_consent"),
+    path("patients/<int:patient_id>/erase/", views.erase_patient, name="erase"),
     path("patients/<int:patient_id>/visits/new/", views.new_visit, name="new_visit"),
     path("visits/<int:visit_id>/", views.visit_detail, name="visit"),
     path("visits/<int:visit_id>/report/", views.visit_report, name="report"),

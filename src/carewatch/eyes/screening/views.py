@@ -11,8 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.screening import audit, crypto, report, visits
-from carewatch.eyes.screening.forms import ConsentForm, PatientForm, SearchForm, UploadForm
+from carewatch.eyes.booking import desk
+from carewatch.eyes.screening import audit, crypto, erasure, report, visits
+from carewatch.eyes.screening.forms import (
+    ConsentForm,
+    EraseForm,
+    PatientForm,
+    SearchForm,
+    UploadForm,
+)
 from carewatch.eyes.screening.models import (
     AuditEntry,
     ConsentKind,
@@ -27,7 +34,7 @@ from carewatch.eyes.screening.models import (
 )
 from carewatch.eyes.screening.uploads import BadUpload, CheckedPhoto
 from carewatch.platform.accounts.models import ClinicRole
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role_required
+from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
 
 
 def patients_of(request: HttpRequest) -> QuerySet[Patient]:
@@ -56,7 +63,8 @@ def patient_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 @clinic_role_required(*ANY_STAFF)
 def register(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     clinic = request.clinic  # type: ignore[attr-defined]
-    form = PatientForm(request.POST or None, clinic=clinic)
+    initial = desk.registration_initial(request)  # from a booking being checked in
+    form = PatientForm(request.POST or None, clinic=clinic, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             patient = form.save(commit=False)
@@ -67,6 +75,7 @@ def register(request: HttpRequest, clinic_slug: str) -> HttpResponse:
             research = form.cleaned_data["consent_research"]
             record_consent(patient, ConsentKind.RESEARCH, research, request.user)
             audit.record(request, "patient.register", patient, obj=patient)
+            desk.registered(request, patient)  # a booking checked in, or a walk-in
         messages.success(request, _("%(name)s is registered.") % {"name": patient.name})
         return redirect("screening:patient", clinic_slug, patient.pk)
     return render(request, "screening/patient_form.html", {"form": form})
@@ -81,6 +90,7 @@ def patient_detail(request: HttpRequest, clinic_slug: str, patient_id: int) -> H
         "consents": patient.consents.select_related("recorded_by"),
         "consent_form": ConsentForm(),
         "can_screen": patient.has_consent(ConsentKind.SCREENING),
+        "is_admin": clinic_role(request.user, request.clinic) == ClinicRole.ADMIN,  # type: ignore[attr-defined]
         "visits": patient.visits.all(),
     }
     return render(request, "screening/patient_detail.html", context)
@@ -100,6 +110,32 @@ def add_consent(request: HttpRequest, clinic_slug: str, patient_id: int) -> Http
     else:
         messages.error(request, _("Choose what the consent is for and the patient's decision."))
     return redirect("screening:patient", clinic_slug, patient.pk)
+
+
+@clinic_role_required(ClinicRole.ADMIN)
+def erase_patient(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
+    patient = get_patient(request, patient_id)
+    form = EraseForm(request.POST or None, patient=patient)
+    if request.method == "POST" and form.is_valid():
+        number = patient.number
+        with transaction.atomic():
+            reason = form.cleaned_data["reason"]
+            audit.record(request, "patient.erase", patient, obj=patient, note=reason)
+            erasure.erase(patient)
+        messages.success(
+            request,
+            _("Patient %(number)s is erased. The audit log keeps the number and the reason.")
+            % {"number": number},
+        )
+        return redirect("screening:patients", clinic_slug)
+    audit.record(request, "patient.view", patient, obj=patient)
+    context = {
+        "patient": patient,
+        "form": form,
+        "visits": patient.visits.count(),
+        "photos": Image.objects.filter(visit__patient=patient).count(),
+    }
+    return render(request, "screening/patient_erase.html", context)
 
 
 @clinic_role_required(ClinicRole.ADMIN)
