@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
+from carewatch.eyes.booking.demo import load_demo_centres
 from carewatch.kids.simulator.routes import Walker
 from carewatch.kids.simulator.runner import ensure_simulated_family
 from carewatch.kids.store.catalogue.loader import load_catalogue
@@ -45,6 +46,7 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     }
     for role, user in staff.items():
         ClinicMembership.objects.get_or_create(clinic=clinic, user=user, defaults={"role": role})
+    load_demo_centres()
     _user("admin@example.com", "Site", "Admin", superuser=True)
     load_catalogue()
     return [

@@ -19,6 +19,8 @@ urlpatterns = [
         "eyes/centre/<slug:clinic_slug>/documents/",
         include("carewatch.eyes.documents.urls", namespace="documents"),
     ),
+    path("eyes/centres/", include("carewatch.eyes.booking.urls")),
+    path("eyes/centre/<slug:clinic_slug>/desk/", include("carewatch.eyes.booking.desk_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

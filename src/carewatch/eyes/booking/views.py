@@ -1,0 +1,90 @@
+"""Public pages: no account needed. A booking's own page is reached only through the
+unguessable token in its link; anything unknown is a 404 that says what to do."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from carewatch.eyes.booking import actions, slots
+from carewatch.eyes.booking.forms import PROBLEMS, BookingForm, FinderForm
+from carewatch.eyes.booking.models import Booking, Centre, Status
+
+
+def not_found(request: HttpRequest, sentence: str) -> HttpResponse:
+    return render(request, "booking/not_found.html", {"sentence": sentence}, status=404)
+
+
+def public_centre(request: HttpRequest, clinic_slug: str) -> Centre | None:
+    centres = Centre.objects.filter(public=True).select_related("clinic")
+    return centres.prefetch_related("hours").filter(clinic__slug=clinic_slug).first()
+
+
+NO_CENTRE = gettext_lazy(
+    "We do not know that screening centre: choose one from the list of centres."
+)
+
+
+def centre_list(request: HttpRequest) -> HttpResponse:
+    form = FinderForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    centres = Centre.objects.filter(public=True).select_related("clinic").prefetch_related("hours")
+    if query:
+        centres = centres.filter(Q(city__icontains=query) | Q(pincode__startswith=query))
+    return render(request, "booking/centre_list.html", {"centres": centres, "query": query})
+
+
+def centre_detail(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    centre = public_centre(request, clinic_slug)
+    if centre is None:
+        return not_found(request, str(NO_CENTRE))
+    days = slots.by_day(centre.free_slots(timezone.now()))
+    return render(request, "booking/centre_detail.html", {"centre": centre, "days": days})
+
+
+def book(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    centre = public_centre(request, clinic_slug)
+    if centre is None:
+        return not_found(request, str(NO_CENTRE))
+    initial = {"slot": request.GET.get("slot", ""), "language": request.LANGUAGE_CODE}
+    form = BookingForm(request.POST or None, centre=centre, now=timezone.now(), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = actions.book(centre, form.cleaned_data["slot"], form.details())
+        except actions.SlotTaken:
+            form.add_error("slot", PROBLEMS[slots.Problem.FULL])
+        else:
+            messages.success(request, _("Your screening is booked."))
+            return redirect(booking)
+    return render(request, "booking/book.html", {"centre": centre, "form": form})
+
+
+NO_BOOKING = gettext_lazy(
+    "This booking link is not valid: open the link from your confirmation message, "
+    "or book again from the list of centres."
+)
+
+
+def private(request: HttpRequest, token: str) -> HttpResponse:
+    booking = Booking.objects.select_related("centre__clinic").filter(token=token).first()
+    if booking is None:
+        return not_found(request, str(NO_BOOKING))
+    return render(request, "booking/private.html", {"booking": booking, "Status": Status})
+
+
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = Booking.objects.filter(token=token).first()
+    if booking is None:
+        return not_found(request, str(NO_BOOKING))
+    if actions.cancel(booking):
+        messages.success(request, _("Your booking is cancelled; the time is free for others."))
+    else:
+        messages.info(request, _("This booking was already cancelled or used: nothing changed."))
+    return redirect(booking)

@@ -1,0 +1,71 @@
+"""A slot never takes more patients than its capacity, even when people book its last
+places at the same instant: the database refuses a second live booking of a seat."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from django.db import IntegrityError, connection, transaction
+from django.test import TransactionTestCase
+
+from carewatch.eyes.booking import actions
+from carewatch.eyes.booking.models import Booking, Status
+from carewatch.platform.accounts.models import Clinic
+from tests.eyes.booking.helpers import in_days, make_booking, make_centre
+
+
+def raw_booking(centre_id: int, start: object, seat: int, reference: str) -> Booking:
+    return Booking.objects.create(
+        centre_id=centre_id,
+        start=start,
+        seat=seat,
+        name="Direct Insert",
+        date_of_birth=date(1970, 1, 1),
+        reference=reference,
+        token=reference * 4,
+    )
+
+
+class CapacityTests(TransactionTestCase):
+    def setUp(self) -> None:
+        clinic = Clinic.objects.create(name="Demo Centre", slug="demo-centre")
+        self.centre = make_centre(clinic, per_slot=2)
+        self.start = in_days(2, 9)
+
+    def test_it_refuses_two_live_bookings_of_the_same_seat_in_the_database(self) -> None:
+        raw_booking(self.centre.pk, self.start, 1, "AAAA")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            raw_booking(self.centre.pk, self.start, 1, "BBBB")
+
+    def test_it_gives_a_cancelled_bookings_seat_to_someone_else(self) -> None:
+        first = make_booking(self.centre, self.start)
+        make_booking(self.centre, self.start)
+        actions.cancel(first)
+        third = make_booking(self.centre, self.start)
+        self.assertEqual(third.seat, first.seat)
+        with self.assertRaises(actions.SlotTaken):
+            make_booking(self.centre, self.start)
+
+    def test_it_never_books_more_than_the_capacity_when_many_book_at_once(self) -> None:
+        outcomes: list[str] = []
+        barrier = threading.Barrier(6)
+
+        def attempt(n: int) -> None:
+            try:
+                barrier.wait()
+                make_booking(self.centre, self.start, name=f"Patient {n}")
+                outcomes.append("booked")
+            except actions.SlotTaken:
+                outcomes.append("full")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(sorted(outcomes), ["booked"] * 2 + ["full"] * 4)
+        live = Booking.objects.filter(start=self.start).exclude(status=Status.CANCELLED)
+        self.assertEqual(sorted(live.values_list("seat", flat=True)), [1, 2])
