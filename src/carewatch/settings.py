@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "carewatch.kids.store.payments",
     "carewatch.kids.store.orders",
     "carewatch.kids.store.checkout",
+    "carewatch.kids.store.reviews",
     "carewatch.eyes",
     "carewatch.eyes.screening",
     "carewatch.eyes.booking",

@@ -1,6 +1,6 @@
 """The store under /kids/shop/: one namespace, each app's views."""
 
-from django.urls import path
+from django.urls import include, path
 
 from carewatch.kids.store.basket import views as basket
 from carewatch.kids.store.catalogue import views as catalogue
@@ -31,4 +31,5 @@ urlpatterns = [
     path(
         "staff/dispatch/<str:number>/reschedule/", dispatch.reschedule, name="dispatch_reschedule"
     ),
+    path("", include("carewatch.kids.store.reviews.urls")),
 ]

@@ -1,0 +1,87 @@
+"""What a product page shows about reviews and questions, in a fixed number of queries
+however many reviews there are: one aggregate, the newest, the most helpful, the
+texts the highlights are read from, and the answered questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from carewatch.kids.store.catalogue.models import Product
+from carewatch.kids.store.reviews.highlights import Highlight, highlights
+from carewatch.kids.store.reviews.models import Question, Review, ReviewStatus
+
+SHOWN = 3
+QUESTIONS_SHOWN = 5
+# Highlights read the newest reviews only: parents talk about the current firmware,
+# and the page must not load every review a best-seller ever had.
+HIGHLIGHT_SAMPLE = 300
+
+ASPECT_LABELS = {
+    "battery": _("Battery"),
+    "gps": _("GPS accuracy"),
+    "sos": _("SOS"),
+    "calling": _("Calling"),
+    "comfort": _("Comfort and strap"),
+    "app": _("App"),
+    "water": _("Water"),
+    "price": _("Price"),
+    "durability": _("Durability"),
+}
+
+
+@dataclass
+class ShownHighlight:
+    label: str
+    highlight: Highlight
+
+
+@dataclass
+class ReviewSummary:
+    count: int = 0
+    average: float | None = None
+    distribution: list[tuple[int, int, int]] = field(default_factory=list)  # stars, n, %
+    newest: list[Review] = field(default_factory=list)
+    helpful: list[Review] = field(default_factory=list)
+    highlights: list[ShownHighlight] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+
+
+def summarise(product: Product) -> ReviewSummary:
+    published = Review.objects.published().filter(product=product)
+    stats = published.aggregate(
+        count=Count("pk"),
+        average=Avg("rating"),
+        **{f"r{stars}": Count("pk", filter=Q(rating=stars)) for stars in range(1, 6)},
+    )
+    summary = ReviewSummary(count=stats["count"], average=stats["average"])
+    summary.questions = list(Question.objects.public().filter(product=product)[:QUESTIONS_SHOWN])
+    if not summary.count:
+        return summary
+    summary.distribution = [
+        (stars, stats[f"r{stars}"], round(100 * stats[f"r{stars}"] / summary.count))
+        for stars in range(5, 0, -1)
+    ]
+    summary.newest = list(published[:SHOWN])
+    if summary.count > SHOWN:
+        summary.helpful = list(published.order_by("-helpful_count", "-created")[:SHOWN])
+    texts = published.values_list("title", "text")[:HIGHLIGHT_SAMPLE]
+    summary.highlights = [
+        ShownHighlight(str(ASPECT_LABELS[h.aspect]), h)
+        for h in highlights(f"{title}. {text}" for title, text in texts)
+    ]
+    return summary
+
+
+def with_ratings(products: QuerySet[Product]) -> QuerySet[Product]:
+    """Adds `review_count` and `average_rating` to each product of a list in the same
+    query (subqueries, so they combine with any other annotation or filter)."""
+    published = Review.objects.filter(product=OuterRef("pk"), status=ReviewStatus.PUBLISHED)
+    per_product = published.order_by().values("product")
+    return products.annotate(
+        review_count=Coalesce(Subquery(per_product.annotate(n=Count("pk")).values("n")), 0),
+        average_rating=Subquery(per_product.annotate(a=Avg("rating")).values("a")),
+    )
