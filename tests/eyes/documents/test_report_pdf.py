@@ -120,3 +120,11 @@ class ReportPdfTests(BaseTestCase):
             ValueError, "Unknown language 'fr': choose one of en, hi, ta."
         ):
             report_pdf(self.report, "fr")
+
+    def test_it_writes_a_name_in_another_script_than_the_report(self) -> None:
+        self.patient.name = "மீனா ஐயர் मीना"
+        self.patient.save()
+        for language in ("en", "hi", "ta"):
+            with self.subTest(language=language):
+                found = compact(text(report_pdf(self.report, language)))
+                self.assertIn(compact("மீனா ஐயர் मीना"), found)
