@@ -19,4 +19,5 @@ urlpatterns = [
         name="image",
     ),
     path("audit/", views.audit_log, name="audit"),
+    path("research/", views.research_page, name="research"),
 ]

@@ -3,16 +3,27 @@ and every patient lookup is scoped to `request.clinic`, so another centre's ids 
 
 from __future__ import annotations
 
+import tempfile
+from typing import cast
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carewatch.eyes.booking import desk
-from carewatch.eyes.screening import audit, crypto, erasure, report, visits
+from carewatch.eyes.screening import (
+    audit,
+    crypto,
+    erasure,
+    report,
+    research,
+    research_export,
+    visits,
+)
 from carewatch.eyes.screening.forms import (
     ConsentForm,
     EraseForm,
@@ -53,10 +64,11 @@ def patient_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     if query:
         patients = patients.filter(Q(name__icontains=query) | Q(number__iexact=query))
         audit.record(request, "patient.search")
+    is_admin = clinic_role(request.user, request.clinic) == ClinicRole.ADMIN  # type: ignore[attr-defined]
     return render(
         request,
         "screening/patient_list.html",
-        {"form": form, "query": query, "patients": patients[:50]},
+        {"form": form, "query": query, "patients": patients[:50], "is_admin": is_admin},
     )
 
 
@@ -136,6 +148,35 @@ def erase_patient(request: HttpRequest, clinic_slug: str, patient_id: int) -> Ht
         "photos": Image.objects.filter(visit__patient=patient).count(),
     }
     return render(request, "screening/patient_erase.html", context)
+
+
+@clinic_role_required(ClinicRole.ADMIN)
+def research_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    """The de-identified export: a page saying what it holds; POST downloads it."""
+    clinic = request.clinic  # type: ignore[attr-defined]
+    if request.method == "POST":
+        # On disk: a big centre's photos would not fit in memory. FileResponse closes it.
+        out = tempfile.TemporaryFile()  # noqa: SIM115
+        photos, patients = research_export.write_export(clinic, out)
+        if not photos:
+            out.close()
+            messages.error(
+                request,
+                _("There is nothing to export yet: no consenting patient has a gradable photo."),
+            )
+            return redirect("screening:research", clinic_slug)
+        out.seek(0)
+        audit.record(request, "research.export", note=f"{photos} photos of {patients} patients")
+        response = FileResponse(
+            out, as_attachment=True, filename="research-export.zip", content_type="application/zip"
+        )
+        return cast(HttpResponse, response)  # streamed; the decorators only need a response
+    context = {
+        "patients": research_export.consenting_patients(clinic).filter(research=True).count(),
+        "photos": len(research_export.photos_for(clinic)),
+        "columns": research.COLUMNS,
+    }
+    return render(request, "screening/research.html", context)
 
 
 @clinic_role_required(ClinicRole.ADMIN)
