@@ -19,12 +19,17 @@ import asyncio
 import hashlib
 import socket
 import threading
+import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 from aiohttp import web
-from localstripe import resources
-from localstripe import server as localstripe_server
+
+with warnings.catch_warnings():
+    # localstripe registers plain-function handlers at import, which aiohttp warns about.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from localstripe import resources
+    from localstripe import server as localstripe_server
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SECRET_KEY = "sk_test_carewatch_local"
@@ -76,10 +81,12 @@ def _application() -> web.Application:
             localstripe_server.auth_middleware,
         ]
     )
-    for route in localstripe_server.app.router.routes():
-        info = route.resource.canonical if route.resource is not None else ""
-        if route.method != "HEAD":
-            app.router.add_route(route.method, info, route.handler)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the same plain functions again
+        for route in localstripe_server.app.router.routes():
+            info = route.resource.canonical if route.resource is not None else ""
+            if route.method != "HEAD":
+                app.router.add_route(route.method, info, route.handler)
     return app
 
 

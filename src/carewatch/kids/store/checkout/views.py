@@ -155,12 +155,14 @@ def authenticate(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         messages.info(request, _("Your session expired. Please enter the delivery details again."))
         return redirect("store:checkout")
-    gateway().answer_as_test_bank(pending.reference, approve=answer == "approve")
+    now = time.time()
+    if not pending.expired(now):  # a late answer is not passed on; finishing releases it
+        gateway().answer_as_test_bank(pending.reference, approve=answer == "approve")
     details = saved | {"delivery_date": date.fromisoformat(saved["delivery_date"])}
     owner = request.user if request.user.is_authenticated else None
     checkout = Checkout(basket, details, pending.checkout_key, owner, pending.tip)
     try:
-        order = do_finish_authenticated(checkout, pending, gateway(), time.time())
+        order = do_finish_authenticated(checkout, pending, gateway(), now)
     except CheckoutError as error:
         request.session.pop(PENDING_KEY, None)
         messages.error(request, str(error))
