@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.db import connection
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -254,6 +255,14 @@ class ReviewTests(StoreTestCase):
         junior, swim = products["carewatch-junior-4g"], products["carewatch-swim-4g"]
         self.assertEqual((junior.review_count, junior.average_rating), (2, 4.5))
         self.assertEqual((swim.review_count, swim.average_rating), (0, None))
+        with self.assertNumQueries(0):
+            self.assertIn(
+                "★ 4.5 · 2 reviews", render_to_string("catalogue/_card.html", {"product": junior})
+            )
+            self.assertNotIn("★", render_to_string("catalogue/_card.html", {"product": swim}))
+            self.assertNotIn(
+                "★", render_to_string("catalogue/_card.html", {"product": self.junior})
+            )
 
 
 def test_it_holds_links_e_mail_addresses_and_phone_numbers_but_not_specifications() -> None:
