@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import uuid
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit
 
 from django.db import connection
@@ -112,6 +114,7 @@ class ReviewTests(StoreTestCase):
         self.assertContains(page, "Child aged 6 to 8 years")
         self.assertNotContains(page, "Sharma")
         self.assertContains(page, "5.0 out of 5 from 1 review")
+        self.assertNotContains(page, "Most helpful")  # nobody has voted yet
 
     def test_a_review_with_a_link_or_a_phone_number_waits_for_staff(self) -> None:
         self.review(text="Cheaper at www.example.shop, call me on +91 98765 43210")
@@ -151,6 +154,14 @@ class ReviewTests(StoreTestCase):
         other_line = self.order.lines.get(product=self.strap)
         foreign = f"{base}/{make_token(other_line)}/"  # the strap's token on the watch
         self.assertEqual(self.client.post(foreign, GOOD).status_code, 404)
+        self.assertFalse(Review.objects.exists())
+
+    def test_a_link_older_than_six_months_has_expired(self) -> None:
+        long_ago = time.time() - 181 * 24 * 3600
+        with mock.patch("time.time", return_value=long_ago):  # the clock, not our code
+            path = review_url(self.line)
+        response = self.client.post(path, GOOD)
+        self.assertContains(response, "expired", status_code=404)
         self.assertFalse(Review.objects.exists())
 
     def test_an_order_not_yet_delivered_cannot_be_reviewed(self) -> None:
@@ -212,6 +223,7 @@ class ReviewTests(StoreTestCase):
         page = self.product_page()
         self.assertEqual(page.context["summary"].helpful[0], oldest)
         self.assertNotIn(oldest, page.context["summary"].newest)
+        self.assertContains(page, "Most helpful")
         self.assertContains(page, "Show all 5 reviews")
 
     def test_a_held_review_cannot_be_voted_on(self) -> None:

@@ -49,6 +49,10 @@ class ReviewSummary:
     highlights: list[ShownHighlight] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
 
+    @property
+    def shown(self) -> int:
+        return len(self.newest) + len(self.helpful)
+
 
 def summarise(product: Product) -> ReviewSummary:
     published = Review.objects.published().filter(product=product)
@@ -65,9 +69,12 @@ def summarise(product: Product) -> ReviewSummary:
         (stars, stats[f"r{stars}"], round(100 * stats[f"r{stars}"] / summary.count))
         for stars in range(5, 0, -1)
     ]
-    summary.newest = list(published[:SHOWN])
     if summary.count > SHOWN:
-        summary.helpful = list(published.order_by("-helpful_count", "-created")[:SHOWN])
+        voted = published.filter(helpful_count__gt=0)
+        summary.helpful = list(voted.order_by("-helpful_count", "-created")[:SHOWN])
+    # A review already shown as most helpful is not repeated under the newest.
+    newest = published[: 2 * SHOWN]
+    summary.newest = [review for review in newest if review not in summary.helpful][:SHOWN]
     texts = published.values_list("title", "text")[:HIGHLIGHT_SAMPLE]
     summary.highlights = [
         ShownHighlight(str(ASPECT_LABELS[h.aspect]), h)
