@@ -58,3 +58,30 @@ def test_it_captures_refunds_and_voids_within_the_rules() -> None:
     other = gateway.authorize(AMOUNT, "INR", card("4242424242424242"), "b")
     assert gateway.void(other.reference, "v2").ok
     assert not gateway.capture(other.reference, AMOUNT, "c2").ok
+
+
+def test_a_card_that_needs_the_bank_reserves_nothing_until_it_approves() -> None:
+    gateway = TestGateway()
+    auth = gateway.authorize(AMOUNT, "INR", card("4000002500003155"), "a")
+    assert auth.outcome == Outcome.AUTHENTICATION_REQUIRED and auth.reference
+    assert gateway.confirm_authentication(auth.reference).outcome == (
+        Outcome.AUTHENTICATION_REQUIRED
+    )
+    assert not gateway.capture(auth.reference, AMOUNT, "c0").ok  # nothing to take yet
+    gateway.answer_as_test_bank(auth.reference, approve=True)
+    gateway.answer_as_test_bank(auth.reference, approve=False)  # the first answer stands
+    confirmed = gateway.confirm_authentication(auth.reference)
+    assert confirmed.ok and confirmed.token.startswith("tok_")
+    assert gateway.capture(auth.reference, AMOUNT, "c").ok
+    assert [call[0] for call in gateway.calls] == ["authorize", "capture"]
+
+
+def test_a_bank_that_says_no_leaves_nothing_to_take_or_release() -> None:
+    gateway = TestGateway()
+    auth = gateway.authorize(AMOUNT, "INR", card("4000002500003155"), "a")
+    gateway.answer_as_test_bank(auth.reference, approve=False)
+    assert gateway.confirm_authentication(auth.reference).outcome == Outcome.AUTHENTICATION_FAILED
+    assert not gateway.capture(auth.reference, AMOUNT, "c").ok
+    assert gateway.void(auth.reference, "v").ok
+    assert gateway.confirm_authentication(auth.reference).outcome == Outcome.INVALID_REQUEST
+    assert gateway.calls == []

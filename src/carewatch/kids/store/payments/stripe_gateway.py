@@ -33,6 +33,18 @@ from carewatch.kids.store.payments.gateway import Card, Gateway, Outcome, Result
 
 logger = logging.getLogger(__name__)
 
+
+class HidePostedData(logging.Filter):
+    """The stripe library logs every request's form data at DEBUG, card number and CVC
+    included: those records never reach a handler. (Its STRIPE_LOG=debug mode prints the
+    same to stderr past logging: never set it here.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "post_data=" not in record.getMessage()
+
+
+logging.getLogger("stripe").addFilter(HidePostedData())
+
 # Stripe's error codes and decline codes, read most specific first (decline_code, code).
 CODES = {
     "insufficient_funds": Outcome.INSUFFICIENT_FUNDS,
