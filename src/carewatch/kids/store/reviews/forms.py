@@ -3,11 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.store.reviews.models import MAX_QUESTION, MAX_TEXT, AgeGroup
 
-STARS = [(n, f"{'★' * n}{'☆' * (5 - n)}") for n in range(5, 0, -1)]
+# The stars are the picture; the words are what a screen reader and a hurried eye need.
+MEANING = {
+    5: _("5 stars: excellent"),
+    4: _("4 stars: good"),
+    3: _("3 stars: fair"),
+    2: _("2 stars: poor"),
+    1: _("1 star: very poor"),
+}
+STARS = [(n, format_lazy("{} {}", "★" * n + "☆" * (5 - n), MEANING[n])) for n in range(5, 0, -1)]
 
 
 class ReviewForm(forms.Form):
