@@ -22,6 +22,8 @@ import threading
 import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
 
 from aiohttp import web
 
@@ -30,6 +32,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from localstripe import resources
     from localstripe import server as localstripe_server
+    from localstripe import webhooks as localstripe_webhooks
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SECRET_KEY = "sk_test_carewatch_local"
@@ -90,6 +93,14 @@ def _application() -> web.Application:
     return app
 
 
+def register_webhook(api_base: str, url: str, secret: str) -> None:
+    """Asks localstripe to sign its events with `secret` and post them to `url`, as a
+    Stripe webhook endpoint does (localstripe's own /_config/webhooks API)."""
+    body = urlencode({"url": url, "secret": secret}).encode()
+    with urlopen(Request(f"{api_base}/_config/webhooks/carewatch", body), timeout=10):
+        pass
+
+
 @contextmanager
 def localstripe() -> Iterator[str]:
     """Runs localstripe until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
@@ -116,6 +127,7 @@ def localstripe() -> Iterator[str]:
         thread.join(timeout=10)
         loop.close()
         sock.close()
+        localstripe_webhooks._webhooks.clear()  # never post to a server that has gone
 
 
 async def _stop(runner: web.AppRunner) -> None:

@@ -9,14 +9,21 @@ import hmac
 import json
 import time
 import uuid
+from decimal import Decimal
 from typing import Any
+from unittest import mock
 
-from django.test import override_settings
+from django.test import LiveServerTestCase, override_settings
+from huey.contrib.djhuey import HUEY
 
+from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.orders.models import Order, OrderEvent
+from carewatch.kids.store.payments.gateway import Card
 from carewatch.kids.store.payments.models import Payment, WebhookEvent
-from tests.kids.store.base import StoreTestCase
+from carewatch.kids.store.payments.stripe_gateway import StripeGateway
+from tests.kids.store.base import CVC, GOOD_CARD, StoreTestCase, card, details
+from tests.kids.store.localstripe_server import SECRET_KEY, localstripe, register_webhook
 
 SECRET = "whsec_test_carewatch"
 URL = "/kids/shop/payments/stripe/webhook/"
@@ -175,3 +182,43 @@ class WebhookTests(StoreTestCase):
 
     def test_only_post_is_accepted(self) -> None:
         self.assertEqual(self.client.get(URL).status_code, 405)
+
+
+@override_settings(STRIPE_WEBHOOK_SECRET=SECRET, PAYMENT_GATEWAY="stripe")
+class LocalstripeDeliveryTests(LiveServerTestCase):
+    """localstripe signs and posts its own events to our running endpoint over HTTP."""
+
+    def setUp(self) -> None:
+        load_catalogue()
+        was_immediate, HUEY.immediate = HUEY.immediate, True
+        self.addCleanup(setattr, HUEY, "immediate", was_immediate)
+        self.api_base = self.enterContext(localstripe())
+        self.stripe = StripeGateway(SECRET_KEY, self.api_base)
+        self.enterContext(
+            mock.patch.dict(
+                "carewatch.kids.store.payments.gateway._instances", {"stripe": self.stripe}
+            )
+        )
+        register_webhook(self.api_base, f"{self.live_server_url}{URL}", SECRET)
+
+    def test_a_capture_at_stripe_reaches_us_signed_and_pays_the_order(self) -> None:
+        junior = Product.objects.get(slug="carewatch-junior-4g")
+        self.client.post(f"/kids/shop/basket/add/{junior.slug}/", {"quantity": 1})
+        self.client.post("/kids/shop/checkout/", details())
+        self.client.post("/kids/shop/checkout/pay/", card())
+        # Now as if the money had only been reserved: a new intent, captured at Stripe.
+        reserved = self.stripe.authorize(
+            Decimal("5499.00"), "INR", Card(GOOD_CARD, 12, 30, CVC), "later:authorize"
+        )
+        Order.objects.update(status="placed")
+        Payment.objects.update(status="authorized", reference=reserved.reference)
+        self.assertTrue(self.stripe.capture(reserved.reference, Decimal("5499.00"), "later:c").ok)
+        deadline = time.monotonic() + 15  # localstripe waits a second before it sends
+        while time.monotonic() < deadline and WebhookEvent.objects.count() < 2:
+            time.sleep(0.2)
+        # One event for the checkout's own capture (nothing left to do), one for this one.
+        kinds = set(WebhookEvent.objects.values_list("type", flat=True))
+        self.assertEqual(kinds, {"payment_intent.succeeded"})
+        self.assertEqual(WebhookEvent.objects.count(), 2)
+        order = Order.objects.get()
+        self.assertEqual((order.status, order.payments.get().status), ("paid", "captured"))
