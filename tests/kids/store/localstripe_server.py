@@ -21,7 +21,7 @@ import socket
 import threading
 import warnings
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
@@ -102,12 +102,13 @@ def register_webhook(api_base: str, url: str, secret: str) -> None:
 
 
 @contextmanager
-def localstripe() -> Iterator[str]:
-    """Runs localstripe until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
+def localstripe(port: int = 0) -> Iterator[str]:
+    """Runs localstripe until the block ends; yields its base URL (http://127.0.0.1:PORT).
+    Port 0 picks a free one."""
     # An instance attribute shadows Store.dump_to_disk: the store stays in memory.
     resources.store.dump_to_disk = lambda: None  # type: ignore[method-assign]
     sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="localstripe", daemon=True)
@@ -137,3 +138,12 @@ async def _stop(runner: web.AppRunner) -> None:
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
+
+
+if __name__ == "__main__":
+    # For local runs: PAYMENT_GATEWAY=stripe STRIPE_SECRET_KEY=sk_test_local
+    # STRIPE_API_BASE=http://127.0.0.1:8420 (loopback only, unlike localstripe's own command).
+    with localstripe(8420) as base:
+        print(f"localstripe on {base}; Ctrl-C stops it.")
+        with suppress(KeyboardInterrupt):
+            threading.Event().wait()

@@ -224,6 +224,21 @@ class StripeCheckoutTests(StoreTestCase):
         intent = self.stripe.client.v1.payment_intents.retrieve(pending["reference"])
         self.assertEqual(intent.status, "succeeded")
 
+    def test_an_unreachable_stripe_says_try_again_and_the_retry_pays_once(self) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        key = self.client.get("/kids/shop/checkout/pay/").wsgi_request.session["store_checkout_key"]
+        with mock.patch.dict(
+            "carewatch.kids.store.payments.gateway._instances",
+            {"stripe": StripeGateway(SECRET_KEY, "http://127.0.0.1:9")},
+        ):
+            response = self.pay()
+        self.assertContains(response, "We could not reach the payment service.")
+        self.assertFalse(Order.objects.exists())
+        self.assertEqual(self.client.session["store_checkout_key"], key)  # safe to retry as is
+        self.pay()
+        self.assertEqual(Order.objects.get().status, "paid")
+
     def test_a_refund_by_staff_goes_back_through_stripe(self) -> None:
         self.add_to_basket(self.junior)
         self.enter_details()
