@@ -114,14 +114,20 @@ class Highlight:
         return "positive" if self.positive >= self.negative else "negative"
 
 
-def _matches(token: str, word: str) -> bool:
-    if word.isascii():
-        return token == word
-    return token.startswith(word) if len(word) >= 3 else token == word
+def _is_any(token: str, words: frozenset[str]) -> bool:
+    """Exact for English (a set lookup); by prefix for the few Hindi and Tamil words."""
+    if token in words:
+        return True
+    if token.isascii():
+        return False
+    return any(token.startswith(word) for word in _PREFIXES[words])
 
 
-def _is_any(token: str, words: Iterable[str]) -> bool:
-    return any(_matches(token, word) for word in words)
+def _prefixes(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(w for w in words if not w.isascii() and len(w) >= 3)
+
+
+_PREFIXES = {words: _prefixes(words) for words in (POSITIVE, NEGATIVE, *ASPECTS.values())}
 
 
 def tokens(text: str) -> list[str]:

@@ -1,12 +1,13 @@
 """What a product page shows about reviews and questions, in a fixed number of queries
 however many reviews there are: one aggregate, the newest, the most helpful, the
-texts the highlights are read from, and the answered questions."""
+answered questions, and the texts the highlights are read from (when not cached)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Avg, Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,9 @@ QUESTIONS_SHOWN = 5
 # Highlights read the newest reviews only: parents talk about the current firmware,
 # and the page must not load every review a best-seller ever had.
 HIGHLIGHT_SAMPLE = 300
+# A review hidden while another is published keeps the count and may keep the newest:
+# the highlights then catch up within this time.
+HIGHLIGHT_CACHE_SECONDS = 600
 
 ASPECT_LABELS = {
     "battery": _("Battery"),
@@ -59,6 +63,7 @@ def summarise(product: Product) -> ReviewSummary:
     stats = published.aggregate(
         count=Count("pk"),
         average=Avg("rating"),
+        newest=Max("pk"),
         **{f"r{stars}": Count("pk", filter=Q(rating=stars)) for stars in range(1, 6)},
     )
     summary = ReviewSummary(count=stats["count"], average=stats["average"])
@@ -75,12 +80,21 @@ def summarise(product: Product) -> ReviewSummary:
     # A review already shown as most helpful is not repeated under the newest.
     newest = published[: 2 * SHOWN]
     summary.newest = [review for review in newest if review not in summary.helpful][:SHOWN]
-    texts = published.values_list("title", "text")[:HIGHLIGHT_SAMPLE]
-    summary.highlights = [
-        ShownHighlight(str(ASPECT_LABELS[h.aspect]), h)
-        for h in highlights(f"{title}. {text}" for title, text in texts)
-    ]
+    found = cached_highlights(published, f"{product.pk}:{summary.count}:{stats['newest']}")
+    summary.highlights = [ShownHighlight(str(ASPECT_LABELS[h.aspect]), h) for h in found]
     return summary
+
+
+def cached_highlights(published: QuerySet[Review], version: str) -> list[Highlight]:
+    """Reading a few hundred reviews takes tens of milliseconds: done once per new,
+    published or hidden review (the count or the newest changes), not once per view."""
+    key = f"reviews:highlights:{version}"
+    found = cache.get(key)
+    if found is None:
+        texts = published.values_list("title", "text")[:HIGHLIGHT_SAMPLE]
+        found = highlights(f"{title}. {text}" for title, text in texts)
+        cache.set(key, found, HIGHLIGHT_CACHE_SECONDS)
+    return list(found)
 
 
 def with_ratings(products: QuerySet[Product]) -> QuerySet[Product]:
