@@ -102,6 +102,21 @@ class AuthenticationTests(StoreTestCase):
         self.assertEqual(Payment.objects.count(), 1)
         self.assertEqual([c[0] for c in self.gateway.calls], ["authorize", "capture"])
 
+    def test_a_double_clicked_pay_button_leads_to_one_bank_check_and_one_charge(self) -> None:
+        self.add_to_basket(self.junior)
+        self.enter_details()
+        key = self.client.get(PAY).wsgi_request.session["store_checkout_key"]
+        self.pay(number=CHALLENGE_CARD)
+        session = self.client.session
+        session["store_checkout_key"] = key  # the second click carries the same page's key
+        session.save()
+        self.pay(number=CHALLENGE_CARD)
+        pending = dict(self.client.session["store_checkout_pending"])
+        self.assertEqual(len(self.gateway.authorizations), 1)  # the same authorization
+        self.answer(pending)
+        self.assertEqual(Payment.objects.count(), 1)
+        self.assertEqual([c[0] for c in self.gateway.calls], ["authorize", "capture"])
+
     def test_reloading_the_step_shows_it_again_then_after_the_answer_says_so(self) -> None:
         pending = self.start()
         self.assertContains(self.client.get(STEP), "Test bank")
