@@ -22,7 +22,6 @@ from carewatch.platform.lib.env import (
     parse_redis_url,
     read_secret,
 )
-from carewatch.kids.store.payments.config import parse_payment_config
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
