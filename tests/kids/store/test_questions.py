@@ -123,6 +123,10 @@ class QuestionTests(StoreTestCase):
         self.assertContains(response, "under 500 characters", status_code=400)
         self.assertFalse(Question.objects.exists())
 
+    def test_the_question_form_also_has_a_page_of_its_own(self) -> None:
+        self.assertContains(self.client.get(ASK), "Your question")
+        self.assertContains(self.client.get(PAGE), f'action="{ASK}"')
+
     def test_a_bot_that_fills_the_honeypot_is_thanked_and_ignored(self) -> None:
         response = self.ask(website="http://spam.example")
         self.assertRedirects(response, f"{PAGE}#questions", fetch_redirect_response=False)
