@@ -92,7 +92,9 @@ def build(facts: ReportFacts) -> dict[str, Any]:
 
 
 def validated(resource: dict[str, Any]) -> dict[str, Any]:
-    """Raises pydantic's ValidationError for anything R4 would reject; returns the JSON form."""
+    """Raises pydantic's ValidationError on a missing required element, an unknown element or
+    a badly formed value (dates, instants, references); returns the JSON form. fhir.resources
+    does not check code bindings, so our status and codes come from constants above."""
     parsed = DiagnosticReport.model_validate(resource)
     return dict(parsed.model_dump(mode="json", exclude_none=True))
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from carewatch.eyes.documents.content import document_for
 from carewatch.eyes.review import export, queue, signing
 from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
 from carewatch.eyes.review.models import SignedReport
@@ -22,7 +23,6 @@ from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.review.visits import eyes_of
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.models import Eye
-from carewatch.eyes.screening.recommend import Outcome
 from carewatch.eyes.screening.report import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
 from carewatch.eyes.screening.views import get_visit
 from carewatch.platform.accounts.models import ClinicRole
@@ -191,23 +191,12 @@ def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpR
         "patient": report.visit.patient,
         "latest": versions[0],
         "versions": versions,
-        "eyes": [eye | described(eye) for eye in report.content["eyes"]],
-        "recommendation": RECOMMENDATIONS[Outcome(report.outcome)],
-        "doc": document(report),
+        # The same document the PDF is made from, so the page and the download agree.
+        "doc": document_for(report),
         "can_amend": is_doctor(request),
         "disclaimer": DISCLAIMER,
     }
     return render(request, "review/report.html", context)
-
-
-def document(report: SignedReport) -> Any:
-    """The documents app's rendering of the report, the same content as its PDF; None until
-    that app is installed, when the page shows its own summary instead."""
-    try:
-        from carewatch.eyes.documents.content import document_for
-    except ImportError:
-        return None
-    return document_for(report)
 
 
 @require_GET

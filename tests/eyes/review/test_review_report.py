@@ -1,0 +1,53 @@
+"""The signed report page: the documents app's report, downloads, and the list of versions."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from carewatch.eyes.review.signing import sign
+from carewatch.eyes.screening.models import AuditEntry
+from tests.base import BaseTestCase
+from tests.eyes.helpers import make_patient
+from tests.eyes.review.factory import Finding, graded_visit
+
+
+class SignedReportPageTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.patient = make_patient(self.clinic, self.screener)
+        self.login(self.screener)
+
+    def page_for(self, **findings: Finding):  # type: ignore[no-untyped-def]
+        visit = graded_visit(self.patient, self.screener, **findings)  # type: ignore[arg-type]
+        report = sign(visit, {}, "Check again next year.", self.doctor)
+        return report, self.client.get(reverse("review:report", args=["demo-centre", report.pk]))
+
+    def test_it_shows_the_signed_report_with_its_signer_and_the_doctors_note(self) -> None:
+        report, page = self.page_for()
+        self.assertContains(page, "Diabetic eye screening report")
+        self.assertContains(page, "Version 1, signed by doctor@example.org")
+        self.assertContains(page, "Check again next year.")
+        self.assertContains(page, "Screen again in 12 months.")
+        self.assertEqual(AuditEntry.objects.first().action, "report.view_signed")  # type: ignore[union-attr]
+
+    def test_it_links_the_report_pdf_and_fhir_but_no_referral_when_not_referable(self) -> None:
+        report, page = self.page_for()
+        args = ["demo-centre", report.pk]
+        self.assertContains(page, reverse("documents:report_pdf", args=args))
+        self.assertContains(page, reverse("review:fhir", args=args))
+        self.assertNotContains(page, reverse("documents:referral_pdf", args=args))
+
+    def test_it_links_the_referral_letter_when_the_report_is_referable(self) -> None:
+        report, page = self.page_for(left=Finding(3, 1, True))
+        self.assertContains(
+            page, reverse("documents:referral_pdf", args=["demo-centre", report.pk])
+        )
+        self.assertContains(page, "See an eye doctor within a few weeks.")
+
+    def test_it_offers_the_amendment_to_the_doctor_only(self) -> None:
+        report, page = self.page_for()
+        amend = reverse("review:amend", args=["demo-centre", report.pk])
+        self.assertNotContains(page, amend)
+        self.login(self.doctor)
+        page = self.client.get(reverse("review:report", args=["demo-centre", report.pk]))
+        self.assertContains(page, amend)
