@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -34,3 +35,15 @@ def font_names(data: bytes) -> set[str]:
         for ref in fonts.values():
             names.add(str(ref.get_object()["/BaseFont"]))
     return names
+
+
+def glyph_texts(data: bytes) -> set[str]:
+    """What each embedded glyph stands for, from the fonts' ToUnicode maps."""
+    found = set()
+    for page in reader(data).pages:
+        fonts = page["/Resources"].get_object()["/Font"].get_object()  # type: ignore[index]
+        for ref in fonts.values():
+            cmap = ref.get_object()["/ToUnicode"].get_object().get_data().decode()
+            for target in re.findall(r"<[0-9A-F]+> <([0-9A-F]*)>", cmap):
+                found.add(bytes.fromhex(target).decode("utf-16-be"))
+    return found

@@ -10,8 +10,10 @@ from carewatch.eyes.screening.recommend import Outcome
 from carewatch.eyes.screening.report import DISCLAIMER, RECOMMENDATIONS, STAGES
 from tests.base import BaseTestCase
 from tests.eyes.documents.factories import MODEL_VERSION, graded_image, sign
-from tests.eyes.documents.pdftext import compact, font_names, reader, text, words
-from tests.eyes.helpers import make_patient, make_visit
+from tests.eyes.documents.pdftext import compact, font_names, glyph_texts, reader, text, words
+from tests.eyes.helpers import aptos_photos, make_patient, make_visit
+from tests.eyes.test_eyes_grading import MODEL_VERSION as GRADER_VERSION
+from tests.eyes.test_eyes_grading import GradingCase
 
 
 class ReportPdfTests(BaseTestCase):
@@ -60,6 +62,14 @@ class ReportPdfTests(BaseTestCase):
         english = font_names(report_pdf(self.report, "en"))
         self.assertTrue(any("NotoSans" in f for f in english))
         self.assertFalse(any("Tamil" in f for f in english))  # only the fonts it uses
+
+    def test_it_shapes_devanagari_conjuncts_and_tamil_vowel_signs(self) -> None:
+        # Shaped, क्ष (in लक्षण) is one conjunct glyph, and the Tamil vowel sign of தெ (in
+        # தெரியவில்லை) is drawn before its consonant, that first glyph standing for the whole
+        # cluster; unshaped, each code point would be a glyph of its own, in typed order.
+        self.assertIn("क्ष", glyph_texts(report_pdf(self.report, "hi")))
+        self.assertIn("தெ", glyph_texts(report_pdf(self.report, "ta")))
+        self.assertNotIn("क्ष", glyph_texts(report_pdf(self.report, "en")))
 
     def test_it_shows_each_eyes_heatmap_as_an_image(self) -> None:
         images = [
@@ -128,3 +138,17 @@ class ReportPdfTests(BaseTestCase):
             with self.subTest(language=language):
                 found = compact(text(report_pdf(self.report, language)))
                 self.assertIn(compact("மீனா ஐயர் मीना"), found)
+
+
+class RealGradingTests(GradingCase):
+    def test_it_reports_real_photos_graded_by_the_model_with_their_heatmaps(self) -> None:
+        right, left = aptos_photos(2)
+        self.send(right=right.read_bytes(), left=left.read_bytes())
+        report = sign(self.visit, self.doctor)
+        data = report_pdf(report, "en")
+        images = [img for page in reader(data).pages for img in page.images]
+        self.assertEqual(len(images), 2)
+        found = text(data)
+        self.assertIn(f"Model version: {GRADER_VERSION}.", found)
+        self.assertRegex(found, "Screen again in 12 months|See an eye doctor")
+        self.assertIn("Image quality Good enough to grade", found)
