@@ -138,3 +138,34 @@ class EraseForm(forms.Form):
                 params={"number": self.patient.number},
             )
         return number
+
+
+class AuditFilterForm(forms.Form):
+    patient = forms.CharField(label=_("Patient number"), required=False, max_length=32)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the first day as day, month and year.")},
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the last day as day, month and year.")},
+    )
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Actions are codes other apps add freely (portal.view, report.download...): offer
+        # the ones this centre's log holds rather than a list that would go stale.
+        field: Any = self.fields["action"]
+        field.choices = [("", _("All actions"))] + [(a, a) for a in actions]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The last day is before the first: swap them."))
+        return data

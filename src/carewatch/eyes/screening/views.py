@@ -4,9 +4,10 @@ and every patient lookup is scoped to `request.clinic`, so another centre's ids 
 from __future__ import annotations
 
 import tempfile
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from carewatch.eyes.screening import (
     visits,
 )
 from carewatch.eyes.screening.forms import (
+    AuditFilterForm,
     ConsentForm,
     EraseForm,
     PatientForm,
@@ -181,11 +183,31 @@ def research_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 
 @clinic_role_required(ClinicRole.ADMIN)
 def audit_log(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    entries = AuditEntry.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
-    number = request.GET.get("patient", "").strip()
-    if number:
-        entries = entries.filter(patient_number=number)
-    return render(request, "screening/audit_log.html", {"entries": entries[:200], "number": number})
+    entries: QuerySet[AuditEntry] = AuditEntry.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
+    actions = sorted(entries.order_by().values_list("action", flat=True).distinct())
+    form = AuditFilterForm(request.GET, actions=actions)
+    # A bad filter shows its error and no entries, never the whole log as if it matched.
+    valid = form.is_valid()
+    entries = filter_entries(entries, form.cleaned_data) if valid else entries.none()
+    # Recorded before paging: the page counts its rows first and reads them later.
+    audit.record(request, "audit.view", note=request.GET.urlencode()[:500])
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "screening/audit_log.html", {"form": form, "page": page})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+def filter_entries(entries: QuerySet[AuditEntry], data: dict[str, Any]) -> QuerySet[AuditEntry]:
+    if data.get("patient"):
+        entries = entries.filter(patient_number=data["patient"].strip())
+    if data.get("action"):
+        entries = entries.filter(action=data["action"])
+    if data.get("since"):
+        entries = entries.filter(at__date__gte=data["since"])
+    if data.get("until"):
+        entries = entries.filter(at__date__lte=data["until"])
+    return entries
 
 
 def get_visit(request: HttpRequest, visit_id: int) -> Visit:
