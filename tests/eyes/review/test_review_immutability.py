@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.deletion import ProtectedError
 
 from carewatch.eyes.review.models import SignedReport, SignedReportImmutable
-from carewatch.eyes.review.signing import sign
+from carewatch.eyes.review.signing import SignedMeanwhile, create, sign
 from carewatch.eyes.screening.models import AppendOnly
 from tests.base import BaseTestCase
 from tests.eyes.helpers import make_patient
@@ -48,3 +48,10 @@ class ImmutabilityTests(BaseTestCase):
         grading.grade = 4
         grading.save()
         self.assertEqual(SignedReport.objects.get().content["eyes"][0]["grade"], 0)
+
+    def test_it_lets_the_database_refuse_a_second_version_with_the_same_number(self) -> None:
+        # Two signers who both passed the version check: the unique constraint decides.
+        with self.assertRaises(SignedMeanwhile) as raised:
+            create(self.visit, 1, self.report.content, self.doctor, "")
+        self.assertEqual(raised.exception.latest, self.report)
+        self.assertEqual(SignedReport.objects.count(), 1)

@@ -56,9 +56,8 @@ class QueueTests(BaseTestCase):
         self.login(self.doctor)
         page = self.client.get(self.url)
         self.assertContains(page, visit.patient.number)
-        self.assertContains(
-            page, f"<td>{age_on(visit.patient.date_of_birth, date.today())}</td>", html=True
-        )
+        age = age_on(visit.patient.date_of_birth, date.today())
+        self.assertContains(page, f"<small>{age} years</small>", html=True)
         self.assertContains(page, "See an eye doctor within a few weeks.")
         self.assertContains(page, "1\xa0hour, 30\xa0minutes")
         self.assertContains(page, reverse("review:visit", args=["demo-centre", visit.pk]))

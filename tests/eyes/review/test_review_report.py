@@ -25,7 +25,8 @@ class SignedReportPageTests(BaseTestCase):
     def test_it_shows_the_signed_report_with_its_signer_and_the_doctors_note(self) -> None:
         report, page = self.page_for()
         self.assertContains(page, "Diabetic eye screening report")
-        self.assertContains(page, "Version 1, signed by doctor@example.org")
+        self.assertContains(page, "<dt>Signed by</dt><dd>doctor@example.org</dd>", html=True)
+        self.assertEqual(page.content.decode().count("decision support produced by software"), 1)
         self.assertContains(page, "Check again next year.")
         self.assertContains(page, "Screen again in 12 months.")
         self.assertEqual(AuditEntry.objects.first().action, "report.view_signed")  # type: ignore[union-attr]

@@ -32,6 +32,8 @@ class SigningTests(BaseTestCase):
         page = self.client.get(self.url)
         self.assertContains(page, "Moderate non-proliferative diabetic retinopathy")
         self.assertContains(page, "Sign the report")
+        self.assertContains(page, "Software's result for the patient")
+        self.assertContains(page, "See an eye doctor within 3 to 6 months.")
         self.assertContains(
             page,
             reverse(

@@ -19,7 +19,7 @@ from carewatch.eyes.documents.content import document_for
 from carewatch.eyes.review import export, queue, signing
 from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
 from carewatch.eyes.review.models import SignedReport
-from carewatch.eyes.review.snapshot import EyeDecision
+from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
 from carewatch.eyes.review.visits import eyes_of
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.models import Eye
@@ -72,6 +72,17 @@ def described(eye: dict[str, Any]) -> dict[str, Any]:
     return words
 
 
+def current_result(eyes: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the eyes mean for the patient as they stand, before this review's changes."""
+    decision = decide(snapshot(eyes, {}))
+    recommendation, follow_up = RECOMMENDATIONS[decision.outcome]
+    return {
+        "referable": decision.referable,
+        "recommendation": recommendation,
+        "follow_up": follow_up,
+    }
+
+
 def decisions_of(forms: list[tuple[dict[str, Any], EyeForm]]) -> dict[str, EyeDecision]:
     return {eye["eye"]: form.decision() for eye, form in forms}
 
@@ -91,7 +102,8 @@ def review(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpRespons
         messages.info(request, _("This visit is not graded yet: it can be reviewed once it is."))
         return redirect("screening:visit", clinic_slug, visit.pk)
     data = request.POST if posted else None
-    forms = eye_forms(data, eyes_of(visit))
+    eyes = eyes_of(visit)
+    forms = eye_forms(data, eyes)
     form = SignForm(data, initial={"seen_version": 0})
     if posted and form.is_valid() and all(f.is_valid() for _e, f in forms):
         try:
@@ -114,6 +126,7 @@ def review(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpRespons
         "patient": visit.patient,
         "forms": forms,
         "form": form,
+        "result": current_result(eyes),
         "can_sign": is_doctor(request),
         "disclaimer": DISCLAIMER,
     }
@@ -172,6 +185,7 @@ def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpRespons
         "patient": visit.patient,
         "forms": forms,
         "form": form,
+        "result": current_result(latest.content["eyes"]),
         "can_sign": True,
         "amending": latest,
         "disclaimer": DISCLAIMER,
@@ -194,7 +208,6 @@ def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpR
         # The same document the PDF is made from, so the page and the download agree.
         "doc": document_for(report),
         "can_amend": is_doctor(request),
-        "disclaimer": DISCLAIMER,
     }
     return render(request, "review/report.html", context)
 
