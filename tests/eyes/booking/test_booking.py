@@ -166,3 +166,47 @@ class PrivateLinkTests(BaseTestCase):
         self.assertEqual(self.client.get(self.cancel_url).status_code, 405)
         self.booking.refresh_from_db()
         self.assertEqual(self.booking.status, Status.BOOKED)
+
+
+class MoveTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.centre = make_centre(cls.clinic, per_slot=1)
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.start = in_days(3, 9)
+        self.booking = make_booking(self.centre, self.start)
+        self.move_url = reverse("booking:move", args=[self.booking.token])
+
+    def test_it_moves_the_booking_frees_the_old_time_and_sends_the_new_one(self) -> None:
+        later = in_days(4, 15)
+        with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(self.move_url, {"slot": later.isoformat()}, follow=True)
+        self.assertContains(response, "Your booking is moved")
+        self.booking.refresh_from_db()
+        self.assertEqual((self.booking.start, self.booking.status), (later, Status.BOOKED))
+        free = [s.start for s in self.centre.free_slots(timezone.now())]
+        self.assertIn(self.start, free)
+        self.assertNotIn(later, free)
+        [message] = mailbox.messages
+        self.assertIn(self.booking.reference, body_text(message))
+
+    def test_it_refuses_a_full_time_and_keeps_the_booking_as_it_was(self) -> None:
+        taken = in_days(4, 15)
+        make_booking(self.centre, taken, name="Someone Else")
+        response = self.client.post(self.move_url, {"slot": taken.isoformat()})
+        self.assertContains(response, "That time is fully booked")
+        self.booking.refresh_from_db()
+        self.assertEqual(self.booking.start, self.start)
+
+    def test_it_does_not_move_a_cancelled_booking_or_one_with_a_wrong_token(self) -> None:
+        later = in_days(4, 15).isoformat()
+        bad = reverse("booking:move", args=["not-the-token"])
+        self.assertEqual(self.client.post(bad, {"slot": later}).status_code, 404)
+        self.client.post(reverse("booking:cancel", args=[self.booking.token]))
+        response = self.client.post(self.move_url, {"slot": later}, follow=True)
+        self.assertContains(response, "already cancelled or used: nothing changed")
+        self.booking.refresh_from_db()
+        self.assertEqual(self.booking.start, self.start)

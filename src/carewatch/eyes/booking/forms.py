@@ -38,8 +38,25 @@ def slot_choices(free: list[slots.Slot]) -> list[Any]:
     return groups
 
 
-class BookingForm(forms.Form):
+class SlotForm(forms.Form):
+    """A free time of the centre; a stale or typed-in time gets a sentence, not a crash."""
+
     slot = forms.CharField(label=_("Time"), widget=forms.Select)
+
+    def __init__(self, *args: Any, centre: Centre, now: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.centre, self.now = centre, now
+        self.fields["slot"].widget.choices = slot_choices(centre.free_slots(now))
+
+    def clean_slot(self) -> datetime:
+        start = slots.parse_start(self.cleaned_data["slot"], self.centre.plan())
+        found = slots.Problem.MALFORMED if start is None else check(self.centre, start, self.now)
+        if found is not None or start is None:
+            raise forms.ValidationError(PROBLEMS[found or slots.Problem.MALFORMED])
+        return start
+
+
+class BookingForm(SlotForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
@@ -58,18 +75,6 @@ class BookingForm(forms.Form):
         error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
     )
     language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
-
-    def __init__(self, *args: Any, centre: Centre, now: datetime, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.centre, self.now = centre, now
-        self.fields["slot"].widget.choices = slot_choices(centre.free_slots(now))
-
-    def clean_slot(self) -> datetime:
-        start = slots.parse_start(self.cleaned_data["slot"], self.centre.plan())
-        found = slots.Problem.MALFORMED if start is None else check(self.centre, start, self.now)
-        if found is not None or start is None:
-            raise forms.ValidationError(PROBLEMS[found or slots.Problem.MALFORMED])
-        return start
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carewatch.eyes.booking import actions, slots
-from carewatch.eyes.booking.forms import PROBLEMS, BookingForm, FinderForm
+from carewatch.eyes.booking.forms import PROBLEMS, BookingForm, FinderForm, SlotForm
 from carewatch.eyes.booking.models import Booking, Centre, Status
 
 
@@ -75,7 +75,37 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
     booking = Booking.objects.select_related("centre__clinic").filter(token=token).first()
     if booking is None:
         return not_found(request, str(NO_BOOKING))
-    return render(request, "booking/private.html", {"booking": booking, "Status": Status})
+    return show(request, booking)
+
+
+def show(request: HttpRequest, booking: Booking, move_form: SlotForm | None = None) -> HttpResponse:
+    if move_form is None and booking.status == Status.BOOKED:
+        initial = {"slot": booking.start.isoformat()}
+        move_form = SlotForm(centre=booking.centre, now=timezone.now(), initial=initial)
+    context = {"booking": booking, "Status": Status, "move_form": move_form}
+    return render(request, "booking/private.html", context)
+
+
+@require_POST
+def move(request: HttpRequest, token: str) -> HttpResponse:
+    booking = Booking.objects.select_related("centre__clinic").filter(token=token).first()
+    if booking is None:
+        return not_found(request, str(NO_BOOKING))
+    if booking.status != Status.BOOKED:
+        messages.info(request, _("This booking was already cancelled or used: nothing changed."))
+        return redirect(booking)
+    form = SlotForm(request.POST, centre=booking.centre, now=timezone.now())
+    if request.POST.get("slot") == booking.start.isoformat():
+        return redirect(booking)  # the time it already has: nothing to do
+    if form.is_valid():
+        try:
+            actions.move(booking, form.cleaned_data["slot"])
+        except actions.SlotTaken:
+            form.add_error("slot", PROBLEMS[slots.Problem.FULL])
+        else:
+            messages.success(request, _("Your booking is moved; we sent you the new time."))
+            return redirect(booking)
+    return show(request, booking, form)
 
 
 @require_POST
