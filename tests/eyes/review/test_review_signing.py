@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from django.db import connection
+from django.test import TransactionTestCase
 from django.urls import reverse
 
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signals import report_signed
-from carewatch.eyes.screening.models import AuditEntry
+from carewatch.eyes.review.signing import SignedMeanwhile, sign
+from carewatch.eyes.screening.models import AuditEntry, Visit
 from carewatch.eyes.screening.recommend import Outcome
-from tests.base import BaseTestCase
+from carewatch.platform.accounts.models import Clinic, User
+from tests.base import BaseTestCase, make_user
 from tests.eyes.helpers import make_patient, make_visit
 from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
@@ -168,3 +173,32 @@ class SigningTests(BaseTestCase):
         signed = reverse("review:report", args=["demo-centre", SignedReport.objects.get().pk])
         for page in (visit_page, report_page):
             self.assertContains(self.client.get(page), signed)
+
+
+class ConcurrentSigningTests(TransactionTestCase):
+    def test_it_creates_one_version_when_two_doctors_sign_at_the_same_moment(self) -> None:
+        if connection.vendor != "postgresql":
+            # SQLite lets one writer at a time anyway; the row lock is PostgreSQL's (CI runs it).
+            self.skipTest("row locks are tested on PostgreSQL")
+        clinic = Clinic.objects.create(name="Race Centre", slug="race-centre")
+        doctors = [make_user(f"dr{n}@example.org") for n in range(2)]
+        visit = graded_visit(make_patient(clinic, doctors[0]), doctors[0])
+        barrier = threading.Barrier(2)
+        results: list[object] = []
+
+        def sign_now(doctor: User) -> None:
+            try:
+                barrier.wait(timeout=10)
+                results.append(sign(Visit.objects.get(pk=visit.pk), {}, "", doctor).version)
+            except SignedMeanwhile as error:
+                results.append(("meanwhile", error.latest.version))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=sign_now, args=(d,)) for d in doctors]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        self.assertCountEqual(results, [1, ("meanwhile", 1)])
+        self.assertEqual(SignedReport.objects.filter(visit=visit).count(), 1)
