@@ -186,6 +186,11 @@ class ReissueTests(PortalTestCase):
         self.assertTrue(AuditEntry.objects.filter(action="portal.link", who=self.screener.email))
         self.assertEqual(PatientLink.objects.get().issued_by, self.screener)
 
+    def test_it_offers_a_new_link_on_the_staff_patient_page(self) -> None:
+        self.login(self.screener)
+        response = self.client.get(f"/eyes/centre/demo-centre/patients/{self.patient.pk}/")
+        self.assertContains(response, self.url.format(self.patient.pk))
+
     def test_it_refuses_a_new_link_to_staff_of_another_centre_and_to_outsiders(self) -> None:
         for user in (self.outsider_staff, self.charlie):
             self.login(user)
