@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,6 +65,16 @@ class QueueTests(BaseTestCase):
         self.assertContains(page, reverse("review:visit", args=["demo-centre", visit.pk]))
         self.assertNotContains(page, visit.patient.name)  # the number is enough to find them
         self.assertEqual(AuditEntry.objects.first().action, "review.queue")  # type: ignore[union-attr]
+
+    def test_it_reads_the_queue_in_the_same_few_queries_however_long_it_is(self) -> None:
+        self.visit(3)
+        with CaptureQueriesContext(connection) as one:
+            build(self.clinic, date.today())
+        for minutes in (2, 1, 0):
+            self.visit(minutes, left=Finding(2, 0, True))
+        with CaptureQueriesContext(connection) as four:
+            self.assertEqual(len(build(self.clinic, date.today())), 4)
+        self.assertEqual(len(four), len(one))
 
     def test_it_says_so_when_nothing_is_waiting(self) -> None:
         self.login(self.doctor)

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from carewatch.eyes.review.signing import REVIEWABLE
 from carewatch.eyes.review.snapshot import Decision, decide, snapshot
-from carewatch.eyes.review.visits import eyes_of
+from carewatch.eyes.review.visits import eyes_of, with_gradings
 from carewatch.eyes.screening.models import Visit
 from carewatch.platform.accounts.models import Clinic
 
@@ -40,7 +40,8 @@ def waiting(clinic: Clinic) -> list[Visit]:
         patient__clinic=clinic, status__in=REVIEWABLE, signed_reports__isnull=True
     )
     visits = visits.annotate(graded_at=Max("images__grading__created"))
-    return list(visits.select_related("patient").order_by("graded_at", "pk")[:LIMIT])
+    visits = visits.select_related("patient").prefetch_related(with_gradings())
+    return list(visits.order_by("graded_at", "pk")[:LIMIT])
 
 
 def build(clinic: Clinic, today: date) -> list[QueueItem]:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
+
 from carewatch.eyes.review.snapshot import eye_from_grading, missing_eye
-from carewatch.eyes.screening.models import Eye, Grading, Visit
+from carewatch.eyes.screening.models import Eye, Grading, Image, Visit
 
 
 def eyes_of(visit: Visit) -> list[dict[str, Any]]:
-    """The current photo of each eye with its grading, right eye first."""
+    """The current photo of each eye with its grading, right eye first. Uses the visit's
+    prefetched images when the caller loaded them (the queue does, for many visits)."""
+    images = list(visit.images.all())  # newest first: Image's own ordering
     eyes = []
     for side in Eye.values:
-        image = visit.current_image(side)
-        grading = Grading.objects.filter(image=image).first() if image else None
+        image = next((i for i in images if i.eye == side), None)
+        grading: Grading | None = getattr(image, "grading", None)
         if image is None:
             eyes.append(missing_eye(side))
         elif grading is None:
@@ -33,3 +37,7 @@ def eyes_of(visit: Visit) -> list[dict[str, Any]]:
                 )
             )
     return eyes
+
+
+def with_gradings() -> Prefetch[Any]:
+    return Prefetch("images", queryset=Image.objects.select_related("grading"))
