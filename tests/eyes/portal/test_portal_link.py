@@ -206,3 +206,22 @@ class ReissueTests(PortalTestCase):
 def main(page: bytes) -> bytes:
     """The page's own content (the layout carries the path and a CSRF token)."""
     return page[page.index(b"<main") : page.index(b"</main>")]
+
+
+class SigningJourneyTests(PortalTestCase):
+    def test_it_sends_the_link_and_plans_the_reminder_when_a_doctor_signs_in_the_review_app(
+        self,
+    ) -> None:
+        from carewatch.eyes.portal.models import Reminder
+        from carewatch.eyes.review import signing
+        from tests.eyes.documents.factories import graded_image
+
+        visit = make_visit(self.patient, self.screener)
+        for side in ("right", "left"):
+            graded_image(visit, side, self.screener, grade=0)
+        visit.refresh_status()
+        with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
+            signing.sign(visit, {}, "", self.doctor)
+        [message] = mailbox.messages
+        self.assertIn("/eyes/my/r/", body_text(message))
+        self.assertEqual(Reminder.objects.get(visit=visit).months, 12)

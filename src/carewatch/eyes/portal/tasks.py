@@ -8,7 +8,8 @@ from huey.contrib.djhuey import db_periodic_task
 from carewatch.eyes.portal import reminders
 
 
-@db_periodic_task(crontab(hour="9", minute="30"))
+@db_periodic_task(crontab(hour="4", minute="0"))
 def daily_rescreen_reminders() -> None:
-    """Mid-morning local time: a reminder is read, not slept through."""
+    """04:00 UTC is 09:30 in India (huey's clock is UTC): a reminder read, not slept through.
+    A day missed is caught up the next day: everything due and not yet sent goes out."""
     reminders.send_due()
