@@ -51,6 +51,18 @@ class BookingTests(BaseTestCase):
         response = self.client.get(self.url, {"slot": start.isoformat()})
         self.assertContains(response, f'<option value="{start.isoformat()}" selected>')
 
+    def test_it_warns_before_typing_when_a_link_names_a_time_that_cannot_be_booked(
+        self,
+    ) -> None:
+        start = in_days(2, 11)
+        make_booking(self.centre, start, name="Someone Else")
+        response = self.client.get(self.url, {"slot": start.isoformat()})
+        self.assertContains(response, "That time is fully booked")
+        response = self.client.get(self.url, {"slot": "2026-13-45"})
+        self.assertContains(response, "That time is not one we know")
+        response = self.client.get(self.url, {"slot": in_days(2, 11, 30).isoformat()})
+        self.assertNotContains(response, 'class="message')
+
     def test_it_sends_the_confirmation_by_email_in_the_patients_language(self) -> None:
         start = in_days(2, 11)
         with smtp_server() as mailbox:

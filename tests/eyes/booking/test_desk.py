@@ -57,6 +57,7 @@ class DeskTests(BaseTestCase):
         response = self.client.get(self.day_url, {"day": tomorrow.date().isoformat()})
         self.assertContains(response, "Tomorrow Person")
         response = self.client.get(self.day_url, {"day": "31-02-2026"})
+        self.assertContains(response, "That date is not valid: here is today&#x27;s list.")
         self.assertContains(response, "Lakshmi Narayan")
 
     def test_it_prefills_registration_from_the_booking(self) -> None:

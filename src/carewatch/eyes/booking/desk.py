@@ -42,9 +42,12 @@ def bookings_here(request: HttpRequest) -> QuerySet[Booking]:
 
 
 def day_from(request: HttpRequest) -> dt.date:
+    day = request.GET.get("day", "")
     try:
-        return dt.date.fromisoformat(request.GET.get("day", ""))
+        return dt.date.fromisoformat(day)
     except ValueError:
+        if day:
+            messages.warning(request, _("That date is not valid: here is today's list."))
         return timezone.localdate()
 
 

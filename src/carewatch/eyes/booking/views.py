@@ -52,8 +52,11 @@ def book(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     centre = public_centre(request, clinic_slug)
     if centre is None:
         return not_found(request, str(NO_CENTRE))
-    initial = {"slot": request.GET.get("slot", ""), "language": request.LANGUAGE_CODE}
+    chosen = request.GET.get("slot", "")
+    initial = {"slot": chosen, "language": request.LANGUAGE_CODE}
     form = BookingForm(request.POST or None, centre=centre, now=timezone.now(), initial=initial)
+    if request.method == "GET" and chosen:
+        warn_about_link(request, form, chosen)
     if request.method == "POST" and form.is_valid():
         try:
             booking = actions.book(centre, form.cleaned_data["slot"], form.details())
@@ -63,6 +66,13 @@ def book(request: HttpRequest, clinic_slug: str) -> HttpResponse:
             messages.success(request, _("Your screening is booked."))
             return redirect(booking)
     return render(request, "booking/book.html", {"centre": centre, "form": form})
+
+
+def warn_about_link(request: HttpRequest, form: SlotForm, chosen: str) -> None:
+    """A time from an old or edited link: say why it cannot be booked before typing starts."""
+    check = SlotForm({"slot": chosen}, centre=form.centre, now=form.now)
+    if not check.is_valid():
+        messages.warning(request, str(check.errors["slot"][0]))
 
 
 NO_BOOKING = gettext_lazy(
