@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes.screening.models import CONSENT_WORDING, ConsentKind, Patient
@@ -93,15 +94,40 @@ class PhotoInput(forms.ClearableFileInput):
         super().__init__(attrs={"accept": "image/jpeg,image/png,application/dicom,.dcm"})
 
 
+class CameraInput(forms.ClearableFileInput):
+    def __init__(self) -> None:
+        # A second input for phones: `capture` opens the back camera directly.
+        super().__init__(attrs={"accept": "image/*", "capture": "environment"})
+
+
 class UploadForm(forms.Form):
-    """A photo of either eye or both; each is checked on its own so a good one is never lost."""
+    """A photo of either eye or both; each is checked on its own so a good one is never lost.
+
+    Each eye takes a file (from a fundus camera's export, or dropped on the box) or a photo
+    from the phone's camera; both arrive as plain multipart fields, so it works without
+    JavaScript, which only adds dropping, previews and progress (static/screening/upload.js).
+    """
 
     right = forms.FileField(label=_("Right eye (OD)"), required=False, widget=PhotoInput())
+    right_camera = forms.FileField(
+        label=_("Take a photo of the right eye"), required=False, widget=CameraInput()
+    )
     left = forms.FileField(label=_("Left eye (OS)"), required=False, widget=PhotoInput())
+    left_camera = forms.FileField(
+        label=_("Take a photo of the left eye"), required=False, widget=CameraInput()
+    )
+
+    def boxes(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[eye], self[f"{eye}_camera"]) for eye in ("right", "left")]
+
+    def chosen(self, eye: str) -> list[UploadedFile]:
+        """What was sent for that eye: none, one, or (a mistake) a file and a camera photo."""
+        data = self.cleaned_data
+        return [f for f in (data.get(eye), data.get(f"{eye}_camera")) if f]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("right") and not data.get("left") and not self.errors:
+        if not any(data.get(name) for name in self.fields) and not self.errors:
             raise forms.ValidationError(_("Choose a photo of the right eye, the left eye or both."))
         return data
 

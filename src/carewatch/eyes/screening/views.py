@@ -257,11 +257,16 @@ def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Im
     """Each eye on its own: a bad file is reported, the good one is still kept."""
     checked: dict[str, CheckedPhoto] = {}
     for eye in Eye.values:
-        upload = form.cleaned_data.get(eye)
-        if not upload:
+        chosen = form.chosen(eye)
+        if len(chosen) > 1:
+            form.add_error(
+                eye, _("Choose a file or take a photo for this eye, not both: send one of them.")
+            )
+            continue
+        if not chosen:
             continue
         try:
-            photo = visits.read_upload(upload)
+            photo = visits.read_upload(chosen[0])
         except BadUpload as error:
             form.add_error(eye, visits.upload_error(error))
             continue
