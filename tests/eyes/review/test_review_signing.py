@@ -88,6 +88,12 @@ class SigningTests(BaseTestCase):
         self.assertContains(page, "Choose a different grade or macular edema risk")
         self.assertFalse(SignedReport.objects.exists())
 
+    def test_it_asks_which_is_meant_when_a_new_grade_is_picked_under_agree(self) -> None:
+        page = self.sign(**{"left-grade": "4", "left-reason": "New vessels"})
+        self.assertContains(page, "You chose Agree but picked a new value")
+        self.assertContains(page, "New vessels")
+        self.assertFalse(SignedReport.objects.exists())
+
     def test_it_creates_one_version_when_sign_is_clicked_twice(self) -> None:
         self.sign()
         second = self.sign()

@@ -19,6 +19,10 @@ MESSAGES = {
     "needs_grade": _(
         "The software could not grade this photo: choose a grade to grade it yourself."
     ),
+    "agree_but_changed": _(
+        "You chose Agree but picked a new value: choose Change to keep it, or set it back to "
+        "Unchanged."
+    ),
     "no_change": _(
         "Choose a different grade or macular edema risk, or choose Agree if nothing changes."
     ),
@@ -62,9 +66,14 @@ class EyeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("choice") != OVERRIDE_CHOICE or self.errors:
+        if self.errors:
             return data
         decision = self.raw_decision()
+        if data.get("choice") != OVERRIDE_CHOICE:
+            # A new value under "Agree" would be lost silently: ask which one is meant.
+            if changes(self.eye, decision):
+                raise forms.ValidationError(MESSAGES["agree_but_changed"])
+            return data
         if not changes(self.eye, decision):
             raise forms.ValidationError(MESSAGES["no_change"])
         try:
