@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from carewatch.kids.store.catalogue import pagecache
 from carewatch.kids.store.catalogue.forms import FilterForm, GuideForm
 from carewatch.kids.store.catalogue.guidelines import guidelines
 from carewatch.kids.store.catalogue.models import Category, Kind, Product
 from carewatch.kids.store.catalogue.recommend import Need, recommend
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
+REVIEWS = "catalogue/_product_reviews.html"
 REASONS = {
     "age": gettext_lazy("Made for this age"),
     "school": gettext_lazy("School mode keeps it quiet in class"),
@@ -31,8 +34,15 @@ def product_list(request: HttpRequest) -> HttpResponse:
     products: QuerySet[Product] = Product.objects.listed()
     if form.is_valid():
         products = filter_products(products, form.cleaned_data)
-    context = {"form": form, "products": list(products), "categories": Category.objects.all()}
-    return render(request, "catalogue/list.html", context)
+    context = {"form": form, "products": products, "categories": Category.objects.all()}
+    if request.GET:  # filtered lists vary too much to be worth keeping
+        return render(request, "catalogue/list.html", context)
+    stamp, rows = pagecache.list_stamp(lambda: list(products))
+    if rows is not None:
+        context["products"] = rows  # read once for the stamp and the page
+    return pagecache.serve(
+        request, "list", stamp, lambda: render(request, "catalogue/list.html", context)
+    )
 
 
 def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product]:
@@ -49,7 +59,18 @@ def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(Product.objects.listed(), slug=slug)
-    return render(request, "catalogue/product.html", {"product": product})
+    content = pagecache.digest([product])
+    context = {"product": product, "fragment_key": pagecache.fragment_key(content)}
+    # The reviews change on their own: rendered for every visitor, the rest comes from
+    # the page stored for this very row of the product (stock and price included).
+    reviews = ("reviews", lambda: render_to_string(REVIEWS, {"product": product}, request))
+    return pagecache.serve(
+        request,
+        "product",
+        content,
+        lambda: render(request, "catalogue/product.html", context),
+        live=reviews,
+    )
 
 
 def product_guidelines(request: HttpRequest, slug: str) -> HttpResponse:
