@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: the chain above runs in one thread under ASGI (see its docstring).
+    "carewatch.platform.web.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "carewatch.urls"
