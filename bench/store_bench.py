@@ -34,6 +34,7 @@ import asyncio
 import base64
 import contextlib
 import hashlib
+import html
 import importlib.metadata
 import json
 import os
@@ -44,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -122,6 +124,10 @@ def main() -> int:
                 print(f"oscar: not measured: {error}", flush=True)
                 result["oscar"] = {"error": str(error)}
         result["queries"] = count_queries(ours_env, oscar)
+        # Both shops must show the whole catalogue on the list and the product on its page.
+        names = [p["name"] for p in catalogue["products"]]
+        swim = next(p for p in catalogue["products"] if p["slug"] == PRODUCT_SLUG)
+        expect = {"list": names, "product": [swim["name"]]}
 
         bare_command = [sys.executable, *uvicorn_args("bare:application")]
         result["bare"] = measure_server(
@@ -137,6 +143,7 @@ def main() -> int:
                 warmup,
                 STORE_DIR,
                 work,
+                expect=expect,
             ) | {"version": oscar.version}
         result["ours"] = measure_server(
             "carewatch",
@@ -148,6 +155,7 @@ def main() -> int:
             work,
             work,
             port_last=True,
+            expect=expect,
         )
     result["comparison"] = compare(result)
     result["wall_s"] = round(time.perf_counter() - started, 1)
@@ -215,7 +223,7 @@ class OscarShop:
             [str(python), "-c", "import oscar; print(oscar.get_version())"], env, "oscar version"
         ).stdout.strip()
         template, urls = oscar_database(python, env, catalogue, version)
-        shutil.copy(template, data_dir / "oscar.sqlite3")
+        shutil.copytree(template, data_dir, dirs_exist_ok=True)
         return cls(python, env, urls[PRODUCT_SLUG], version)
 
 
@@ -229,7 +237,9 @@ def ensure_oscar_venv() -> Path:
     venv = cache_dir() / "oscar-venv"
     python = venv / "bin" / "python"
     uvicorn_version = importlib.metadata.version("uvicorn")
-    wanted = f"{OSCAR_REQUIREMENT} sorl-thumbnail uvicorn[standard]=={uvicorn_version}"
+    wanted = (
+        f"{OSCAR_REQUIREMENT} sorl-thumbnail whoosh-reloaded uvicorn[standard]=={uvicorn_version}"
+    )
     marker = venv / "carewatch-bench-ready"
     if marker.exists() and marker.read_text() == wanted and python.exists():
         return python
@@ -253,13 +263,14 @@ def ensure_oscar_venv() -> Path:
 def oscar_database(
     python: Path, env: dict[str, str], catalogue: dict, version: str
 ) -> tuple[Path, dict[str, str]]:
-    """Oscar's migrations take a while: a migrated, loaded database is kept per catalogue."""
+    """Oscar's migrations take a while: its migrated, loaded and indexed data directory
+    (SQLite and the Whoosh search index) is kept per catalogue and copied for each run."""
     payload = json.dumps(catalogue, sort_keys=True)
     source = b"".join(p.read_bytes() for p in sorted(STORE_DIR.glob("oscar_*.py")))
     key = hashlib.sha256(payload.encode() + source + version.encode()).hexdigest()[:16]
-    template = cache_dir() / f"oscar-{key}.sqlite3"
-    meta = template.with_suffix(".json")
-    if template.exists() and meta.exists():
+    template = cache_dir() / f"oscar-data-{key}"
+    meta = template / "urls.json"
+    if meta.exists():
         return template, json.loads(meta.read_text())
     build = Path(tempfile.mkdtemp(prefix="oscar-build-", dir=cache_dir()))
     try:
@@ -272,12 +283,17 @@ def oscar_database(
             "oscar catalogue load",
             input_text=payload,
         )
-        urls = json.loads(loaded.stdout.strip().splitlines()[-1])["urls"]
-        shutil.copy(build / "oscar.sqlite3", template)
-        meta.write_text(json.dumps(urls))
-        return template, urls
+        run([str(python), "-m", "django", "update_index", "-v0"], build_env, "oscar index")
+        (build / "urls.json").write_text(json.dumps(loaded_urls(loaded.stdout)))
+        shutil.rmtree(template, ignore_errors=True)
+        build.rename(template)
+        return template, json.loads(meta.read_text())
     finally:
         shutil.rmtree(build, ignore_errors=True)
+
+
+def loaded_urls(stdout: str) -> dict[str, str]:
+    return dict(json.loads(stdout.strip().splitlines()[-1])["urls"])
 
 
 # --- Query counts ---------------------------------------------------------------
@@ -314,12 +330,15 @@ def measure_server(
     cwd: Path,
     logs: Path,
     port_last: bool = False,
+    expect: dict[str, list[str]] | None = None,
 ) -> dict[str, object]:
+    expect = expect or {}
     port = free_port()
     full = [*command, str(port)] if port_last else [*command, "--port", str(port)]
     with serving(full, env, cwd, logs / f"{name.replace(' ', '-')}.log", port, name):
         figures: dict[str, object] = {}
         for page, path in pages.items():
+            check_page(port, path, expect.get(page, []), name)
             print(f"loading {name} {path} for {seconds:g} s ...", flush=True)
             asyncio.run(generate_load(port, path, warmup, CONNECTIONS))  # warm-up, not counted
             figures[page] = asyncio.run(generate_load(port, path, seconds, CONNECTIONS)).figures()
@@ -340,6 +359,15 @@ def serving(
             yield
         finally:
             stop(server)
+
+
+def check_page(port: int, path: str, texts: list[str], name: str) -> None:
+    """A page that answers fast because it shows nothing would make the figures meaningless."""
+    with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as response:
+        page = response.read().decode()
+    missing = [text for text in texts if html.escape(text) not in page]
+    if missing:
+        raise BenchError(f"{name} {path} does not show {', '.join(missing)}")
 
 
 def wait_until_listening(server: subprocess.Popen, port: int, name: str, log: Path) -> None:

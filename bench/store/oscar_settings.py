@@ -2,7 +2,7 @@
 
 Only ever imported inside the benchmark's own virtualenv (oscar is no project
 dependency). It follows oscar's "Building your own shop" instructions: oscar's apps,
-middleware and context processors, sorl-thumbnail, haystack's simple backend. DEBUG
+middleware and context processors, sorl-thumbnail, haystack with Whoosh. DEBUG
 is off and SQLite gets the same options as CareWatch's embedded database (WAL,
 IMMEDIATE transactions, a 20 s busy timeout), so neither side is favoured by them.
 """
@@ -54,7 +54,13 @@ AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+# Oscar browses its catalogue through haystack; Whoosh is the backend needing no server.
+HAYSTACK_CONNECTIONS = {
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": os.path.join(DATA_DIR, "whoosh_index"),
+    }
+}
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

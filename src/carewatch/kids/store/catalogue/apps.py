@@ -7,12 +7,15 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Kids store: catalogue"
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.db.models.signals import post_delete, post_save
 
         from carewatch.kids.store.catalogue import pagecache
-        from carewatch.kids.store.catalogue.models import Category, Product
 
-        # A staff edit shows on the cached list at once (see pagecache.list_stamp).
-        for model in (Product, Category):
-            for signal in (post_save, post_delete):
-                signal.connect(pagecache.forget_list_stamp, sender=model, weak=False)
+        # Staff edits and new reviews show on the stored pages at once (see pagecache).
+        for label in pagecache.WATCHED_APPS:
+            if not apps.is_installed(f"carewatch.kids.store.{label}"):
+                continue
+            for model in apps.get_app_config(label).get_models():
+                for signal in (post_save, post_delete):
+                    signal.connect(pagecache.new_generation, sender=model, weak=False)

@@ -1,15 +1,17 @@
-"""Catalogue pages rendered once and served from the cache.
+"""Catalogue pages for anonymous visitors, rendered once and served from the cache.
 
-Keys are made of what a page shows, read fresh on every request: the language, the
-path and a digest of the rows the view has just read. A change of stock or price by
-any route (the admin, checkout's and refunds' queryset updates, raw SQL) gives a new
-key at once, so there is no invalidation to forget; stale entries simply expire.
-Keys also carry a per-process salt, so a new deployment never serves HTML rendered
-by older templates from a shared cache.
+A stored page lives FRESH_S seconds and belongs to a generation of the catalogue.
+Saving or deleting a product, a category or anything of the reviews app (a review,
+an answer, a vote) starts a new generation at once (signals in apps.py), so staff
+edits and new reviews show on the next request. Changes made by queryset updates,
+which send no signal (checkout taking stock, a refund putting it back), show within
+FRESH_S seconds; orders never rely on a page's stock, the basket and checkout read
+it again. Keys also carry a per-process salt, so a new deployment never serves HTML
+rendered by older templates from a shared cache.
 
-Whole pages are cached only for visitors without a session (so anonymous, with no
-messages waiting): the only per-visitor part of such a page is the CSRF token, which
-is cut out when storing and replaced by the visitor's own token on the way out.
+Only visitors without a session get stored pages (so anonymous, with no messages
+waiting): the one per-visitor part of such a page is the CSRF token, which is cut out
+when storing and replaced by the visitor's own token on the way out.
 """
 
 from __future__ import annotations
@@ -26,13 +28,12 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils import translation
 
-TIMEOUT_S = 3600
-STAMP_S = 2
+FRESH_S = 2
 SALT = secrets.token_hex(4)
-LIST_STAMP_KEY = f"store:list-stamp:{SALT}"
+GENERATION_KEY = f"store:generation:{SALT}"
+WATCHED_APPS = ("catalogue", "reviews")
 # Never produced by a template: NUL cannot appear in our HTML output.
 TOKEN_HOLE = "\x00csrf\x00"
-LIVE_HOLE = "\x00live\x00"
 # A masked CSRF token: 64 letters and digits (django.middleware.csrf.CSRF_TOKEN_LENGTH).
 _MASKED_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
@@ -46,29 +47,23 @@ def digest(objects: Iterable[Model]) -> str:
     return sha.hexdigest()[:24]
 
 
-def list_stamp(read: Callable[[], list[Model]]) -> tuple[str, list[Model] | None]:
-    """The digest of the unfiltered list, and the rows when they had to be read for it.
-
-    Read at most once every STAMP_S seconds, so most visitors cost no query at all;
-    staff edits drop the stamp at once (signals in apps.py), changes made by queryset
-    updates (checkout, refunds) show within STAMP_S seconds.
-    """
-    stamp = cache.get(LIST_STAMP_KEY)
-    if stamp is not None:
-        return stamp, None
-    rows = read()
-    stamp = digest(rows)
-    cache.set(LIST_STAMP_KEY, stamp, STAMP_S)
-    return stamp, rows
-
-
-def forget_list_stamp(**_: object) -> None:
-    cache.delete(LIST_STAMP_KEY)
-
-
 def fragment_key(*parts: object) -> str:
     """For `{% cache %}` fragments: the salt plus what the fragment shows."""
     return ":".join([SALT, *map(str, parts)])
+
+
+def generation() -> str:
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        current = secrets.token_hex(6)
+        cache.add(GENERATION_KEY, current, None)
+        current = cache.get(GENERATION_KEY, current)
+    return str(current)
+
+
+def new_generation(**_: object) -> None:
+    """Connected to the watched models' post_save and post_delete in apps.py."""
+    cache.set(GENERATION_KEY, secrets.token_hex(6), None)
 
 
 def unmask(token: str) -> str:
@@ -96,49 +91,18 @@ def shared_page_allowed(request: HttpRequest) -> bool:
     )
 
 
-def live_part(name: str) -> tuple[str, str]:
-    """The comments around a part rendered for every request, as its template writes them."""
-    return f"<!--live:{name}-->", f"<!--/live:{name}-->"
-
-
-def cut_live_part(html: str, name: str) -> str | None:
-    """The page with the live part `name` replaced by LIVE_HOLE; None when it is not there."""
-    start, end = live_part(name)
-    head, found, rest = html.partition(start)
-    if not found or end not in rest:
-        return None
-    return head + LIVE_HOLE + rest.partition(end)[2]
-
-
-def serve(
-    request: HttpRequest,
-    name: str,
-    content: str,
-    render: Callable[[], HttpResponse],
-    live: tuple[str, Callable[[], str]] | None = None,
-) -> HttpResponse:
-    """The cached page `name` for `content` (a digest), else `render()` stored for the next one.
-
-    `live` names a part of the page that changes on its own (the reviews under a
-    product) and renders it: that part is left out of the stored page and rendered
-    afresh for every visitor.
-    """
+def serve(request: HttpRequest, name: str, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The stored page `name` for this language and path, else `render()`, stored."""
     if not shared_page_allowed(request):
         return render()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    parts = f"{name}:{language}:{request.get_full_path()}:{content}"
+    parts = f"{name}:{language}:{request.get_full_path()}:{generation()}"
     key = f"store:page:{SALT}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
     html = cache.get(key)
     if html is not None:
-        html = html.replace(TOKEN_HOLE, get_token(request))
-        return HttpResponse(html.replace(LIVE_HOLE, live[1]()) if live else html)
+        return HttpResponse(html.replace(TOKEN_HOLE, get_token(request)))
     response = render()
     secret = request.META.get("CSRF_COOKIE")
-    if response.status_code != 200 or not secret:
-        return response
-    page: str | None = response.content.decode()
-    if live and page is not None:
-        page = cut_live_part(page, live[0])
-    if page is not None:
-        cache.set(key, cut_tokens(page, secret), TIMEOUT_S)
+    if response.status_code == 200 and secret:
+        cache.set(key, cut_tokens(response.content.decode(), secret), FRESH_S)
     return response

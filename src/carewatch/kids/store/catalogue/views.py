@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +16,6 @@ from carewatch.kids.store.catalogue.models import Category, Kind, Product
 from carewatch.kids.store.catalogue.recommend import Need, recommend
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
-REVIEWS = "catalogue/_product_reviews.html"
 REASONS = {
     "age": gettext_lazy("Made for this age"),
     "school": gettext_lazy("School mode keeps it quiet in class"),
@@ -35,14 +33,12 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         products = filter_products(products, form.cleaned_data)
     context = {"form": form, "products": products, "categories": Category.objects.all()}
-    if request.GET:  # filtered lists vary too much to be worth keeping
+
+    def page() -> HttpResponse:
         return render(request, "catalogue/list.html", context)
-    stamp, rows = pagecache.list_stamp(lambda: list(products))
-    if rows is not None:
-        context["products"] = rows  # read once for the stamp and the page
-    return pagecache.serve(
-        request, "list", stamp, lambda: render(request, "catalogue/list.html", context)
-    )
+
+    # Filtered lists vary too much to be worth storing.
+    return page() if request.GET else pagecache.serve(request, "list", page)
 
 
 def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product]:
@@ -58,19 +54,13 @@ def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    product = get_object_or_404(Product.objects.listed(), slug=slug)
-    content = pagecache.digest([product])
-    context = {"product": product, "fragment_key": pagecache.fragment_key(content)}
-    # The reviews change on their own: rendered for every visitor, the rest comes from
-    # the page stored for this very row of the product (stock and price included).
-    reviews = ("reviews", lambda: render_to_string(REVIEWS, {"product": product}, request))
-    return pagecache.serve(
-        request,
-        "product",
-        content,
-        lambda: render(request, "catalogue/product.html", context),
-        live=reviews,
-    )
+    def page() -> HttpResponse:
+        product = get_object_or_404(Product.objects.listed(), slug=slug)
+        fragment_key = pagecache.fragment_key(pagecache.digest([product]))
+        context = {"product": product, "fragment_key": fragment_key}
+        return render(request, "catalogue/product.html", context)
+
+    return pagecache.serve(request, "product", page)
 
 
 def product_guidelines(request: HttpRequest, slug: str) -> HttpResponse:
