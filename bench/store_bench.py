@@ -524,16 +524,18 @@ def compare(result: dict) -> dict[str, object]:
 
 def print_table(result: dict) -> None:
     queries = result.get("queries", {})
-    rows = [("bare Django view", result["bare"], None)]
+    rows: list[tuple[str, dict, str | None]] = [("bare Django view", result["bare"], None)]
     for side, label in (("oscar", "oscar"), ("ours", "CareWatch")):
         for page in ("list", "product"):
             figures = result.get(side, {}).get(page)
             if figures:
-                sql = queries.get(side, {}).get(page, {}).get("queries")
+                counted = queries.get(side, {}).get(page, {})
+                sql = f"{counted['queries']}/{counted['queries_first_visit']}" if counted else None
                 rows.append((f"{label} {page}", figures, sql))
     bare_rps = result["bare"]["requests_per_s"] or 1
     print()
     header = ("req/s", "p50 ms", "p99 ms", "errors", "SQL", "of bare")
+    print("SQL: queries a page once cached / on the first visit (in-process count)")
     print(f"{'page':<18} " + " ".join(f"{h:>8}" for h in header))
     for label, f, sql in rows:
         share = f"{f['requests_per_s'] / bare_rps:.1%}"

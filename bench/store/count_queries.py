@@ -1,8 +1,9 @@
 """SQL queries and status of pages, in-process with Django's test client (DEBUG stays off).
 
     DJANGO_SETTINGS_MODULE=... python count_queries.py /path/one/ /path/two/
-Each path is fetched twice as an anonymous visitor; the second (warm) fetch is counted.
-Prints one JSON object: {path: {"status": ..., "queries": ...}}. Works for either shop.
+Each path is fetched twice by two anonymous visitors: "queries" counts the second
+(warm: caches filled), "queries_first_visit" the first. Prints one JSON object
+{path: {...}}. Works for either shop.
 """
 
 import json
@@ -18,8 +19,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 figures = {}
 for path in sys.argv[1:]:
-    Client(HTTP_HOST="127.0.0.1").get(path)
+    with CaptureQueriesContext(connection) as first:
+        Client(HTTP_HOST="127.0.0.1").get(path)
     with CaptureQueriesContext(connection) as queries:
         response = Client(HTTP_HOST="127.0.0.1").get(path)
-    figures[path] = {"status": response.status_code, "queries": len(queries)}
+    figures[path] = {
+        "status": response.status_code,
+        "queries": len(queries),
+        "queries_first_visit": len(first),
+    }
 print(json.dumps(figures))
