@@ -61,6 +61,8 @@ REQUEST_TIMEOUT_S = 30.0
 LIST_TARGET, PRODUCT_TARGET = 10.0, 4.0
 OURS_LIST, OURS_PRODUCT = "/kids/shop/", "/kids/shop/products/carewatch-swim-4g/"
 PRODUCT_SLUG = "carewatch-swim-4g"
+# A visitor with a session gets no stored page: every request renders (the cost of a miss).
+RENDERED_COOKIE = "sessionid=store-bench-no-such-session"
 
 
 class BenchError(Exception):
@@ -149,7 +151,12 @@ def main() -> int:
             "carewatch",
             [str(Path(sys.executable).parent / "carewatch"), "serve", "--host", HOST, "--port"],
             ours_env,
-            {"list": OURS_LIST, "product": OURS_PRODUCT},
+            {
+                "list": OURS_LIST,
+                "product": OURS_PRODUCT,
+                "list_rendered": OURS_LIST,
+                "product_rendered": OURS_PRODUCT,
+            },
             seconds,
             warmup,
             work,
@@ -339,10 +346,11 @@ def measure_server(
         figures: dict[str, object] = {}
         for page, path in pages.items():
             check_page(port, path, expect.get(page, []), name)
-            print(f"loading {name} {path} for {seconds:g} s ...", flush=True)
-            asyncio.run(generate_load(port, path, warmup, CONNECTIONS))  # warm-up, not counted
-            figures[page] = asyncio.run(generate_load(port, path, seconds, CONNECTIONS)).figures()
-            figures[page]["path"] = path  # type: ignore[index]
+            cookie = RENDERED_COOKIE if page.endswith("_rendered") else ""
+            print(f"loading {name} {page} {path} for {seconds:g} s ...", flush=True)
+            asyncio.run(generate_load(port, path, warmup, CONNECTIONS, cookie))  # not counted
+            load = asyncio.run(generate_load(port, path, seconds, CONNECTIONS, cookie))
+            figures[page] = load.figures() | {"path": path}
     return figures
 
 
@@ -423,11 +431,15 @@ def run(
 # --- Load generator -------------------------------------------------------------
 
 
-async def generate_load(port: int, path: str, seconds: float, connections: int) -> Load:
+async def generate_load(
+    port: int, path: str, seconds: float, connections: int, cookie: str = ""
+) -> Load:
     """`connections` keep-alive clients, each sending its next request when the last is answered."""
     request = (
         f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: store-bench\r\n"
-        "Accept: text/html\r\nAccept-Language: en\r\n\r\n"
+        "Accept: text/html\r\nAccept-Language: en\r\n"
+        + (f"Cookie: {cookie}\r\n" if cookie else "")
+        + "\r\n"
     ).encode()
     load = Load()
     started = time.perf_counter()
@@ -518,6 +530,11 @@ def compare(result: dict) -> dict[str, object]:
             row["target_met"] = bool(
                 times >= target and row["p99_not_above_oscar"] and row["no_errors"]
             )
+        rendered = ours.get(f"{page}_rendered")
+        if rendered and page in oscar:
+            row["rendered_every_time_times_oscar"] = round(
+                rendered["requests_per_s"] / max(oscar[page]["requests_per_s"], 0.001), 1
+            )
         comparison[page] = row
     return comparison
 
@@ -526,21 +543,26 @@ def print_table(result: dict) -> None:
     queries = result.get("queries", {})
     rows: list[tuple[str, dict, str | None]] = [("bare Django view", result["bare"], None)]
     for side, label in (("oscar", "oscar"), ("ours", "CareWatch")):
-        for page in ("list", "product"):
+        for page in ("list", "product", "list_rendered", "product_rendered"):
             figures = result.get(side, {}).get(page)
             if figures:
-                counted = queries.get(side, {}).get(page, {})
+                counted = queries.get(side, {}).get(page.removesuffix("_rendered"), {})
                 sql = f"{counted['queries']}/{counted['queries_first_visit']}" if counted else None
-                rows.append((f"{label} {page}", figures, sql))
+                if counted and page.endswith("_rendered"):  # plus the session lookup
+                    sql = f"{counted['queries_first_visit']}+1"
+                rows.append((f"{label} {page.replace('_rendered', ' rendered')}", figures, sql))
     bare_rps = result["bare"]["requests_per_s"] or 1
     print()
     header = ("req/s", "p50 ms", "p99 ms", "errors", "SQL", "of bare")
-    print("SQL: queries a page once cached / on the first visit (in-process count)")
-    print(f"{'page':<18} " + " ".join(f"{h:>8}" for h in header))
+    print(
+        "SQL: queries a page once cached / on the first visit (in-process count); "
+        "'rendered': a visitor with a session cookie, who never gets a stored page"
+    )
+    print(f"{'page':<26} " + " ".join(f"{h:>8}" for h in header))
     for label, f, sql in rows:
         share = f"{f['requests_per_s'] / bare_rps:.1%}"
         print(
-            f"{label:<18} {f['requests_per_s']:>8} {f['p50_ms']:>8} {f['p99_ms']:>8} "
+            f"{label:<26} {f['requests_per_s']:>8} {f['p50_ms']:>8} {f['p99_ms']:>8} "
             f"{f['errors']:>8} {sql if sql is not None else '-':>8} {share:>8}"
         )
     oscar = result.get("oscar", {})
@@ -553,6 +575,11 @@ def print_table(result: dict) -> None:
                 f"{page}: {row['times_oscar_requests_per_s']}x oscar's requests/s "
                 f"(target {row['target_times']:g}x), p99 not above oscar's: "
                 f"{row['p99_not_above_oscar']}, no errors: {row['no_errors']} -> target {verdict}"
+            )
+        if "rendered_every_time_times_oscar" in row:
+            print(
+                f"{page} rendered every time (no stored page): "
+                f"{row['rendered_every_time_times_oscar']}x oscar's requests/s"
             )
     print(
         f"{result['connections']} connections, {result['seconds_per_page']:g} s per page, "
