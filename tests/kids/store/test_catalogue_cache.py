@@ -87,6 +87,16 @@ class CatalogueCacheTests(StoreTestCase):
         hindi = Client(headers={"accept-language": "hi"}).get(LIST)
         self.assertContains(hindi, '<html lang="hi"')
 
+    def test_a_signed_in_visitor_sees_a_queryset_stock_update_at_once(self) -> None:
+        self.login(self.alice)
+        self.assertNotContains(self.client.get(LIST), "Out of stock")
+        self.assertContains(self.client.get(SWIM), "Add to basket")
+        Product.objects.filter(slug="carewatch-swim-4g").update(stock=0, price=7199)
+        self.assertContains(self.client.get(LIST), "Out of stock")
+        page = self.client.get(SWIM)
+        self.assertContains(page, "Out of stock")
+        self.assertContains(page, "₹7199.00")
+
     def test_a_signed_in_visitor_never_gets_the_anonymous_page(self) -> None:
         Client().get(LIST)
         self.login(self.alice)

@@ -35,7 +35,12 @@ def product_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "products": products, "categories": Category.objects.all()}
 
     def page() -> HttpResponse:
-        return render(request, "catalogue/list.html", context)
+        rows = list(products)
+        # The cards are kept as one fragment keyed by the rows just read (never stale).
+        grid_key = pagecache.fragment_key(pagecache.digest(rows))
+        return render(
+            request, "catalogue/list.html", context | {"products": rows, "grid_key": grid_key}
+        )
 
     # Filtered lists vary too much to be worth storing.
     return page() if request.GET else pagecache.serve(request, "list", page)
