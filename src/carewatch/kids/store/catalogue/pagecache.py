@@ -6,8 +6,10 @@ an answer, a vote) starts a new generation at once (signals in apps.py), so staf
 edits and new reviews show on the next request. Changes made by queryset updates,
 which send no signal (checkout taking stock, a refund putting it back), show within
 FRESH_S seconds; orders never rely on a page's stock, the basket and checkout read
-it again. Keys also carry a per-process salt, so a new deployment never serves HTML
-rendered by older templates from a shared cache.
+it again. With the in-memory cache (no REDIS_URL) each process keeps its own pages
+and generation, so a save made in another process also shows within FRESH_S. Page
+keys carry a per-process salt, so a new deployment never serves HTML rendered by
+older templates from a shared cache.
 
 Only visitors without a session get stored pages (so anonymous, with no messages
 waiting): the one per-visitor part of such a page is the CSRF token, which is cut out
@@ -30,7 +32,8 @@ from django.utils import translation
 
 FRESH_S = 2
 SALT = secrets.token_hex(4)
-GENERATION_KEY = f"store:generation:{SALT}"
+# Shared by every process on a shared cache (Redis), so a save anywhere renews it for all.
+GENERATION_KEY = "store:generation"
 WATCHED_APPS = ("catalogue", "reviews")
 # Never produced by a template: NUL cannot appear in our HTML output.
 TOKEN_HOLE = "\x00csrf\x00"
