@@ -68,8 +68,14 @@ class ReminderTests(BaseTestCase):
         self.assertEqual(sent, 1)
         self.assertEqual(Booking.objects.get().reminded_for, later)
 
+    def test_it_does_not_remind_a_booking_made_the_same_day_as_the_reminder(self) -> None:
+        Booking.objects.filter(pk=self.booking.pk).update(created=self.eve - dt.timedelta(hours=1))
+        self.assertEqual(self.run_at(self.eve)[0], 0)
+
     def test_it_runs_from_the_periodic_task_with_the_real_clock(self) -> None:
         tomorrow = make_booking(self.centre, in_days(1, 19, 30), email="ravi@example.org")
+        Booking.objects.filter(pk=tomorrow.pk).update(created=in_days(-2, 9))
+        tomorrow.refresh_from_db()
         with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
             booking_reminders.call_local()
         self.assertEqual([m["To"] for m in mailbox.messages], ["ravi@example.org"])

@@ -19,9 +19,14 @@ def send_reminders(now: dt.datetime) -> int:
     a booking moved to another day is reminded again for the new day."""
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     begin = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(0)))
-    due = Booking.objects.filter(
-        status=Status.BOOKED, start__gte=begin, start__lt=begin + dt.timedelta(days=1)
-    ).exclude(reminded_for=F("start"))
+    due = (
+        Booking.objects.filter(
+            status=Status.BOOKED, start__gte=begin, start__lt=begin + dt.timedelta(days=1)
+        )
+        .exclude(reminded_for=F("start"))
+        # Booked today for tomorrow: the confirmation has just said it all.
+        .exclude(created__gte=begin - dt.timedelta(days=1))
+    )
     sent = 0
     for booking in due.select_related("centre__clinic"):
         with transaction.atomic():
