@@ -80,6 +80,13 @@ class CentreSettingsTests(BaseTestCase):
         response = self.client.post(self.url, settings_form(pincode="60002"))
         self.assertContains(response, "Enter the six-digit PIN code")
 
+    def test_it_is_linked_from_the_day_list_for_the_administrator_only(self) -> None:
+        day_list = reverse("desk:day", args=["demo-centre"])
+        self.login(self.clinic_admin)
+        self.assertContains(self.client.get(day_list), self.url)
+        self.login(self.screener)
+        self.assertNotContains(self.client.get(day_list), self.url)
+
     def test_it_is_for_the_centres_administrator_only(self) -> None:
         for user in [self.screener, self.doctor, self.outsider_staff, self.charlie]:
             self.login(user)

@@ -24,7 +24,11 @@ from carewatch.eyes.booking.models import Booking, Centre, OpeningHours, Status
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.models import Patient
 from carewatch.platform.accounts.models import ClinicRole
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role_required
+from carewatch.platform.accounts.permissions import (
+    ANY_STAFF,
+    clinic_role_required,
+    has_clinic_role,
+)
 
 
 def centre_of(request: HttpRequest) -> Centre:
@@ -80,6 +84,7 @@ def day_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
         "phone": request.GET.get("phone", ""),
         "previous": day - dt.timedelta(1),
         "next": day + dt.timedelta(1),
+        "is_admin": has_clinic_role(request.user, centre.clinic, ClinicRole.ADMIN),
     }
     return render(request, "booking/desk.html", context)
 
