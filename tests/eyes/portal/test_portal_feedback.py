@@ -22,6 +22,15 @@ class FeedbackTests(PortalTestCase):
             (self.patient, self.clinic, 4, "Quick and kind."),
         )
 
+    def test_it_offers_the_scores_one_to_five_and_nothing_else(self) -> None:
+        self.enter_as()
+        response = self.client.get("/eyes/my/feedback/")
+        self.assertEqual(
+            [value for value, _ in response.context["form"].fields["satisfaction"].choices],
+            [1, 2, 3, 4, 5],
+        )
+        self.assertNotContains(response, "-----")
+
     def test_it_asks_for_a_score_and_keeps_what_was_typed(self) -> None:
         self.enter_as()
         response = self.client.post("/eyes/my/feedback/", {"comment": "Quick and kind."})

@@ -30,6 +30,11 @@ class FeedbackForm(forms.ModelForm):
         }
         help_texts = {"satisfaction": _("1 means not at all, 5 means very satisfied.")}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A model field's choices start with a blank "-------": a radio list needs only 1-5.
+        self.fields["satisfaction"].choices = [(n, str(n)) for n in range(1, 6)]  # type: ignore[attr-defined]
+
 
 class PreferencesForm(forms.Form):
     contact_by = forms.ChoiceField(label=_("Contact me by"), choices=Contact.choices)
