@@ -8,7 +8,8 @@ import datetime as dt
 from django.utils import timezone
 
 from carewatch.eyes.portal import reminders
-from carewatch.eyes.portal.models import Contact, Preferences, Reminder
+from carewatch.eyes.portal.models import Contact, PatientLink, Preferences, Reminder
+from carewatch.eyes.screening.erasure import erase
 from tests.eyes.helpers import make_visit
 from tests.eyes.portal.helpers import RESULT_WORDS, PortalTestCase, sign
 from tests.mailbox import body_text, smtp_server
@@ -71,14 +72,12 @@ class ReminderTests(PortalTestCase):
         self.assertEqual(Reminder.objects.get().cancel_reason, "screened again")
         self.assertEqual(self.send(dt.date(2027, 11, 23)), [])
 
-    def test_it_forgets_the_reminder_when_the_patient_is_erased(self) -> None:
-        other_visit = make_visit(self.other, self.screener)
-        Reminder.objects.create(
-            patient=self.other, visit=other_visit, report_version=1, months=12,
-            due_on=dt.date(2027, 11, 23),
-        )  # fmt: skip
-        self.other.delete()
+    def test_it_forgets_the_reminder_and_the_link_when_the_patient_is_erased(self) -> None:
+        self.announce(sign(self.visit, self.doctor))
+        self.assertTrue(PatientLink.objects.exists())
+        erase(self.patient)
         self.assertFalse(Reminder.objects.exists())
+        self.assertFalse(PatientLink.objects.exists())
         self.assertEqual(self.send(dt.date(2027, 11, 23)), [])
 
     def test_it_sends_nothing_when_the_patient_turned_reminders_off(self) -> None:

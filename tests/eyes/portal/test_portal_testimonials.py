@@ -4,6 +4,7 @@ after staff approve, hidden again when the patient withdraws."""
 from __future__ import annotations
 
 from carewatch.eyes.portal import models
+from carewatch.eyes.screening.erasure import erase
 from tests.eyes.portal.helpers import PortalTestCase
 
 WORDS = "The photo took two minutes and the doctor explained everything."
@@ -51,6 +52,11 @@ class TestimonialTests(PortalTestCase):
         self.assertContains(response, "Your words are no longer published.")
         self.assertNotContains(self.client.get("/eyes/"), WORDS)
         self.assertEqual(self.approve(testimonial), 302)
+        self.assertNotContains(self.client.get("/eyes/"), WORDS)
+
+    def test_it_removes_the_testimonial_with_the_patients_erasure(self) -> None:
+        self.approve(self.write())
+        erase(self.patient)
         self.assertNotContains(self.client.get("/eyes/"), WORDS)
 
     def test_it_lets_staff_stop_publishing(self) -> None:
