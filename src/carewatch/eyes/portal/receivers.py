@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db.models.signals import post_save
@@ -11,13 +12,20 @@ from carewatch.eyes.portal import links, reminders
 from carewatch.eyes.review.signals import report_signed
 from carewatch.eyes.screening.models import Visit
 
+logger = logging.getLogger(__name__)
+
 
 @receiver(report_signed)
 def report_ready(sender: Any, report: Any, **kwargs: Any) -> None:
     """Sent after the signing commits: a new private link (an amendment sends one too, so the
     patient hears that their report changed), and the rescreen reminder re-planned."""
-    reminders.plan(report)
-    links.send_link(report.visit.patient)
+    # The report is already signed and committed: a failure here must not turn the doctor's
+    # page into an error. It is logged; staff can send the link again from the patient page.
+    try:
+        reminders.plan(report)
+        links.send_link(report.visit.patient)
+    except Exception:
+        logger.exception("The patient side of signed report %s failed.", report.pk)
 
 
 @receiver(post_save, sender=Visit)
