@@ -71,6 +71,28 @@ class ReferralLetterTests(BaseTestCase):
             with self.subTest(language=language):
                 self.assertIn(compact(stage), compact(text(referral_letter_pdf(report, language))))
 
+    def test_it_writes_the_centre_contact_intact_in_every_script(self) -> None:
+        # The contact block is several lines of Latin words and digits; in a Hindi or Tamil
+        # letter the digits come from the script's font right after a Latin (fallback) run.
+        visit = make_visit(self.patient, self.screener)
+        graded_image(visit, "right", self.screener, grade=None)
+        graded_image(visit, "left", self.screener, grade=3, dme_risk=1)
+        report = sign(
+            visit,
+            self.doctor,
+            {"left": EyeDecision(grade=4, reason="New vessels.")},
+            note="Blood sugar poorly controlled.",
+            version=2,
+            amendment_reason="Second look.",
+        )
+        for language in ("en", "hi", "ta"):
+            with self.subTest(language=language):
+                data = referral_letter_pdf(report, language)
+                found = compact(text(data))
+                pages = len(reader(data).pages)  # the centre heads every page, then signs
+                self.assertEqual(found.count(compact("12 Gandhi Road")), pages + 1)
+                self.assertEqual(found.count(compact("+91 44 2345 6789")), pages + 1)
+
     def test_it_refuses_a_letter_for_a_report_that_does_not_refer(self) -> None:
         for report in (self.signed(0, 1), self.signed(None, 0)):
             with self.assertRaisesMessage(NotReferable, "does not refer the patient"):

@@ -106,7 +106,11 @@ def document_for(report: Any) -> ReportDocument:
         language=_active_language(),
         title=_("Diabetic eye screening report"),
         centre_name=clinic.name,
-        centre_lines=[line for line in (clinic.address, clinic.city, clinic.phone) if line],
+        centre_lines=[
+            line.strip()
+            for line in [*clinic.address.splitlines(), clinic.city, clinic.phone]
+            if line.strip()
+        ],
         patient_rows=[
             (_("Name"), patient.name),
             (_("Patient number"), patient.number),

@@ -92,12 +92,25 @@ class DocumentPDF(FPDF):
         self.alias_nb_pages()
         self.add_page()
 
+    # fpdf2 2.8: after a call whose text was drawn entirely in a fallback font (a Latin name
+    # in a Tamil report), the page keeps that font selected while fpdf2 believes the main
+    # font is, and the next call's text is drawn with the wrong font's glyphs ("12" comes
+    # out as ",2"). Selecting the font again before every call avoids it.
+    def cell(self, *args: Any, **kwargs: Any) -> Any:
+        self.current_font_is_set_on_page = False
+        return super().cell(*args, **kwargs)
+
+    def multi_cell(self, *args: Any, **kwargs: Any) -> Any:
+        self.current_font_is_set_on_page = False
+        return super().multi_cell(*args, **kwargs)
+
     def header(self) -> None:
         self.set_font(self.family_name, "B", 12)
-        self.cell(0, 6, self.doc.centre_name, new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 6, one_line(self.doc.centre_name), new_x="LMARGIN", new_y="NEXT")
         self.set_font(self.family_name, "", 9)
         if self.doc.centre_lines:
-            self.cell(0, 5, " · ".join(self.doc.centre_lines), new_x="LMARGIN", new_y="NEXT")
+            line = one_line(" · ".join(self.doc.centre_lines))
+            self.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
         self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
         self.ln(5)
 
@@ -123,7 +136,7 @@ class DocumentPDF(FPDF):
         self.heading(doc.labels["result"])
         self.rows(doc.result_rows)
         for eye in doc.eyes:
-            self.keep_together(95 if eye.heatmap_png else 40)
+            self.keep_together(85 if eye.heatmap_png else 40)
             self.heading(eye.label)
             if eye.heatmap_png:
                 self.heatmap(eye.heatmap_png, f"{doc.labels['heatmap']} ({eye.label})")
@@ -145,13 +158,13 @@ class DocumentPDF(FPDF):
         self.heading(doc.labels["patient"])
         self.rows(doc.patient_rows)
         self.heading(doc.labels["findings"])
-        self.rows(doc.result_rows[:2])
         for eye in doc.eyes:
             self.paragraph(eye.label, bold=True)
             self.rows(eye.rows)
         self.note()
         self.heading(doc.labels["signed"])
         self.rows(doc.signature_rows)
+        self.keep_together(30)
         self.heading(doc.labels["contact"])
         self.paragraph("\n".join([doc.centre_name, *doc.centre_lines]))
         self.small_print()
@@ -160,7 +173,7 @@ class DocumentPDF(FPDF):
 
     def title_line(self, text: str) -> None:
         self.set_font(self.family_name, "B", 16)
-        self.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 8, one_line(text), new_x="LMARGIN", new_y="NEXT")
         self.set_font(self.family_name, "", 10)
         self.ln(2)
 
@@ -176,12 +189,15 @@ class DocumentPDF(FPDF):
     def heading(self, text: str) -> None:
         self.ln(2)
         self.set_font(self.family_name, "B", 12)
-        self.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, one_line(text), new_x="LMARGIN", new_y="NEXT")
         self.set_font(self.family_name, "", 10)
 
     def paragraph(self, text: str, bold: bool = False) -> None:
         self.set_font(self.family_name, "B" if bold else "", 10)
-        self.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+        # One call per line: the same fpdf2 slip (see cell()) happens after a "\n" inside one
+        # call, where nothing can select the font again.
+        for line in text.splitlines() or [""]:
+            self.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
         self.set_font(self.family_name, "", 10)
         self.ln(1)
 
@@ -192,18 +208,19 @@ class DocumentPDF(FPDF):
             first_row_as_headings=False,
             borders_layout="NONE",
             text_align="LEFT",
-            line_height=5.5,
-            padding=(0.6, 1, 0.6, 0),
+            v_align="TOP",
+            line_height=5,
+            padding=(0.5, 1, 0.5, 0),
         ) as table:
             for label, value in rows:
                 row = table.row()
-                row.cell(label, style=bold)
-                row.cell(value, style=bold if bold_values else None)
+                row.cell(one_line(label), style=bold)
+                row.cell(one_line(value), style=bold if bold_values else None)
 
     def heatmap(self, png: bytes, alt: str) -> None:
         # Decoded and re-encoded: only pixels reach the PDF, no metadata the PNG may carry.
         image = Image.open(io.BytesIO(png)).convert("RGB")
-        self.image(image, w=55, alt_text=alt)
+        self.image(image, w=45, alt_text=alt)
         self.ln(1)
 
     def note(self) -> None:
@@ -218,7 +235,12 @@ class DocumentPDF(FPDF):
         if self.doc.model_versions:
             versions = ", ".join(self.doc.model_versions)
             text = f"{text} {self.doc.labels['model_version']}: {versions}."
-        self.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 4.5, one_line(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def one_line(text: str) -> str:
+    """Line breaks as spaces (see paragraph() for why one call must not hold one)."""
+    return " ".join(text.splitlines())
 
 
 def _fill_unmapped_glyphs(font: Any) -> None:
