@@ -54,6 +54,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HOST = "127.0.0.1"
 HERE = Path(__file__).resolve().parent
@@ -99,10 +100,10 @@ class Load:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter loads, under a minute")
-    parser.add_argument("--seconds", type=float, help="measured seconds per page (3 or 10)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per page (2.5 or 10)")
     parser.add_argument("--no-oscar", action="store_true", help="measure ours and the bare view")
     args = parser.parse_args()
-    seconds = args.seconds or (3.0 if args.quick else 10.0)
+    seconds = args.seconds or (2.5 if args.quick else 10.0)
     warmup = 1.0 if args.quick else 2.0
     started = time.perf_counter()
     result: dict[str, object] = {
@@ -136,9 +137,22 @@ def main() -> int:
         expect = {"list": names, "product": [swim["name"]]}
 
         bare_command = [sys.executable, *uvicorn_args("bare:application")]
-        result["bare"] = measure_server(
-            "bare view", bare_command, bare_env(), {"bare": "/"}, seconds, warmup, STORE_DIR, work
-        )["bare"]
+
+        def bare() -> dict[str, Any]:
+            return measure_server(
+                "bare view",
+                bare_command,
+                bare_env(),
+                {"/": "/"},
+                seconds,
+                warmup,
+                STORE_DIR,
+                work,
+            )["/"]
+
+        # The ceiling is measured first and last: on a shared machine a neighbour's burst
+        # during one of them would otherwise inflate every page's share of it.
+        bare_first = bare()
         if oscar is not None:
             try:
                 result["oscar"] = measure_server(
@@ -172,6 +186,13 @@ def main() -> int:
             port_last=True,
             expect=expect,
         )
+        bare_last = bare()
+        result["bare"] = max(bare_first, bare_last, key=lambda f: f["requests_per_s"]) | {
+            "requests_per_s_first_and_last": [
+                bare_first["requests_per_s"],
+                bare_last["requests_per_s"],
+            ]
+        }
     result["comparison"] = compare(result)
     result["wall_s"] = round(time.perf_counter() - started, 1)
     print_table(result)
@@ -350,12 +371,12 @@ def measure_server(
     logs: Path,
     port_last: bool = False,
     expect: dict[str, list[str]] | None = None,
-) -> dict[str, object]:
+) -> dict[str, dict[str, object]]:
     expect = expect or {}
     port = free_port()
     full = [*command, str(port)] if port_last else [*command, "--port", str(port)]
     with serving(full, env, cwd, logs / f"{name.replace(' ', '-')}.log", port, name):
-        figures: dict[str, object] = {}
+        figures: dict[str, dict[str, object]] = {}
         for page, path in pages.items():
             check_page(port, path, expect.get(page, []), name)
             cookie = RENDERED_COOKIE if page.endswith("_rendered") else ""
@@ -593,6 +614,8 @@ def print_table(result: dict) -> None:
                 f"{page} rendered every time (no stored page): "
                 f"{row['rendered_every_time_times_oscar']}x oscar's requests/s"
             )
+    first, last = result["bare"]["requests_per_s_first_and_last"]
+    print(f"bare view measured first and last: {first} and {last} requests/s; the higher is used")
     print(
         f"{result['connections']} connections, {result['seconds_per_page']:g} s per page, "
         f"{result['cpus']} CPUs, load average {result['load_average']} at start"
