@@ -142,6 +142,7 @@ class DocumentPDF(FPDF):
                 self.heatmap(eye.heatmap_png, f"{doc.labels['heatmap']} ({eye.label})")
             self.rows(eye.rows)
         self.note()
+        self.keep_together(30)
         self.heading(doc.labels["signed"])
         self.rows(doc.signature_rows)
         self.small_print()
@@ -162,6 +163,7 @@ class DocumentPDF(FPDF):
             self.paragraph(eye.label, bold=True)
             self.rows(eye.rows)
         self.note()
+        self.keep_together(30)
         self.heading(doc.labels["signed"])
         self.rows(doc.signature_rows)
         self.keep_together(30)
@@ -225,6 +227,7 @@ class DocumentPDF(FPDF):
 
     def note(self) -> None:
         if self.doc.doctor_note:
+            self.keep_together(25)
             self.heading(self.doc.labels["doctor_note"])
             self.paragraph(self.doc.doctor_note)
 
