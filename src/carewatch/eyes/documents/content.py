@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Grading, Sex
 from carewatch.eyes.screening.recommend import Outcome
@@ -95,8 +96,8 @@ class ReportDocument:
     labels: dict[str, str]  # headings shared by the page and the PDFs
 
 
-def document_for(report: Any) -> ReportDocument:
-    """The signed report (a review.SignedReport) in the active language."""
+def document_for(report: SignedReport) -> ReportDocument:
+    """The signed report in the active language."""
     visit = report.visit
     patient, clinic = visit.patient, visit.patient.clinic
     content = report.content
@@ -225,7 +226,7 @@ def result_rows(content: dict[str, Any], eyes: list[EyeSection], outcome: Outcom
     return rows
 
 
-def signature_rows(report: Any) -> list[Row]:
+def signature_rows(report: SignedReport) -> list[Row]:
     signed_at = formats.date_format(timezone.localtime(report.signed_at), "DATETIME_FORMAT")
     rows = [
         (_("Signed by"), report.signer_name),
@@ -237,7 +238,7 @@ def signature_rows(report: Any) -> list[Row]:
     return rows
 
 
-def amendment_notice(report: Any) -> str:
+def amendment_notice(report: SignedReport) -> str:
     if report.version < 2:
         return ""
     notice = _("Amended report, version %(version)s.") % {"version": report.version}

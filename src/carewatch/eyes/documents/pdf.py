@@ -21,6 +21,7 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from carewatch.eyes.documents.content import ReportDocument, Row, document_for
+from carewatch.eyes.review.models import SignedReport
 
 FONTS = Path(__file__).parent / "fonts"
 FAMILIES = {"latin": "NotoSans", "deva": "NotoSansDevanagari", "tamil": "NotoSansTamil"}
@@ -44,8 +45,8 @@ def check_language(language: str) -> str:
     return language
 
 
-def report_pdf(report: Any, language: str) -> bytes:
-    """The signed report (a review.SignedReport) in that language."""
+def report_pdf(report: SignedReport, language: str) -> bytes:
+    """The signed report in that language."""
     with translation.override(check_language(language)):
         doc = document_for(report)
         pdf = DocumentPDF(doc, doc.title, report)
@@ -53,7 +54,7 @@ def report_pdf(report: Any, language: str) -> bytes:
         return pdf.to_bytes()
 
 
-def referral_letter_pdf(report: Any, language: str) -> bytes:
+def referral_letter_pdf(report: SignedReport, language: str) -> bytes:
     """A letter to the eye department; only for a report that refers the patient."""
     if not report.referable:
         raise NotReferable(
@@ -68,7 +69,7 @@ def referral_letter_pdf(report: Any, language: str) -> bytes:
 
 
 class DocumentPDF(FPDF):
-    def __init__(self, doc: ReportDocument, title: str, report: Any) -> None:
+    def __init__(self, doc: ReportDocument, title: str, report: SignedReport) -> None:
         super().__init__(format="A4")
         self.doc = doc
         self.set_margins(18, 18, 18)
