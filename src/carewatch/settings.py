@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "carewatch.eyes.booking",
     "carewatch.eyes.documents",
     "carewatch.eyes.review",
+    "carewatch.eyes.portal",
 ]
 
 MIDDLEWARE = [
