@@ -46,8 +46,11 @@ def timed(fn: Callable[[], object], repeat: int) -> np.ndarray:
 
 
 def stats(ms: np.ndarray) -> dict[str, float]:
-    return {"mean_ms": round(float(ms.mean()), 2), "p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p95_ms": round(float(np.percentile(ms, 95)), 2)}
+    return {
+        "mean_ms": round(float(ms.mean()), 2),
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+    }
 
 
 def small_images(data: Path, count: int) -> list[bytes]:
@@ -101,14 +104,19 @@ def main() -> None:
 
     grader = load_bundle()
     small = small_images(args.data, n_small)
-    result: dict[str, object] = {"cpu_count": usable_cpus(), "model_version": grader.version,
-                                 "input_size": grader.size, "small_images": len(small),
-                                 "load_average_at_start": round(os.getloadavg()[0], 2)}
+    result: dict[str, object] = {
+        "cpu_count": usable_cpus(),
+        "model_version": grader.version,
+        "input_size": grader.size,
+        "small_images": len(small),
+        "load_average_at_start": round(os.getloadavg()[0], 2),
+    }
 
     decode = timed(lambda: [load_fundus(b, grader.size) for b in small], 1) / len(small)
     fundi = [load_fundus(b, grader.size) for b in small]
-    prep = timed(lambda: [(assess(f), normalise(f.rgb, grader.local_contrast)) for f in fundi],
-                 1) / len(small)
+    prep = timed(
+        lambda: [(assess(f), normalise(f.rgb, grader.local_contrast)) for f in fundi], 1
+    ) / len(small)
     batch = np.stack([normalise(f.rgb, grader.local_contrast) for f in fundi[:16]])
     grader.session.run(None, {"image": batch})
     onnx_ms = timed(lambda: grader.session.run(None, {"image": batch}), repeat_model) / len(batch)
@@ -123,8 +131,9 @@ def main() -> None:
         "decode_crop_ms": round(float(decode.mean()), 2),
         "quality_and_normalise_ms": round(float(prep.mean()), 2),
         "end_to_end_note": "grade_many: decode, quality gate, normalise, ONNX batch 32, "
-                           "heatmap; the next batch is decoded while the model runs",
-        "onnxruntime_batch16": onnx, "torch_eager_batch16": eager,
+        "heatmap; the next batch is decoded while the model runs",
+        "onnxruntime_batch16": onnx,
+        "torch_eager_batch16": eager,
         "end_to_end_images_per_s": round(len(small) / end_to_end, 1),
         "target_images_per_s": 80,
     }
@@ -134,8 +143,10 @@ def main() -> None:
         latency = timed(lambda: grader.grade(big), repeat_big)
         decode_big = timed(lambda: load_fundus(big, grader.size), max(3, repeat_big // 2))
         result["twelve_megapixel_jpeg"] = {
-            "size": "4288x2848", "file_bytes": big.stat().st_size,
-            "decode_crop": stats(decode_big), "file_to_grade": stats(latency),
+            "size": "4288x2848",
+            "file_bytes": big.stat().st_size,
+            "decode_crop": stats(decode_big),
+            "file_to_grade": stats(latency),
             "target_p95_ms": 300,
         }
     result["peak_rss_mb_serving_only"] = round(serving_rss, 1)
@@ -153,22 +164,32 @@ def report(r: dict[str, object]) -> None:
     assert isinstance(s, dict) and isinstance(b, dict)
     o, e = s["onnxruntime_batch16"], s["torch_eager_batch16"]
     print(f"model {r['model_version']}, input {r['input_size']} px, {r['cpu_count']} CPUs")
-    print(f"load average {r['load_average_at_start']} at start, {r['load_average_at_end']} at end "
-          "(other work on this machine slows every figure)")
-    print(f"small JPEG: decode+crop {s['decode_crop_ms']} ms, quality+normalise "
-          f"{s['quality_and_normalise_ms']} ms, ONNX Runtime p50 {o['p50_ms']} ms/image "
-          f"({o['images_per_s']} images/s, batch 16)")
+    print(
+        f"load average {r['load_average_at_start']} at start, {r['load_average_at_end']} at end "
+        "(other work on this machine slows every figure)"
+    )
+    print(
+        f"small JPEG: decode+crop {s['decode_crop_ms']} ms, quality+normalise "
+        f"{s['quality_and_normalise_ms']} ms, ONNX Runtime p50 {o['p50_ms']} ms/image "
+        f"({o['images_per_s']} images/s, batch 16)"
+    )
     if "p50_ms" in e:
-        print(f"  PyTorch eager p50 {e['p50_ms']} ms/image ({e['images_per_s']} images/s): "
-              f"ONNX Runtime is {o['speedup_vs_torch_eager']}x faster")
+        print(
+            f"  PyTorch eager p50 {e['p50_ms']} ms/image ({e['images_per_s']} images/s): "
+            f"ONNX Runtime is {o['speedup_vs_torch_eager']}x faster"
+        )
     else:
         print(f"  {e['note']}")
     print(f"  end to end {s['end_to_end_images_per_s']} images/s (target >= 80)")
-    print(f"12-MP JPEG: decode+crop p95 {b['decode_crop']['p95_ms']} ms, file to grade "
-          f"p50 {b['file_to_grade']['p50_ms']} ms, p95 {b['file_to_grade']['p95_ms']} ms "
-          "(target <= 300)")
-    print(f"peak memory {r['peak_rss_mb_serving_only']} MB serving (ONNX Runtime), "
-          f"{r['peak_rss_mb_with_torch']} MB after loading PyTorch for the comparison")
+    print(
+        f"12-MP JPEG: decode+crop p95 {b['decode_crop']['p95_ms']} ms, file to grade "
+        f"p50 {b['file_to_grade']['p50_ms']} ms, p95 {b['file_to_grade']['p95_ms']} ms "
+        "(target <= 300)"
+    )
+    print(
+        f"peak memory {r['peak_rss_mb_serving_only']} MB serving (ONNX Runtime), "
+        f"{r['peak_rss_mb_with_torch']} MB after loading PyTorch for the comparison"
+    )
 
 
 if __name__ == "__main__":

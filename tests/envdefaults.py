@@ -1,5 +1,6 @@
 """Loaded with `-p tests.envdefaults` before pytest-django reads the settings: every test
-run gets its own data directory and runs tasks in-process (huey immediate mode) and pays through the test gateway."""
+run gets its own data directory, runs tasks in-process (huey immediate mode) and pays
+through the test gateway."""
 
 import os
 import tempfile

@@ -1,7 +1,7 @@
 """Retina engine: grade diabetic retinopathy on fundus photos. Never imports Django.
 
-    grader = retina.load_bundle()          # the bundle shipped in this package
-    result = grader.grade(path_or_bytes)   # GradeResult; result.gradable first
+grader = retina.load_bundle()          # the bundle shipped in this package
+result = grader.grade(path_or_bytes)   # GradeResult; result.gradable first
 """
 
 from retina.bundle import BundleError

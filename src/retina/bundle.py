@@ -26,8 +26,10 @@ def read_metadata(folder: Path) -> dict[str, Any]:
     try:
         metadata: dict[str, Any] = json.loads((folder / "metadata.json").read_text())
     except (OSError, ValueError) as exc:
-        raise BundleError(f"Cannot read {folder / 'metadata.json'} ({exc}); "
-                          "reinstall the package or point to a complete bundle.") from exc
+        raise BundleError(
+            f"Cannot read {folder / 'metadata.json'} ({exc}); "
+            "reinstall the package or point to a complete bundle."
+        ) from exc
     return metadata
 
 

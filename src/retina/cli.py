@@ -42,8 +42,10 @@ def evaluate(args: argparse.Namespace) -> None:
         prob = np.array([r.referable_probability for _, r in graded], dtype=float)
         plot_confusion(report["confusion_matrix"], args.out / "confusion_matrix.png")
         plot_roc(truth, prob, grader.threshold, args.out / "roc.png")
-        per_image = [{"image": row["image"], "dr_grade": row["dr_grade"], **r.summary()}
-                     for row, r in zip(rows, results, strict=True)]
+        per_image = [
+            {"image": row["image"], "dr_grade": row["dr_grade"], **r.summary()}
+            for row, r in zip(rows, results, strict=True)
+        ]
         (args.out / "report.json").write_text(json.dumps(report, indent=1))
         (args.out / "predictions.json").write_text(json.dumps(per_image, indent=1))
     for reason in sorted({r.reason for r in results if not r.gradable}):

@@ -24,8 +24,13 @@ def export(net: RetinaNet, out: Path) -> Path:
     example = torch.zeros(2, 3, size, size)
     out.parent.mkdir(parents=True, exist_ok=True)
     torch.onnx.export(
-        wrapped, (example,), str(out), input_names=["image"],
-        output_names=["scores", "heatmap"], opset_version=17, dynamo=False,
+        wrapped,
+        (example,),
+        str(out),
+        input_names=["image"],
+        output_names=["scores", "heatmap"],
+        opset_version=17,
+        dynamo=False,
         dynamic_axes={"image": {0: "batch"}, "scores": {0: "batch"}, "heatmap": {0: "batch"}},
     )
     return out
@@ -52,8 +57,10 @@ def main(argv: list[str] | None = None) -> None:
     size = net.config.image_size
     x = np.random.default_rng(0).uniform(-1, 1, (4, 3, size, size)).astype(np.float32)
     diff = max_difference(net, args.out, x)
-    print(f"wrote {args.out}; ONNX vs PyTorch max abs difference {diff:.2e} "
-          f"(tolerance {TOLERANCE:.0e})")
+    print(
+        f"wrote {args.out}; ONNX vs PyTorch max abs difference {diff:.2e} "
+        f"(tolerance {TOLERANCE:.0e})"
+    )
     if diff > TOLERANCE:
         raise SystemExit("ONNX output disagrees with PyTorch beyond the tolerance.")
 

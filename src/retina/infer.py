@@ -80,15 +80,20 @@ class Grader:
     def grade(self, source: Source) -> GradeResult:
         return self.grade_many([source])[0]
 
-    def grade_many(self, sources: Sequence[Source], batch_size: int = 32, workers: int = 2,
-                   keep_images: bool = True) -> list[GradeResult]:
+    def grade_many(
+        self,
+        sources: Sequence[Source],
+        batch_size: int = 32,
+        workers: int = 2,
+        keep_images: bool = True,
+    ) -> list[GradeResult]:
         """Grade photos in batches; results keep the order of `sources`.
 
         The next batch is decoded in threads while the model runs on the current one, and
         only one batch of model inputs is held at a time. keep_images=False drops the
         cropped image and heatmap arrays (for evaluating thousands of photos).
         """
-        chunks = [sources[i:i + batch_size] for i in range(0, len(sources), batch_size)]
+        chunks = [sources[i : i + batch_size] for i in range(0, len(sources), batch_size)]
         results: list[GradeResult] = []
         with ThreadPoolExecutor(workers) as pool:
             pending = [pool.submit(self._prepare, s) for s in chunks[0]] if chunks else []
@@ -99,8 +104,9 @@ class Grader:
                 results.extend(self._run(prepared, keep_images))
         return results
 
-    def _run(self, prepared: list[tuple[GradeResult, np.ndarray | None]],
-             keep_images: bool) -> list[GradeResult]:
+    def _run(
+        self, prepared: list[tuple[GradeResult, np.ndarray | None]], keep_images: bool
+    ) -> list[GradeResult]:
         todo = [(r, x) for r, x in prepared if x is not None]
         if todo:
             scores, heatmaps = self.session.run(None, {"image": np.stack([x for _, x in todo])})
@@ -120,15 +126,17 @@ class Grader:
             return GradeResult("invalid", f"Cannot read the file ({exc}).", self.version), None
         quality = assess(fundus)
         status = "graded" if quality.gradable else "ungradable"
-        result = GradeResult(status, quality.reason, self.version, image=fundus.rgb,
-                             quality=quality.measures)
+        result = GradeResult(
+            status, quality.reason, self.version, image=fundus.rgb, quality=quality.measures
+        )
         return result, normalise(fundus.rgb, self.local_contrast) if quality.gradable else None
 
     def _fill(self, result: GradeResult, scores: np.ndarray, heatmap: np.ndarray) -> None:
         above, referable, dme = scores[:4], float(scores[4]), scores[5:]
         result.grade = int(metrics.ordinal_to_grade(above[None])[0])
-        result.grade_probabilities = [round(float(p), 4)
-                                      for p in metrics.ordinal_to_probabilities(above[None])[0]]
+        result.grade_probabilities = [
+            round(float(p), 4) for p in metrics.ordinal_to_probabilities(above[None])[0]
+        ]
         result.referable_probability = round(referable, 4)
         result.referable = referable >= self.threshold
         result.dme_risk = int(dme.argmax())

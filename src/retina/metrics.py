@@ -59,8 +59,9 @@ def sensitivity_specificity(positive: np.ndarray, flagged: np.ndarray) -> tuple[
     return float(sens), float(spec)
 
 
-def threshold_for_sensitivity(positive: np.ndarray, score: np.ndarray,
-                              target: float = 0.9) -> float:
+def threshold_for_sensitivity(
+    positive: np.ndarray, score: np.ndarray, target: float = 0.9
+) -> float:
     """The highest threshold whose sensitivity (score >= threshold) is at least `target`."""
     positive_scores = np.sort(np.asarray(score, float)[np.asarray(positive, bool)])[::-1]
     if positive_scores.size == 0:

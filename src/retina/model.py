@@ -17,8 +17,15 @@ import torch.nn.functional as F
 from torch import nn
 
 # (repeats, kernel, stride, expand ratio, out channels) per stage
-STAGES = [(1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
-          (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320)]
+STAGES = [
+    (1, 3, 1, 1, 16),
+    (2, 3, 2, 6, 24),
+    (2, 5, 2, 6, 40),
+    (3, 3, 2, 6, 80),
+    (3, 5, 1, 6, 112),
+    (4, 5, 2, 6, 192),
+    (1, 3, 1, 6, 320),
+]
 GRADES = 5
 DME_CLASSES = 3
 
@@ -120,8 +127,10 @@ class Exportable(nn.Module):
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         grade, referable, dme, fmap = self.net(x)
-        scores = torch.cat([torch.sigmoid(grade), torch.sigmoid(referable)[:, None],
-                            torch.softmax(dme, dim=1)], dim=1)
+        scores = torch.cat(
+            [torch.sigmoid(grade), torch.sigmoid(referable)[:, None], torch.softmax(dme, dim=1)],
+            dim=1,
+        )
         cam = torch.einsum("nchw,c->nhw", fmap, self.net.referable_head.weight[0]).relu()
         peak = cam.flatten(1).amax(dim=1).clamp_min(1e-6)[:, None, None]
         size = x.shape[-2:]
@@ -142,8 +151,9 @@ def load_imagenet(net: RetinaNet, path: Path | None = None) -> None:
     for name in ("_conv_stem", "_bn0", "_blocks", "_conv_head", "_bn1"):
         setattr(backbone, name, getattr(net, name))
     backbone._fc = nn.Linear(1280, 1000)
-    backbone.load_state_dict({k: v.float() if v.is_floating_point() else v
-                              for k, v in state.items()}, strict=True)
+    backbone.load_state_dict(
+        {k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=True
+    )
 
 
 def save_checkpoint(net: RetinaNet, path: Path, **extra: object) -> None:
@@ -154,6 +164,7 @@ def save_checkpoint(net: RetinaNet, path: Path, **extra: object) -> None:
 def load_checkpoint(path: Path) -> RetinaNet:
     ckpt = torch.load(path, map_location="cpu", weights_only=False)
     net = RetinaNet(ModelConfig(**ckpt["config"]))
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v
-                         for k, v in ckpt["model"].items()})
+    net.load_state_dict(
+        {k: v.float() if v.is_floating_point() else v for k, v in ckpt["model"].items()}
+    )
     return net.eval()

@@ -105,8 +105,9 @@ def load_fundus(source: bytes | str | Path, size: int = SIZE) -> Fundus:
         gray = np.asarray(img.convert("L"))
         rgb = crop_to_fundus(img, size)
     except (OSError, ValueError) as exc:  # exotic modes Pillow cannot convert
-        raise InvalidImage(f"The image cannot be read as a photo ({exc}); "
-                           "send a JPEG or PNG colour photo.") from exc
+        raise InvalidImage(
+            f"The image cannot be read as a photo ({exc}); send a JPEG or PNG colour photo."
+        ) from exc
     fraction = float((gray > BACKGROUND_LEVEL).mean())
     return Fundus(rgb, img.mode, source_size, fraction, corner_brightness(gray))
 

@@ -62,16 +62,22 @@ def assess(fundus: Fundus) -> Quality:
     """Gradable, or the first reason it is not (checked in the order a photographer fixes)."""
     m = measure(fundus)
     if m["min_side"] < MIN_SIDE:
-        return Quality(False, f"The photo is too small ({int(m['min_side'])} px); "
-                              f"send one at least {MIN_SIDE} px on each side.", m)
+        return Quality(
+            False,
+            f"The photo is too small ({int(m['min_side'])} px); "
+            f"send one at least {MIN_SIDE} px on each side.",
+            m,
+        )
     if fundus.mode not in ("RGB", "RGBA", "CMYK", "YCbCr", "P") or m["colour"] < MIN_COLOUR:
         return Quality(False, "The photo is greyscale; retake it as a colour fundus photo.", m)
     if m["corner_brightness"] > MAX_CORNER_BRIGHTNESS and m["redness"] < MIN_REDNESS:
-        return Quality(False, "This does not look like a fundus photo; "
-                              "send a colour photo of the retina.", m)
+        return Quality(
+            False, "This does not look like a fundus photo; send a colour photo of the retina.", m
+        )
     if m["brightness"] < MIN_BRIGHTNESS:
-        return Quality(False, "The photo is too dark; retake it with more light "
-                              "or a dilated pupil.", m)
+        return Quality(
+            False, "The photo is too dark; retake it with more light or a dilated pupil.", m
+        )
     if m["sharpness"] < MIN_SHARPNESS:
         return Quality(False, "The photo is blurred; refocus the camera and retake it.", m)
     return Quality(True, "", m)

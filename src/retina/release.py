@@ -33,9 +33,14 @@ def versions() -> dict[str, str]:
     import PIL
     import torch
 
-    return {"python": platform.python_version(), "numpy": np.__version__,
-            "pillow": PIL.__version__, "onnxruntime": onnxruntime.__version__,
-            "onnx": onnx.__version__, "torch_export": torch.__version__}
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pillow": PIL.__version__,
+        "onnxruntime": onnxruntime.__version__,
+        "onnx": onnx.__version__,
+        "torch_export": torch.__version__,
+    }
 
 
 Graded = dict[str, tuple[list[Example], list[GradeResult]]]
@@ -55,26 +60,39 @@ def shared_threshold(graded: Graded) -> float:
     """Highest threshold with >= 90 % sensitivity on each set's validation split."""
     per_set = []
     for examples, results in graded.values():
-        pairs = [(ex.dr_grade >= 2, r.referable_probability)
-                 for ex, r in zip(examples, results, strict=True) if r.gradable]
+        pairs = [
+            (ex.dr_grade >= 2, r.referable_probability)
+            for ex, r in zip(examples, results, strict=True)
+            if r.gradable
+        ]
         positive, score = map(np.array, zip(*pairs, strict=True))
         per_set.append(metrics.threshold_for_sensitivity(positive, score, SENSITIVITY_TARGET))
     return float(min(per_set))
 
 
 def rows_of(examples: list[Example]) -> list[dict[str, str]]:
-    return [{"image": ex.image, "dr_grade": str(ex.dr_grade),
-             "dme_risk": "" if ex.dme_risk < 0 else str(ex.dme_risk)} for ex in examples]
+    return [
+        {
+            "image": ex.image,
+            "dr_grade": str(ex.dr_grade),
+            "dme_risk": "" if ex.dme_risk < 0 else str(ex.dme_risk),
+        }
+        for ex in examples
+    ]
 
 
 def write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
-    metadata["weights"] = {"file": "model.onnx", "sha256": sha256_of(folder / "model.onnx"),
-                           "bytes": (folder / "model.onnx").stat().st_size}
+    metadata["weights"] = {
+        "file": "model.onnx",
+        "sha256": sha256_of(folder / "model.onnx"),
+        "bytes": (folder / "model.onnx").stat().st_size,
+    }
     (folder / "metadata.json").write_text(json.dumps(metadata, indent=1) + "\n")
 
 
-def release(checkpoint: Path, history: Path | None, out: Path, root: Path,
-            base: dict[str, Any]) -> dict[str, Any]:
+def release(
+    checkpoint: Path, history: Path | None, out: Path, root: Path, base: dict[str, Any]
+) -> dict[str, Any]:
     from retina.export import export, max_difference
     from retina.model import load_checkpoint
 
@@ -83,36 +101,54 @@ def release(checkpoint: Path, history: Path | None, out: Path, root: Path,
     export(net, out / "model.onnx")
     size = net.config.image_size
     x = np.random.default_rng(0).uniform(-1, 1, (4, 3, size, size)).astype(np.float32)
-    metadata = {**base, "preprocessing": {
-        "input_size": size, "local_contrast": net.config.local_contrast,
-        "steps": ["decode (JPEG at reduced scale via Pillow draft when >= 2x the input size)",
-                  "crop to the bounding box of pixels brighter than 12/255, padded to a square",
-                  "bilinear resize to the input size",
-                  *(["Ben Graham: 4 * (img - GaussianBlur(sigma=size/60)) + 128, "
-                     "outside 92 % of the disc set to 128"] if net.config.local_contrast else []),
-                  "scale (x - 127) / 128, CHW float32"]},
-        "thresholds": {"referable": 0.5}, "onnx_vs_pytorch_max_abs_diff":
-        float(f"{max_difference(net, out / 'model.onnx', x):.2e}")}
+    metadata = {
+        **base,
+        "preprocessing": {
+            "input_size": size,
+            "local_contrast": net.config.local_contrast,
+            "steps": [
+                "decode (JPEG at reduced scale via Pillow draft when >= 2x the input size)",
+                "crop to the bounding box of pixels brighter than 12/255, padded to a square",
+                "bilinear resize to the input size",
+                *(
+                    [
+                        "Ben Graham: 4 * (img - GaussianBlur(sigma=size/60)) + 128, "
+                        "outside 92 % of the disc set to 128"
+                    ]
+                    if net.config.local_contrast
+                    else []
+                ),
+                "scale (x - 127) / 128, CHW float32",
+            ],
+        },
+        "thresholds": {"referable": 0.5},
+        "onnx_vs_pytorch_max_abs_diff": float(f"{max_difference(net, out / 'model.onnx', x):.2e}"),
+    }
     write_metadata(out, metadata)
     graded = grade_validation(out, root)
     threshold = shared_threshold(graded)
     metadata["thresholds"] = {
         "referable": round(threshold, 4),
         "chosen": f"highest referable probability giving >= {SENSITIVITY_TARGET:.0%} "
-                  "sensitivity on each set's validation split"}
-    metadata["metrics"] = {name: summarise(rows_of(ex), res, threshold)
-                           for name, (ex, res) in graded.items()}
+        "sensitivity on each set's validation split",
+    }
+    metadata["metrics"] = {
+        name: summarise(rows_of(ex), res, threshold) for name, (ex, res) in graded.items()
+    }
     metadata["library_versions"] = {**versions(), **base.get("library_versions", {})}
-    metadata["quality_gate"] = {name: getattr(quality, name) for name in dir(quality)
-                                if name.startswith(("MIN_", "MAX_"))}
+    metadata["quality_gate"] = {
+        name: getattr(quality, name) for name in dir(quality) if name.startswith(("MIN_", "MAX_"))
+    }
     if history:
         state = json.loads(history.read_text())
         metadata["training"]["epochs_run"] = state["epoch"]
         metadata["training"]["best_epoch"] = state["best_epoch"]
         metadata["training"]["train_seconds"] = state.get("train_seconds")
         metadata["training"]["device"] = state.get("device")
-    metadata["model"] = {**metadata.get("model", {}),
-                         "parameters": sum(p.numel() for p in net.parameters())}
+    metadata["model"] = {
+        **metadata.get("model", {}),
+        "parameters": sum(p.numel() for p in net.parameters()),
+    }
     write_metadata(out, metadata)
     write_split(load_sets(root), out / "split.csv")
     (out / "MODEL_CARD.md").write_text(model_card(metadata))
@@ -127,8 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=DEFAULT_ROOT)
     args = parser.parse_args(argv)
-    base = json.loads(args.base.read_text()) if args.base else {
-        "version": "0.0.0-dev", "created": str(date.today()), "training": {}}
+    base = (
+        json.loads(args.base.read_text())
+        if args.base
+        else {"version": "0.0.0-dev", "created": str(date.today()), "training": {}}
+    )
     metadata = release(args.checkpoint, args.history, args.out, args.data, base)
     for name, row in metadata["metrics"].items():
         print(name, json.dumps({k: v for k, v in row.items() if k != "confusion_matrix"}))
@@ -163,22 +202,34 @@ def model_card(meta: dict[str, Any]) -> str:
     t = meta["training"]
     sets = "\n".join(
         f"| {name} | {s['images']} | {s['train']} | {s['validation']} | {s['groups']} | "
-        f"{s['source']} |" for name, s in t["data"].items())
+        f"{s['source']} |"
+        for name, s in t["data"].items()
+    )
     figures = "\n".join(
         f"| {name} | {m['n']} | {m['qwk']:.3f} | {m['accuracy']:.3f} | {m['referable_auc']:.3f} "
         f"| {m['sensitivity']:.3f} | {m['specificity']:.3f} | {cell(m, 'dme_accuracy')} |"
-        for name, m in meta["metrics"].items())
-    cross = "\n".join(f"| {r['trained_on']} | {r['evaluated_on']} | {r['qwk']:.3f} | "
-                      f"{r['referable_auc']:.3f} |" for r in meta.get("cross_set", []))
+        for name, m in meta["metrics"].items()
+    )
+    cross = "\n".join(
+        f"| {r['trained_on']} | {r['evaluated_on']} | {r['qwk']:.3f} | {r['referable_auc']:.3f} |"
+        for r in meta.get("cross_set", [])
+    )
     perf = meta.get("performance", {})
     performance = "\n".join(f"- {k.replace('_', ' ')}: {v}" for k, v in perf.items())
-    changelog = "\n".join(f"- {c['version']} ({c['date']}): {c['change']}"
-                          for c in meta["changelog"])
-    return CARD.format(meta=meta, t=t, sets=sets, figures=figures, cross=cross,
-                       performance=performance or "- not measured",
-                       changelog=changelog, targets="\n".join(target_rows(meta["metrics"])),
-                       pre="\n".join(f"{i}. {s}" for i, s in
-                                     enumerate(meta["preprocessing"]["steps"], 1)))
+    changelog = "\n".join(
+        f"- {c['version']} ({c['date']}): {c['change']}" for c in meta["changelog"]
+    )
+    return CARD.format(
+        meta=meta,
+        t=t,
+        sets=sets,
+        figures=figures,
+        cross=cross,
+        performance=performance or "- not measured",
+        changelog=changelog,
+        targets="\n".join(target_rows(meta["metrics"])),
+        pre="\n".join(f"{i}. {s}" for i, s in enumerate(meta["preprocessing"]["steps"], 1)),
+    )
 
 
 CARD = """# Model card: CareWatch retina grader {meta[version]}

@@ -21,8 +21,9 @@ def read_label_csv(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def summarise(rows: list[dict[str, str]], results: list[GradeResult],
-              threshold: float) -> dict[str, Any]:
+def summarise(
+    rows: list[dict[str, str]], results: list[GradeResult], threshold: float
+) -> dict[str, Any]:
     """Metrics over the gradable images; ungradable and invalid ones are counted apart."""
     graded = [(row, r) for row, r in zip(rows, results, strict=True) if r.gradable]
     truth = np.array([int(row["dr_grade"]) for row, _ in graded], dtype=int)
@@ -30,10 +31,15 @@ def summarise(rows: list[dict[str, str]], results: list[GradeResult],
     prob = np.array([r.referable_probability for _, r in graded], dtype=float)
     sens, spec = metrics.sensitivity_specificity(truth >= 2, prob >= threshold)
     report: dict[str, Any] = {
-        "n": len(rows), "graded": len(graded), "ungradable": len(rows) - len(graded),
-        "qwk": metrics.quadratic_kappa(truth, pred), "accuracy": metrics.accuracy(truth, pred),
-        "referable_auc": metrics.roc_auc(truth >= 2, prob), "threshold": threshold,
-        "sensitivity": sens, "specificity": spec,
+        "n": len(rows),
+        "graded": len(graded),
+        "ungradable": len(rows) - len(graded),
+        "qwk": metrics.quadratic_kappa(truth, pred),
+        "accuracy": metrics.accuracy(truth, pred),
+        "referable_auc": metrics.roc_auc(truth >= 2, prob),
+        "threshold": threshold,
+        "sensitivity": sens,
+        "specificity": spec,
         "threshold_for_90_sensitivity": metrics.threshold_for_sensitivity(truth >= 2, prob),
         "confusion_matrix": metrics.confusion_matrix(truth, pred, 5).tolist(),
     }

@@ -80,8 +80,13 @@ def augment(x: torch.Tensor, fill: float) -> torch.Tensor:
     flip = torch.where(torch.rand(n, device=dev) < 0.5, -1.0, 1.0)
     cos, sin = torch.cos(angle) * scale, torch.sin(angle) * scale
     shift = (torch.rand(n, 2, device=dev) - 0.5) * 0.06
-    theta = torch.stack([torch.stack([cos * flip, -sin, shift[:, 0]], 1),
-                         torch.stack([sin * flip, cos, shift[:, 1]], 1)], 1)
+    theta = torch.stack(
+        [
+            torch.stack([cos * flip, -sin, shift[:, 0]], 1),
+            torch.stack([sin * flip, cos, shift[:, 1]], 1),
+        ],
+        1,
+    )
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x - fill, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
     contrast = 0.8 + 0.4 * torch.rand(n, 1, 1, 1, device=dev)
@@ -98,8 +103,9 @@ def update_ema(ema: RetinaNet, net: RetinaNet, decay: float) -> None:
         eb.copy_(b)
 
 
-def loss_fn(out: tuple[torch.Tensor, ...], grade: torch.Tensor, dme: torch.Tensor,
-            dme_weight: float) -> torch.Tensor:
+def loss_fn(
+    out: tuple[torch.Tensor, ...], grade: torch.Tensor, dme: torch.Tensor, dme_weight: float
+) -> torch.Tensor:
     ordinal, referable, dme_logits, _ = out
     above = (grade[:, None] > torch.arange(4, device=grade.device)[None]).float()
     loss = F.binary_cross_entropy_with_logits(ordinal.float(), above)
@@ -115,11 +121,19 @@ def predict(net: RetinaNet, images: torch.Tensor, batch: int, amp: bool) -> np.n
     net.eval()
     rows = []
     for i in range(0, len(images), batch):
-        x = to_input(images[i:i + batch].float())
+        x = to_input(images[i : i + batch].float())
         with torch.autocast(x.device.type, torch.bfloat16, enabled=amp):
             ordinal, referable, dme, _ = net(x)
-        rows.append(torch.cat([ordinal.float().sigmoid(), referable.float().sigmoid()[:, None],
-                               dme.float().softmax(1)], 1).cpu())
+        rows.append(
+            torch.cat(
+                [
+                    ordinal.float().sigmoid(),
+                    referable.float().sigmoid()[:, None],
+                    dme.float().softmax(1),
+                ],
+                1,
+            ).cpu()
+        )
     return torch.cat(rows).numpy()
 
 
@@ -136,9 +150,12 @@ def evaluate(examples: list[Example], scores: np.ndarray) -> dict[str, dict[str,
         truth = np.array([examples[i].dr_grade for i in idx])
         s = scores[idx]
         pred = metrics.ordinal_to_grade(s[:, :4])
-        row = {"n": len(idx), "qwk": metrics.quadratic_kappa(truth, pred),
-               "accuracy": metrics.accuracy(truth, pred),
-               "referable_auc": metrics.roc_auc(truth >= 2, s[:, 4])}
+        row = {
+            "n": len(idx),
+            "qwk": metrics.quadratic_kappa(truth, pred),
+            "accuracy": metrics.accuracy(truth, pred),
+            "referable_auc": metrics.roc_auc(truth >= 2, s[:, 4]),
+        }
         dme = np.array([examples[i].dme_risk for i in idx])
         if (dme != NO_LABEL).any():
             known = dme != NO_LABEL
@@ -149,8 +166,12 @@ def evaluate(examples: list[Example], scores: np.ndarray) -> dict[str, dict[str,
 
 def selection_score(report: dict[str, dict[str, float]]) -> float:
     """Mean of every set's kappa and AUC, plus IDRiD's DME accuracy: higher is better."""
-    values = [v for row in report.values() for k, v in row.items()
-              if k in ("qwk", "referable_auc", "dme_accuracy") and not math.isnan(v)]
+    values = [
+        v
+        for row in report.values()
+        for k, v in row.items()
+        if k in ("qwk", "referable_auc", "dme_accuracy") and not math.isnan(v)
+    ]
     return float(np.mean(values))
 
 
@@ -175,8 +196,11 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     train_idx = [i for i, ex in enumerate(examples) if ex.split == "train"]
     val_idx = [i for i, ex in enumerate(examples) if ex.split == "val"]
     weights = torch.tensor(sample_weights([examples[i] for i in train_idx], cfg.idrid_share))
-    print(f"{len(train_idx)} training and {len(val_idx)} validation images on {device}, "
-          f"loaded in {time.time() - started:.0f} s", flush=True)
+    print(
+        f"{len(train_idx)} training and {len(val_idx)} validation images on {device}, "
+        f"loaded in {time.time() - started:.0f} s",
+        flush=True,
+    )
 
     net = RetinaNet(ModelConfig(image_size=images.shape[-1], local_contrast=cfg.local_contrast))
     load_imagenet(net, Path(cfg.imagenet) if cfg.imagenet else None)
@@ -185,6 +209,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = max(1, len(train_idx) // cfg.batch_size)
     total = cfg.epochs * steps_per_epoch
+
     def warmup_cosine(step: int) -> float:
         warmup = min(1, (step + 1) / steps_per_epoch)
         return warmup * 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
@@ -206,10 +231,14 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     while state["epoch"] < cfg.epochs:
         net.train()
         draws = train_t[torch.multinomial(weights, len(train_idx), replacement=True).to(device)]
-        bar = tqdm(range(steps_per_epoch), desc=f"epoch {state['epoch'] + 1}/{cfg.epochs}",
-                   leave=False, mininterval=2)
+        bar = tqdm(
+            range(steps_per_epoch),
+            desc=f"epoch {state['epoch'] + 1}/{cfg.epochs}",
+            leave=False,
+            mininterval=2,
+        )
         for step in bar:
-            idx = draws[step * cfg.batch_size:(step + 1) * cfg.batch_size]
+            idx = draws[step * cfg.batch_size : (step + 1) * cfg.batch_size]
             x = to_input(augment(images[idx].float(), fill))
             with torch.autocast(device.type, torch.bfloat16, enabled=amp):
                 loss = loss_fn(net(x), grades[idx], dmes[idx], cfg.dme_weight)
@@ -221,24 +250,41 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
                 update_ema(ema, net, min(cfg.ema, (1 + sched.last_epoch) / (10 + sched.last_epoch)))
             bar.set_postfix(loss=f"{loss.item():.3f}")
         state["epoch"] += 1
-        report = evaluate([examples[i] for i in val_idx],
-                          predict(ema, images[val_idx], 256, amp))
+        report = evaluate([examples[i] for i in val_idx], predict(ema, images[val_idx], 256, amp))
         score = selection_score(report)
-        state["history"].append({"epoch": state["epoch"], "loss": loss.item(), "score": score,
-                                 "seconds": round(time.time() - started, 1), "val": report})
+        state["history"].append(
+            {
+                "epoch": state["epoch"],
+                "loss": loss.item(),
+                "score": score,
+                "seconds": round(time.time() - started, 1),
+                "val": report,
+            }
+        )
         print(json.dumps(state["history"][-1]), flush=True)
         if score > state["best_score"]:
             state["best_score"], state["best_epoch"] = score, state["epoch"]
-            save_checkpoint(copy.deepcopy(ema).cpu().float(), out / "best.pt",
-                            epoch=state["epoch"], val=report, train_config=asdict(cfg))
-        torch.save({"model": net.state_dict(), "ema": ema.state_dict(),
-                    "optimizer": opt.state_dict(),
-                    "scheduler": sched.state_dict(), "state": state,
-                    "rng": torch.get_rng_state()}, out / "last.pt")
+            save_checkpoint(
+                copy.deepcopy(ema).cpu().float(),
+                out / "best.pt",
+                epoch=state["epoch"],
+                val=report,
+                train_config=asdict(cfg),
+            )
+        torch.save(
+            {
+                "model": net.state_dict(),
+                "ema": ema.state_dict(),
+                "optimizer": opt.state_dict(),
+                "scheduler": sched.state_dict(),
+                "state": state,
+                "rng": torch.get_rng_state(),
+            },
+            out / "last.pt",
+        )
         (out / "history.json").write_text(json.dumps(state, indent=1))
         if state["epoch"] - state["best_epoch"] >= cfg.patience:
-            print("early stop: no better validation score for "
-                  f"{cfg.patience} epochs", flush=True)
+            print(f"early stop: no better validation score for {cfg.patience} epochs", flush=True)
             break
         if cfg.time_limit and time.time() - started > cfg.time_limit:
             print("stopping: time limit reached", flush=True)
@@ -250,8 +296,11 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="retina train", description=__doc__,
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="retina train",
+        description=__doc__,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     for name, value in asdict(TrainConfig()).items():
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):
@@ -263,8 +312,10 @@ def main(argv: list[str] | None = None) -> None:
     args = vars(parser.parse_args(argv))
     args["sets"] = tuple(args["sets"])
     state = train(TrainConfig(**args))
-    print(f"best epoch {state['best_epoch']} (score {state['best_score']:.4f}), "
-          f"{state['train_seconds']} s on {state['device']}")
+    print(
+        f"best epoch {state['best_epoch']} (score {state['best_score']:.4f}), "
+        f"{state['train_seconds']} s on {state['device']}"
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def png(img: Image.Image) -> bytes:
 def enormous_header() -> bytes:
     data = bytearray(jpeg_bytes(Image.new("RGB", (16, 16))))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = (65000).to_bytes(2, "big") * 2
+    data[sof + 5 : sof + 9] = (65000).to_bytes(2, "big") * 2
     return bytes(data)
 
 
@@ -39,8 +39,9 @@ CASES = {
     "1x1": lambda: png(Image.new("RGB", (1, 1), (200, 90, 40))),
     "enormous dimensions": enormous_header,
     "greyscale": lambda: jpeg_bytes(fake_fundus().convert("L")),
-    "portrait": lambda: Path(matplotlib.cbook.get_sample_data(
-        "grace_hopper.jpg", asfileobj=False)).read_bytes(),
+    "portrait": lambda: Path(
+        matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    ).read_bytes(),
     "all black": lambda: jpeg_bytes(Image.new("RGB", (800, 600))),
 }
 

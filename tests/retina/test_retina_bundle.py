@@ -26,8 +26,16 @@ def test_it_loads_the_shipped_bundle_and_names_its_version():
 
 def test_it_ships_the_metadata_the_issue_asks_for():
     meta = json.loads((DEFAULT_BUNDLE / "metadata.json").read_text())
-    for key in ("version", "changelog", "training", "preprocessing", "thresholds", "metrics",
-                "library_versions", "weights"):
+    for key in (
+        "version",
+        "changelog",
+        "training",
+        "preprocessing",
+        "thresholds",
+        "metrics",
+        "library_versions",
+        "weights",
+    ):
         assert key in meta, key
     assert set(meta["metrics"]) == {"idrid", "aptos224", "eyepacs256"}
     assert (DEFAULT_BUNDLE / "MODEL_CARD.md").read_text().count(meta["version"]) >= 1

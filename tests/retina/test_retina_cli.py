@@ -31,11 +31,27 @@ def test_it_evaluates_a_labelled_folder_and_ends_with_a_json_line(tmp_path, caps
         writer = csv.DictWriter(fh, ["image", "dr_grade"])
         writer.writeheader()
         writer.writerows(rows)
-    main(["evaluate", "--images", str(tmp_path), "--labels", str(tmp_path / "labels.csv"),
-          "--out", str(tmp_path / "report")])
+    main(
+        [
+            "evaluate",
+            "--images",
+            str(tmp_path),
+            "--labels",
+            str(tmp_path / "labels.csv"),
+            "--out",
+            str(tmp_path / "report"),
+        ]
+    )
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    for key in ("n", "ungradable", "qwk", "accuracy", "referable_auc", "sensitivity",
-                "specificity"):
+    for key in (
+        "n",
+        "ungradable",
+        "qwk",
+        "accuracy",
+        "referable_auc",
+        "sensitivity",
+        "specificity",
+    ):
         assert key in last
     assert last["n"] == 7 and last["ungradable"] == 1
     for name in ("confusion_matrix.png", "roc.png", "report.json"):

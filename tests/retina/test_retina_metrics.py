@@ -43,8 +43,9 @@ def test_it_computes_sensitivity_and_specificity():
 
 def test_it_picks_the_highest_threshold_reaching_the_sensitivity_target():
     positive = np.array([1] * 10 + [0] * 5, bool)
-    score = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4, 0.2,
-                      0.3, 0.1, 0.45, 0.05, 0.0])
+    score = np.array(
+        [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4, 0.2, 0.3, 0.1, 0.45, 0.05, 0.0]
+    )
     t = metrics.threshold_for_sensitivity(positive, score, 0.9)
     assert t == pytest.approx(0.4)  # 9 of 10 positives at or above 0.4
     sens, spec = metrics.sensitivity_specificity(positive, score >= t)

@@ -42,7 +42,7 @@ def test_it_applies_local_contrast_with_a_neutral_background():
     out = ben_graham(crop_to_fundus(fake_fundus()))
     assert out.shape == (SIZE, SIZE, 3)
     assert (out[0, 0] == 128).all()
-    assert abs(float(out[SIZE // 2 - 20: SIZE // 2 + 20, 40:80].mean()) - 128) < 20
+    assert abs(float(out[SIZE // 2 - 20 : SIZE // 2 + 20, 40:80].mean()) - 128) < 20
 
 
 def test_it_is_deterministic():
@@ -60,6 +60,6 @@ def test_it_refuses_a_header_claiming_enormous_dimensions():
     img = Image.new("RGB", (10, 10))
     data = bytearray(jpeg_bytes(img))
     sof = data.index(b"\xff\xc0")  # baseline frame header: height and width follow
-    data[sof + 5:sof + 9] = (60000).to_bytes(2, "big") + (60000).to_bytes(2, "big")
+    data[sof + 5 : sof + 9] = (60000).to_bytes(2, "big") + (60000).to_bytes(2, "big")
     with pytest.raises(InvalidImage, match="too large|claims"):
         load_fundus(bytes(data))

@@ -55,8 +55,11 @@ def test_it_catches_flat_scenes_that_are_not_fundus_photos(colour):
 def test_it_passes_real_fundus_photos_from_every_set():
     root = real_fundus_folder()
     examples = load_sets(root)[::40]  # 156 photos across the three sets
-    refused = [ex.image for ex in examples
-               if not assess(load_fundus(root / ex.dataset / ex.image)).gradable]
+    refused = [
+        ex.image
+        for ex in examples
+        if not assess(load_fundus(root / ex.dataset / ex.image)).gradable
+    ]
     assert refused == []
 
 

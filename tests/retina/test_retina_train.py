@@ -28,8 +28,14 @@ def test_it_trains_on_the_cpu_keeps_the_best_epoch_and_resumes(tmp_path):
         rgb = crop_to_fundus(fake_fundus(300, 300, seed=i))
         Image.fromarray(rgb).save(archive / "aptos224" / ex.image)
     write_split(examples, archive / "split.csv")
-    cfg = TrainConfig(archive=str(archive), out=str(tmp_path / "run"), epochs=1, batch_size=3,
-                      device="cpu", sets=("aptos224",))
+    cfg = TrainConfig(
+        archive=str(archive),
+        out=str(tmp_path / "run"),
+        epochs=1,
+        batch_size=3,
+        device="cpu",
+        sets=("aptos224",),
+    )
     state = train(cfg)
     assert state["epoch"] == 1 and (tmp_path / "run" / "best.pt").exists()
     cfg.epochs, cfg.resume = 2, True
