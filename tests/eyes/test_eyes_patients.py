@@ -51,6 +51,16 @@ class PatientTests(BaseTestCase):
         self.assertTrue(patient.has_consent(ConsentKind.RESEARCH))
         self.assertEqual(patient.consents.count(), 2)
 
+    def test_it_stores_a_mobile_number_typed_the_usual_way_in_international_form(self) -> None:
+        self.register(phone="098111 11111", number="M-1")
+        self.assertEqual(Patient.objects.get(number="M-1").phone, "+919811111111")
+
+    def test_it_refuses_a_phone_number_that_cannot_receive_sms_and_keeps_the_form(self) -> None:
+        response = self.register(phone="12345", name="Meera Iyer")
+        self.assertEqual(Patient.objects.count(), 0)
+        self.assertContains(response, "Enter a 10-digit mobile number")
+        self.assertContains(response, "Meera Iyer")
+
     def test_it_keeps_the_language_the_patient_reads(self) -> None:
         self.register(language="ta", number="T-1")
         patient = Patient.objects.get(number="T-1")

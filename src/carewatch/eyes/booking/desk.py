@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carewatch.eyes.booking import actions
-from carewatch.eyes.booking.contact import normalise_phone, same_phone
 from carewatch.eyes.booking.forms import CentreForm, HoursForm
 from carewatch.eyes.booking.models import Booking, Centre, OpeningHours, Status
 from carewatch.eyes.screening import audit
@@ -29,6 +28,7 @@ from carewatch.platform.accounts.permissions import (
     clinic_role_required,
     has_clinic_role,
 )
+from carewatch.platform.lib.phones import normalise_phone, same_phone
 
 
 def centre_of(request: HttpRequest) -> Centre:

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes.booking import slots
 from carewatch.eyes.booking.actions import Details, check
-from carewatch.eyes.booking.contact import normalise_phone
 from carewatch.eyes.booking.models import WEEKDAYS, Centre
+from carewatch.platform.lib.phones import normalise_phone
 
 PROBLEMS = {
     slots.Problem.MALFORMED: _("That time is not one we know: choose a time from the list."),

@@ -21,12 +21,23 @@ def record(
     visit_id: int | None = None,
     obj: models.Model | None = None,
     note: str = "",
+    *,
+    by_patient: bool = False,
 ) -> AuditEntry:
-    user = request.user
+    """By staff (the signed-in user, at request.clinic) or, with `by_patient`, by the
+    patient themselves through their private pages: no account, only their number."""
+    if by_patient:
+        assert patient is not None, "a patient's own action names the patient"
+        clinic, user, who = patient.clinic, None, f"patient {patient.number}"
+    else:
+        account = request.user
+        clinic = request.clinic  # type: ignore[attr-defined]
+        user = account if account.is_authenticated else None
+        who = getattr(account, "email", "") or "anonymous"
     return AuditEntry.objects.create(
-        clinic=request.clinic,  # type: ignore[attr-defined]
-        user=user if user.is_authenticated else None,
-        who=getattr(user, "email", "") or "anonymous",
+        clinic=clinic,
+        user=user,
+        who=who,
         action=action,
         patient=patient,
         patient_number=patient.number if patient else "",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes.screening.models import CONSENT_WORDING, ConsentKind, Patient
 from carewatch.platform.accounts.models import Clinic
+from carewatch.platform.lib.phones import normalise_phone
 
 
 class PatientForm(forms.ModelForm):
@@ -45,6 +46,18 @@ class PatientForm(forms.ModelForm):
                 _("Another patient has this number: check it, or leave it empty for a new one.")
             )
         return number
+
+    def clean_phone(self) -> str:
+        """Stored as E.164, as SMS providers want it and as the desk matches bookings."""
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        phone = normalise_phone(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                _("Enter a 10-digit mobile number, or + and the country code for another country.")
+            )
+        return phone
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carewatch.eyes.booking.contact import normalise_phone, same_phone
+from carewatch.platform.lib.phones import normalise_phone, same_phone
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Phone numbers as people type them, in plain Python: one stored form (E.164) so the
-SMS provider accepts it and the desk can match a booking to a registered patient."""
+SMS provider accepts it and a booking can be matched to a registered patient."""
 
 from __future__ import annotations
 
