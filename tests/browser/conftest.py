@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,3 +69,18 @@ def log_in(page: Any, base: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r".*/home/$"))
+
+
+def run_scenario(module: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Runs a scenario module beside the served app (same data directory) and returns the
+    JSON object it prints last."""
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -4,10 +4,7 @@ downloads the PDF; the centre's audit log shows each step. Staff sign in with TO
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
+from tests.browser.conftest import run_scenario
 from tests.browser.eyes_scenario import ADMIN, DOCTOR, PASSWORD, SCREENER
 from tests.browser.test_signup_journey import screenshot
 from tests.browser.test_store_journey import mail_with
@@ -30,16 +28,7 @@ PATIENT_EMAIL = "lakshmi.patient@example.org"
 
 
 def setup(env: dict[str, str]) -> dict[str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.browser.eyes_scenario", "setup"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {k: str(v) for k, v in run_scenario("tests.browser.eyes_scenario", env, "setup").items()}
 
 
 def staff_log_in(page: Any, base: str, email: str, secret: str) -> None:

@@ -4,10 +4,7 @@ the tracker with the code from the order."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.browser.conftest import log_in as browser_log_in
+from tests.browser.conftest import run_scenario
 from tests.browser.store_scenario import PARENT, PASSWORD, STAFF
 from tests.browser.test_signup_journey import screenshot
 from tests.browser.test_tracker_journey import wait_for
@@ -23,20 +21,10 @@ from tests.mailbox import Mailbox
 from tests.platform.serving import embedded_env, running
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 
 
 def scenario(env: dict[str, str], *args: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.browser.store_scenario", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_scenario("tests.browser.store_scenario", env, *args)
 
 
 def log_in(page: Any, base: str, email: str) -> None:
