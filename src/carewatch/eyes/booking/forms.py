@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes.booking import slots
 from carewatch.eyes.booking.actions import Details, check
 from carewatch.eyes.booking.models import WEEKDAYS, Centre
-from carewatch.platform.lib.phones import normalise_phone
+from carewatch.eyes.screening.forms import PatientContactChecks
 
 PROBLEMS = {
     slots.Problem.MALFORMED: _("That time is not one we know: choose a time from the list."),
@@ -56,7 +56,7 @@ class SlotForm(forms.Form):
         return start
 
 
-class BookingForm(SlotForm):
+class BookingForm(PatientContactChecks, SlotForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     date_of_birth = forms.DateField(
         label=_("Date of birth"),
@@ -75,23 +75,6 @@ class BookingForm(SlotForm):
         error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
     )
     language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
-
-    def clean_date_of_birth(self) -> date:
-        born: date = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate() or born.year < 1900:
-            raise forms.ValidationError(_("Enter the date of birth as day, month and year."))
-        return born
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        phone = normalise_phone(raw)
-        if phone is None:
-            raise forms.ValidationError(
-                _("Enter a 10-digit mobile number, or + and the country code for another country.")
-            )
-        return phone
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes.screening.models import CONSENT_WORDING, ConsentKind, Patient
@@ -12,7 +13,31 @@ from carewatch.platform.accounts.models import Clinic
 from carewatch.platform.lib.phones import normalise_phone
 
 
-class PatientForm(forms.ModelForm):
+class PatientContactChecks:
+    """What the desk's registration and the public booking form both check, the same way."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str:
+        """Stored as E.164, as SMS providers want it and as the desk matches bookings."""
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        phone = normalise_phone(raw)
+        if phone is None:
+            raise forms.ValidationError(
+                _("Enter a 10-digit mobile number, or + and the country code for another country.")
+            )
+        return phone
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate() or born.year < 1900:
+            raise forms.ValidationError(_("Enter the date of birth as day, month and year."))
+        return born
+
+
+class PatientForm(PatientContactChecks, forms.ModelForm):
     consent_screening = forms.BooleanField(
         label=CONSENT_WORDING[ConsentKind.SCREENING],
         error_messages={
@@ -46,24 +71,6 @@ class PatientForm(forms.ModelForm):
                 _("Another patient has this number: check it, or leave it empty for a new one.")
             )
         return number
-
-    def clean_phone(self) -> str:
-        """Stored as E.164, as SMS providers want it and as the desk matches bookings."""
-        raw = self.cleaned_data["phone"].strip()
-        if not raw:
-            return ""
-        phone = normalise_phone(raw)
-        if phone is None:
-            raise forms.ValidationError(
-                _("Enter a 10-digit mobile number, or + and the country code for another country.")
-            )
-        return phone
-
-    def clean_date_of_birth(self) -> date:
-        born: date = self.cleaned_data["date_of_birth"]
-        if born > date.today() or born.year < 1900:
-            raise forms.ValidationError(_("Enter the date of birth as day, month and year."))
-        return born
 
     def clean_diabetes_since(self) -> int:
         year: int = self.cleaned_data["diabetes_since"]
