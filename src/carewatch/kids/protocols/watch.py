@@ -387,13 +387,18 @@ def _network(f: list[str], attributes: dict[str, Any]) -> None:
             points = []
             for _ in range(wifis):
                 name, mac, rssi = f[at : at + 3]
-                points.append({"name": unescape(name), "mac": mac, "rssi": int(rssi)})
+                points.append({"name": _text(unescape(name)), "mac": mac, "rssi": int(rssi)})
                 at += 3
             if points:
                 attributes["wifi"] = points
     except ValueError:
         attributes.pop("cells", None)
         attributes["network"] = unescape(",".join(f[16:]))
+
+
+def _text(latin: str) -> str:
+    """Free text (a Wi-Fi name) is UTF-8 on the wire; fields are split as latin-1."""
+    return latin.encode("latin-1").decode("utf-8", "replace")
 
 
 def _reply_with(answer: bytes) -> Handler:
