@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from carewatch.kids.tracking.model import Fix
 
@@ -73,7 +73,8 @@ def decode(
     """One OsmAnd request: `method` GET or POST, `uri` the path with its query string."""
     if method.upper() not in {"GET", "POST"}:
         raise ProtocolError("OsmAnd devices send GET or POST requests.")
-    params = _query(urlsplit(uri).query)
+    # not urlsplit: it refuses some paths ("//]"), and only the query matters here
+    params = _query(uri.partition("?")[2].partition("#")[0])
     if body.strip():
         if _is_json(body, content_type):
             return _decode_json(body, params, received)
