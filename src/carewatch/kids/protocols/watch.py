@@ -449,6 +449,8 @@ def _health(device_id: str, kind: str, body: bytes, received: datetime) -> Handl
     elif values:
         readings["heart_rate"] = values[0]
     readings = {key: value for key, value in readings.items() if value is not None}
+    if not readings:  # "measuring started" or a failed measurement: nothing to keep
+        return (), None, None
     return (_status_fix(device_id, received, readings),), None, None
 
 
