@@ -94,3 +94,24 @@ def test_it_does_not_store_a_fix_from_a_clock_in_the_future_but_hears_its_sos() 
     assert child.updates[-1].positions == []
     assert child.updates[-1].rejected == 1
     assert child.state.last_fix_time is None
+
+
+def test_a_heartbeat_on_the_servers_clock_does_not_make_the_watchs_next_fix_late() -> None:
+    # A watch's LK heartbeat has no time of its own (the gateway stamps it on receipt);
+    # its positions carry the watch's clock, a few seconds behind. They are still current.
+    child = Child([HOME, SCHOOL])
+    child.stays(0, 300, near_home(0.0))
+    child.send([fix(610, (0.0, 0.0), valid=False, battery=80)])
+    child.send([fix(605, at_school(100.0, 150.0))])
+    child.send([fix(725, at_school(100.0, 150.0))])
+    assert not any(p.late for u in child.updates[-2:] for p in u.positions)
+    assert child.state.places[SCHOOL.id].presence is Presence.INSIDE
+    assert EventKind.PLACE_ENTER in child.kinds()
+
+
+def test_a_fix_without_a_position_behind_the_last_one_is_still_late() -> None:
+    child = Child([HOME])
+    child.stays(0, 300, near_home(0.0))
+    child.send([fix(200, (0.0, 0.0), valid=False, battery=5)])
+    [stored] = child.updates[-1].positions
+    assert stored.late and child.state.battery_alert is None

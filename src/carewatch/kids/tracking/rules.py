@@ -211,14 +211,19 @@ class RuleRun:
                 continue
             previous = t
             located = fix.located
-            if st.last_fix_time is not None and t < st.last_fix_time:
+            # A position is late only behind the last position: a heartbeat stamped with
+            # the server's clock must not make the watch's next fix (its own, slower
+            # clock) late and so skip the place rules.
+            newest = st.position_time if located else st.last_fix_time
+            if newest is not None and t < newest:
                 update.late += 1
                 positions.append(StoredFix(fix, True, located))
                 self.alarms(fix, t, delayed=True, current=False)
                 continue
             positions.append(StoredFix(fix, False, located))
             stale = t < self.stale_before
-            st.last_fix_time = t
+            if st.last_fix_time is None or t > st.last_fix_time:
+                st.last_fix_time = t
             level = fix.battery
             if level is not None:
                 if level > cfg.recharge_above and st.battery_alert is None:
