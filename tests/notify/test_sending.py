@@ -29,7 +29,7 @@ class SendingTests(NotifyTestCase):
 
         with mock.patch.object(WebhookTransport, "notify", observe):
             row = self.send_now(channel)
-        self.assertEqual(seen, {"status": "pending", "attempts": [(1, None)]})
+        self.assertEqual(seen, {"status": "sending", "attempts": [(1, None)]})
         self.assertEqual(row.status, Status.SENT)
 
     def test_it_sends_nothing_until_the_transaction_commits(self) -> None:
@@ -85,7 +85,7 @@ class SendingTests(NotifyTestCase):
         with mock.patch.object(tasks, "deliver", side_effect=ConnectionError("redis down")):
             row = self.send_now(channel)
         self.assertEqual(row.status, Status.PENDING)
-        Notification.objects.filter(pk=row.pk).update(created=row.created - sending.STUCK_AFTER)
+        Notification.objects.filter(pk=row.pk).update(next_try=row.created - sending.STUCK_AFTER)
         with mock.patch.object(WebhookTransport, "notify"):
             tasks.requeue_stuck.call_local()
         row.refresh_from_db()
@@ -99,7 +99,7 @@ class SendingTests(NotifyTestCase):
         tasks.requeue_stuck.call_local()
         self.assertEqual(row.attempts.count(), 1, "not overdue yet")
         long_ago = row.created - sending.STUCK_AFTER - timedelta(hours=2)
-        row.attempts.update(finished=long_ago)
+        Notification.objects.filter(pk=row.pk).update(next_try=long_ago)
         with mock.patch.object(WebhookTransport, "notify"):
             tasks.requeue_stuck.call_local()
         row.refresh_from_db()
