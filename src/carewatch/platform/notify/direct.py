@@ -23,7 +23,7 @@ from django.db import models, transaction
 from carewatch.platform.notify.models import Notification
 from carewatch.platform.notify.transports.base import TransportError
 
-__all__ = ["Message", "TransportError", "send_email", "send_sms", "topic"]
+__all__ = ["Message", "TransportError", "forget", "send_email", "send_sms", "topic"]
 
 
 class Message(NamedTuple):
@@ -35,6 +35,11 @@ class Message(NamedTuple):
 def topic(obj: models.Model) -> str:
     """What a message is about, as staff pages look it up: "screening.patient:12"."""
     return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def forget(obj: models.Model) -> int:
+    """Deletes the messages about `obj` (on erasure: they hold the contact's address)."""
+    return Notification.objects.filter(topic=topic(obj)).delete()[0]
 
 
 def send_email(
