@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from huey.contrib.djhuey import HUEY
 
@@ -104,6 +105,28 @@ class SendingTests(NotifyTestCase):
             tasks.requeue_stuck.call_local()
         row.refresh_from_db()
         self.assertEqual((row.status, row.attempts.count()), (Status.SENT, 2))
+
+    def test_it_sends_once_more_after_a_sender_died_mid_send_and_its_claim_lapsed(self) -> None:
+        channel = self.channel("webhook", HOOK)
+        with self.captureOnCommitCallbacks(execute=False):
+            [row] = sending.send_to([channel], "SOS", "Aarav pressed SOS.")
+        self.assertIsNotNone(sending.claim(row))  # ...and the process dies here
+        with mock.patch.object(WebhookTransport, "notify") as transport_notify:
+            tasks.requeue_stuck.call_local()
+            transport_notify.assert_not_called()  # the claim is still live
+            lapsed = timezone.now() - sending.LEASE - sending.STUCK_AFTER
+            Notification.objects.filter(pk=row.pk).update(next_try=lapsed)
+            tasks.requeue_stuck.call_local()
+            tasks.requeue_stuck.call_local()
+        transport_notify.assert_called_once()
+        row.refresh_from_db()
+        self.assertEqual((row.status, row.attempts.count()), (Status.SENT, 2))
+
+    def test_a_second_sender_cannot_claim_a_row_being_sent(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False):
+            [row] = sending.send_to([self.channel("webhook", HOOK)], "SOS", "text")
+        self.assertIsNotNone(sending.claim(row))
+        self.assertIsNone(sending.claim(row))
 
     def test_it_tells_a_deactivated_user_nothing(self) -> None:
         self.alice.is_active = False
