@@ -71,6 +71,15 @@ class OrderEmailTests(StoreTestCase):
         assert line.device is not None
         self.assertIn(line.device.identifier, mailbox.texts()[1])
 
+    def test_the_pairing_code_does_not_wait_in_the_row_but_is_in_the_mail(self) -> None:
+        self.ship()
+        with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
+            do_set_status(self.order, "delivered")
+        code = self.order.lines.get().pairing_code
+        row = Notification.objects.get(event="store.setup", channel=None)
+        self.assertNotIn(code, row.text + row.html + str(row.payload))
+        self.assertIn(code, mailbox.texts()[1])
+
     def test_the_review_request_goes_seven_days_after_delivery_once(self) -> None:
         self.ship()
         do_set_status(self.order, "delivered")

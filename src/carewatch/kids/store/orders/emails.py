@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from carewatch.kids.store.orders.carriers import tracking_url
 from carewatch.kids.store.orders.models import Order, OrderEmail
 from carewatch.platform.notify import direct, sending
+from carewatch.platform.notify.models import Notification
 
 SUBJECTS = {
     "confirmation": _("Your CareWatch order %(number)s is confirmed"),
@@ -42,6 +43,22 @@ def send_order_email(order_id: int, kind: str, key: str = "") -> bool:
 
 
 def _send(order: Order, kind: str) -> None:
+    subject, text, html = render(order, kind)
+    owner, about, event = order.owner, direct.topic(order), f"store.{kind}"
+    if owner is not None and owner.is_active:
+        url = order.get_absolute_url()
+        sending.send(owner, subject, text, html=html, url=url, event=event, topic=about)
+        if owner.notify_channels.filter(kind="email", verified=True, disabled=False).exists():
+            return
+    # Composed when sent: the pairing code and the signed review links never wait in a row.
+    payload = {"order": order.pk, "kind": kind}
+    compose = "carewatch.kids.store.orders.emails.compose"
+    direct.send_email(
+        order.email, subject, about=about, event=event, compose=compose, payload=payload
+    )
+
+
+def render(order: Order, kind: str) -> direct.Message:
     language = getattr(order.owner, "language", "") or order.language
     with translation.override(language):
         subject = str(SUBJECTS[kind]) % {"number": order.number}
@@ -52,13 +69,13 @@ def _send(order: Order, kind: str) -> None:
         }
         text = render_to_string(f"orders/email/{kind}.txt", context)
         html = render_to_string(f"orders/email/{kind}.html", context)
-    owner, about, event = order.owner, direct.topic(order), f"store.{kind}"
-    if owner is not None and owner.is_active:
-        url = order.get_absolute_url()
-        sending.send(owner, subject, text, html=html, url=url, event=event, topic=about)
-        if owner.notify_channels.filter(kind="email", verified=True, disabled=False).exists():
-            return
-    direct.send_email(order.email, subject, text, html, about=about, event=event)
+    return direct.Message(subject, text, html)
+
+
+def compose(notification: Notification) -> direct.Message | None:
+    order = Order.objects.select_related("owner").filter(pk=notification.payload["order"])
+    found = order.first()
+    return None if found is None else render(found, notification.payload["kind"])
 
 
 def send_confirmation(order_id: int) -> bool:
