@@ -22,7 +22,7 @@ from carewatch.platform.notify.models import Channel, Notification, Status
 from tests.eyes.booking.helpers import form_data, in_days, make_centre
 from tests.eyes.helpers import make_patient
 from tests.kids.store.base import StoreTestCase
-from tests.notify.servers import MailHandler, SmtpServer
+from tests.notify.servers import HttpReceiver, MailHandler, SmtpServer
 
 EXPECTED = {
     ("meena@example.org", "eyes.portal_link"),
@@ -120,6 +120,28 @@ class NothingLostTests(StoreTestCase):
             m for m in handler.messages if m["X-CareWatch-Event"] == "eyes.portal_code"
         )
         self.assertRegex(code_mail.get_body(("plain",)).get_content(), r"\b\d{6}\b")
+
+    def test_text_messages_made_while_the_sms_provider_is_down_go_once_it_is_back(self) -> None:
+        with HttpReceiver() as provider:
+            pass  # stopped: nothing answers on its port
+        with override_settings(SMS_API_URL=provider.url("/sms"), SMS_API_TOKEN="t"):
+            self.page(
+                self.client, reverse("booking:book", args=["demo-centre"]), form_data(in_days(2))
+            )
+            with self.captureOnCommitCallbacks(execute=True):
+                notices.reminder(Booking.objects.get())
+        texts = Notification.objects.filter(kind="sms")
+        self.assertEqual({row.status for row in texts}, {Status.RETRYING})
+        texts.update(next_try=timezone.now() - dt.timedelta(hours=1))
+        with (
+            HttpReceiver() as provider,
+            override_settings(SMS_API_URL=provider.url("/sms"), SMS_API_TOKEN="t"),
+        ):
+            tasks.requeue_stuck.call_local()
+            tasks.requeue_stuck.call_local()
+        references = [request.json()["reference"] for request in provider.requests]
+        self.assertEqual(sorted(references), sorted(str(row.code) for row in texts))
+        self.assertEqual({row.status for row in texts.all()}, {Status.SENT})
 
     def test_a_code_made_when_sending_opens_the_portal(self) -> None:
         with SmtpServer() as server, override_settings(**server.settings()):
