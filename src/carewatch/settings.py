@@ -181,8 +181,9 @@ VAPID_PRIVATE_KEY_FILE = Path(
 VAPID_CONTACT = ENV.get("VAPID_CONTACT", "mailto:admin@carewatch.local")
 # Users type webhook URLs: refuse private and loopback addresses unless told otherwise.
 OUTGOING_HTTP_ALLOW_PRIVATE = env_bool(ENV, "OUTGOING_HTTP_ALLOW_PRIVATE", not PRODUCTION)
-# Temporary delivery errors are retried NOTIFY_RETRY_DELAY, 2x, 4x... seconds later (capped).
-NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 6)
+# Temporary delivery errors are retried NOTIFY_RETRY_DELAY, 2x, 4x... seconds later (capped):
+# 12 attempts span about five hours, so a mail server down for an afternoon loses nothing.
+NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 12)
 NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
 NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
 

@@ -40,8 +40,10 @@ def test_a_newcomer_signs_up_in_tamil_verifies_the_address_and_logs_in(
     smtp_port, web_port = free_port(), free_port()
     smtp = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    env = embedded_env(tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}")
     base = f"http://127.0.0.1:{web_port}"
+    # Mailed links are built from SITE_URL when the mail is sent, never from the request's
+    # Host header (which a password-reset request could forge).
+    env = embedded_env(tmp_path, EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}", SITE_URL=base)
     try:
         with running("serve", web_port, env):
             page.goto(base + "/")

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from carewatch.eyes.portal import links
 from carewatch.eyes.screening.models import (
     AuditEntry,
     Consent,
@@ -18,6 +19,8 @@ from carewatch.eyes.screening.models import (
     Visit,
 )
 from carewatch.platform.accounts.models import ClinicMembership, ClinicRole
+from carewatch.platform.notify import direct
+from carewatch.platform.notify.models import Notification
 from tests.base import BaseTestCase, make_user
 from tests.eyes.helpers import (
     add_photo,
@@ -98,6 +101,16 @@ class ErasureTests(BaseTestCase):
         )
         self.erase()
         self.assertFalse(type(booking).objects.filter(pk=booking.pk).exists())
+
+    def test_it_removes_the_messages_sent_to_the_patient_with_their_address(self) -> None:
+        self.patient.email = "p9@example.org"
+        self.patient.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            links.send_link(self.patient)
+            links.send_link(self.keeper)
+        self.erase()
+        self.assertFalse(Notification.objects.filter(address="p9@example.org").exists())
+        self.assertEqual(Notification.objects.filter(topic=direct.topic(self.keeper)).count(), 1)
 
     def test_it_asks_for_the_exact_patient_number(self) -> None:
         response = self.erase(number="P10")

@@ -4,6 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from huey.contrib.djhuey import HUEY
 
@@ -29,7 +30,7 @@ class SendingTests(NotifyTestCase):
 
         with mock.patch.object(WebhookTransport, "notify", observe):
             row = self.send_now(channel)
-        self.assertEqual(seen, {"status": "pending", "attempts": [(1, None)]})
+        self.assertEqual(seen, {"status": "sending", "attempts": [(1, None)]})
         self.assertEqual(row.status, Status.SENT)
 
     def test_it_sends_nothing_until_the_transaction_commits(self) -> None:
@@ -85,7 +86,7 @@ class SendingTests(NotifyTestCase):
         with mock.patch.object(tasks, "deliver", side_effect=ConnectionError("redis down")):
             row = self.send_now(channel)
         self.assertEqual(row.status, Status.PENDING)
-        Notification.objects.filter(pk=row.pk).update(created=row.created - sending.STUCK_AFTER)
+        Notification.objects.filter(pk=row.pk).update(next_try=row.created - sending.STUCK_AFTER)
         with mock.patch.object(WebhookTransport, "notify"):
             tasks.requeue_stuck.call_local()
         row.refresh_from_db()
@@ -99,11 +100,33 @@ class SendingTests(NotifyTestCase):
         tasks.requeue_stuck.call_local()
         self.assertEqual(row.attempts.count(), 1, "not overdue yet")
         long_ago = row.created - sending.STUCK_AFTER - timedelta(hours=2)
-        row.attempts.update(finished=long_ago)
+        Notification.objects.filter(pk=row.pk).update(next_try=long_ago)
         with mock.patch.object(WebhookTransport, "notify"):
             tasks.requeue_stuck.call_local()
         row.refresh_from_db()
         self.assertEqual((row.status, row.attempts.count()), (Status.SENT, 2))
+
+    def test_it_sends_once_more_after_a_sender_died_mid_send_and_its_claim_lapsed(self) -> None:
+        channel = self.channel("webhook", HOOK)
+        with self.captureOnCommitCallbacks(execute=False):
+            [row] = sending.send_to([channel], "SOS", "Aarav pressed SOS.")
+        self.assertIsNotNone(sending.claim(row))  # ...and the process dies here
+        with mock.patch.object(WebhookTransport, "notify") as transport_notify:
+            tasks.requeue_stuck.call_local()
+            transport_notify.assert_not_called()  # the claim is still live
+            lapsed = timezone.now() - sending.LEASE - sending.STUCK_AFTER
+            Notification.objects.filter(pk=row.pk).update(next_try=lapsed)
+            tasks.requeue_stuck.call_local()
+            tasks.requeue_stuck.call_local()
+        transport_notify.assert_called_once()
+        row.refresh_from_db()
+        self.assertEqual((row.status, row.attempts.count()), (Status.SENT, 2))
+
+    def test_a_second_sender_cannot_claim_a_row_being_sent(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False):
+            [row] = sending.send_to([self.channel("webhook", HOOK)], "SOS", "text")
+        self.assertIsNotNone(sending.claim(row))
+        self.assertIsNone(sending.claim(row))
 
     def test_it_tells_a_deactivated_user_nothing(self) -> None:
         self.alice.is_active = False

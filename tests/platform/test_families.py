@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carewatch.platform.accounts.models import Family, FamilyInvite, FamilyMembership
+from carewatch.platform.notify.models import Notification
 from tests.base import BaseTestCase, make_user
 from tests.mailbox import smtp_server
+from tests.notify.servers import SmtpServer
 
 
 class FamilyTests(BaseTestCase):
@@ -114,3 +116,38 @@ class InviteTests(BaseTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Enter a valid email address.", status_code=400)
         self.assertContains(response, 'value="not-an-address"', status_code=400)
+
+
+class InviteDeliveryTests(BaseTestCase):
+    def test_a_second_invite_for_the_same_address_reuses_the_first_and_mails_once(self) -> None:
+        self.login(self.alice)
+        url = reverse("accounts:invite", args=[self.family.pk])
+        with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, {"email": "grandma@example.org"})
+            self.client.post(url, {"email": "Grandma@example.org "})
+        self.assertEqual(FamilyInvite.objects.count(), 1)
+        self.assertEqual(len(mailbox.messages), 1)
+        page = self.client.get(reverse("accounts:family", args=[self.family.pk]))
+        self.assertContains(page, "e-mail: Sent")
+
+    def test_the_guardian_sees_an_invitation_waiting_for_the_mail_server(self) -> None:
+        self.login(self.alice)
+        with SmtpServer() as down:
+            pass  # stopped
+        url = reverse("accounts:invite", args=[self.family.pk])
+        with self.settings(**down.settings()), self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"email": "grandma@example.org"})
+        self.assertEqual(response.status_code, 302)
+        page = self.client.get(reverse("accounts:family", args=[self.family.pk]))
+        self.assertContains(page, "e-mail: Will try again")
+
+    def test_the_invitation_link_is_made_when_the_mail_goes_not_stored_with_it(self) -> None:
+        self.login(self.alice)
+        with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("accounts:invite", args=[self.family.pk]), {"email": "g@example.org"}
+            )
+        token = FamilyInvite.objects.get().token
+        row = Notification.objects.get(event="accounts.invite")
+        self.assertNotIn(token, row.text + str(row.payload))
+        self.assertIn(token, mailbox.texts()[0])

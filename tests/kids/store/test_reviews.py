@@ -87,7 +87,7 @@ class ReviewTests(StoreTestCase):
         do_ship(order, "BlueDart", "BD1")
         do_set_status(order, "delivered")
         delivered_at = OrderEvent.objects.get(order=order, status="delivered").created
-        with smtp_server() as mailbox:
+        with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
             send_review_requests(delivered_at + dt.timedelta(days=7))
         links = re.findall(r"http://\S+/review/\S+/", mailbox.texts()[0])
         self.assertEqual(len(links), 2)

@@ -1,5 +1,6 @@
 """The patient's messages about a booking, by e-mail and/or SMS, in the language they
-chose when booking (they have no account, so direct.py sends them after commit)."""
+chose when booking (they have no account, so direct.py sends them after commit). Each is a
+Notification row about the booking: the desk shows whether the patient was told."""
 
 from __future__ import annotations
 
@@ -32,10 +33,11 @@ def _send(booking: Booking, kind: str) -> None:
         subject = subjects[kind] % {"when": context["when"]}
         text = render_to_string(f"booking/messages/{kind}.txt", context).strip()
         sms = render_to_string(f"booking/messages/{kind}_sms.txt", context).strip()
+    about, event = direct.topic(booking), f"eyes.booking_{kind}"
     if booking.email:
-        direct.send_email(booking.email, subject, text)
+        direct.send_email(booking.email, subject, text, about=about, event=event)
     if booking.phone:
-        direct.send_sms(booking.phone, sms)
+        direct.send_sms(booking.phone, sms, subject=subject, about=about, event=event)
 
 
 def confirmation(booking: Booking) -> None:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from carewatch.eyes.portal import access, contact
 from carewatch.eyes.portal.models import OneTimeCode, PatientLink, link_expiry
 from carewatch.eyes.screening.models import Patient
+from carewatch.platform.accounts.models import User
+from carewatch.platform.notify.direct import Message
 
 SESSION_LINK = "portal.link"
 SESSION_PATIENT = "portal.patient"
@@ -40,17 +42,40 @@ def issue_link(patient: Patient, by: Any = None, now: dt.datetime | None = None)
 
 def send_link(patient: Patient, by: Any = None) -> str | None:
     """Names the centre and nothing else: no result, no health data (it may show on a lock
-    screen). Returns where it went, masked, or None when there is no way to reach them."""
-    url = settings.SITE_URL + reverse("portal:open", args=[issue_link(patient, by)])
+    screen). Returns where it goes, masked, or None when there is no way to reach them.
+    The link itself is issued when the message is sent (`link_message`), so its token
+    never waits in the queue or the row."""
     with contact.in_language(patient):
-        subject = _("Your eye screening report from %(centre)s is ready") % {
-            "centre": patient.clinic.name
-        }
+        subject = link_subject(patient)
+        by_id = by.pk if by is not None and by.is_authenticated else None
+        return contact.tell(
+            patient,
+            subject,
+            event="eyes.portal_link",
+            compose="carewatch.eyes.portal.links.link_message",
+            payload={"by": by_id},
+        )
+
+
+def link_subject(patient: Patient) -> str:
+    return _("Your eye screening report from %(centre)s is ready") % {"centre": patient.clinic.name}
+
+
+def link_message(notification: Any) -> Message | None:
+    """Composer: a fresh link (earlier ones stop working) and its message."""
+    patient = Patient.objects.select_related("clinic").filter(pk=notification.payload["patient"])
+    found = patient.first()
+    if found is None:
+        return None  # erased meanwhile
+    by = User.objects.filter(pk=notification.payload.get("by")).first()
+    url = settings.SITE_URL + reverse("portal:open", args=[issue_link(found, by)])
+    with contact.in_language(found):
+        subject = link_subject(found)
         text = _(
             "%(subject)s. Open your private link: %(url)s We will send you a one-time code "
             "to open it. The link works for 90 days."
         ) % {"subject": subject, "url": url}
-        return contact.tell(patient, subject, text)
+    return Message(subject, text)
 
 
 def link_for_token(token: str, now: dt.datetime | None = None) -> PatientLink | None:
@@ -65,20 +90,40 @@ def session_link(request: HttpRequest) -> PatientLink | None:
 
 
 def send_code(link: PatientLink, now: dt.datetime | None = None) -> str | None:
-    """Returns where the code went (masked), or None when the patient cannot be reached.
-    The caller checks `may_send_code` first."""
-    code = access.new_code()
-    OneTimeCode.objects.create(
-        link=link,
-        code_hash=access.hash_code(code, settings.SECRET_KEY),
-        created=now or timezone.now(),
-    )
+    """Returns where the code goes (masked), or None when the patient cannot be reached.
+    The caller checks `may_send_code` first. The code row is written now (it counts
+    against the hourly limit) without a usable hash; `code_message` makes the code when
+    the message is sent, so no code waits in the queue."""
+    row = OneTimeCode.objects.create(link=link, code_hash="", created=now or timezone.now())
     patient = link.patient
     with contact.in_language(patient):
+        return contact.tell(
+            patient,
+            _("Your CareWatch code"),
+            event="eyes.portal_code",
+            compose="carewatch.eyes.portal.links.code_message",
+            payload={"code": row.pk},
+        )
+
+
+def code_message(notification: Any) -> Message | None:
+    """Composer: a new code for the row, valid 10 minutes from now, and its message."""
+    row = OneTimeCode.objects.select_related("link__patient").filter(
+        pk=notification.payload["code"], used_at__isnull=True
+    )
+    found = row.first()
+    if found is None:
+        return None
+    code = access.new_code()
+    found.code_hash = access.hash_code(code, settings.SECRET_KEY)
+    found.created = timezone.now()
+    found.save(update_fields=["code_hash", "created"])
+    with contact.in_language(found.link.patient):
+        subject = _("Your CareWatch code")
         text = _("Your CareWatch code is %(code)s. It works for 10 minutes. Do not share it.") % {
             "code": code
         }
-        return contact.tell(patient, _("Your CareWatch code"), text)
+    return Message(subject, text)
 
 
 def may_send_code(link: PatientLink, now: dt.datetime | None = None) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from carewatch.eyes.portal import links, reminders
 from carewatch.eyes.review.signals import report_signed
-from carewatch.eyes.screening.models import Visit
+from carewatch.eyes.screening.models import Patient, Visit
+from carewatch.platform.notify import direct
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,11 @@ def report_ready(sender: Any, report: Any, **kwargs: Any) -> None:
 def screened_again(sender: Any, instance: Visit, created: bool, **kwargs: Any) -> None:
     if created:
         reminders.cancel_for_new_visit(instance)
+
+
+@receiver(post_delete, sender=Patient, dispatch_uid="portal_forget_patient_messages")
+# A lazy sender: the booking app may not be installed.
+@receiver(post_delete, sender="booking.Booking", dispatch_uid="portal_forget_booking_messages")
+def forget_messages(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """An erased patient's messages (their address, what they were told) go with them."""
+    direct.forget(instance)

@@ -77,7 +77,7 @@ def send_one(reminder: Reminder) -> str | None:
             "It is time for your eye screening at %(centre)s or any centre near you. "
             "Find a centre and book a visit: %(url)s"
         ) % {"centre": patient.clinic.name, "url": settings.SITE_URL + CENTRE_FINDER}
-        where = contact.tell(patient, subject, text)
+        where = contact.tell(patient, subject, text, event="eyes.rescreen_reminder")
     if where is None:
         logger.warning("Patient %s has no phone or e-mail for their reminder.", patient.pk)
     return where

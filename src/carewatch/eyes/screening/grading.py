@@ -1,12 +1,21 @@
-"""Grade a stored photo with the retina engine and keep the result (runs as a task)."""
+"""Grade a stored photo with the retina engine and keep the result (runs as a task).
+
+A worker claims the photo first (a conditional UPDATE of `grading_started`), so a task
+queued twice grades it once. A worker killed while grading leaves the photo "Waiting to
+be graded" with an old claim: `stuck_images` finds it (and photos whose task the queue
+lost) for the periodic sweep in tasks.py, and the next worker's claim succeeds.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
 import threading
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 import retina
 from carewatch.eyes.screening import crypto
@@ -15,6 +24,10 @@ from carewatch.eyes.screening.models import Grading, Image, ImageStatus
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _grader: retina.Grader | None = None
+# Grading takes seconds; a claim this old belongs to a worker that died.
+LEASE = timedelta(minutes=10)
+# A photo nobody claimed for this long lost its task (a queue outage, a wiped queue).
+UNCLAIMED_AFTER = timedelta(minutes=10)
 
 
 def grader() -> retina.Grader:
@@ -27,6 +40,8 @@ def grader() -> retina.Grader:
 
 
 def grade_image(image_id: int) -> Grading | None:
+    if not claim(image_id):
+        return None  # deleted, graded, or being graded by a live worker
     image = Image.objects.select_related("visit").filter(pk=image_id).first()
     if image is None or hasattr(image, "grading"):
         return None  # deleted meanwhile, or already graded (a retried task)
@@ -39,6 +54,22 @@ def grade_image(image_id: int) -> Grading | None:
         image.visit.refresh_status()
         return None
     return store(image, result)
+
+
+def claim(image_id: int, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    free = Q(grading_started__isnull=True) | Q(grading_started__lt=now - LEASE)
+    waiting = Image.objects.filter(free, pk=image_id, status=ImageStatus.QUEUED)
+    return bool(waiting.update(grading_started=now))
+
+
+def stuck_images(now: datetime | None = None) -> list[int]:
+    """Photos still waiting whose worker died (an old claim) or whose task was lost."""
+    now = now or timezone.now()
+    lost = Q(grading_started__isnull=True, created__lt=now - UNCLAIMED_AFTER)
+    died = Q(grading_started__lt=now - LEASE)
+    waiting = Image.objects.filter(lost | died, status=ImageStatus.QUEUED, grading=None)
+    return list(waiting.values_list("pk", flat=True)[:200])
 
 
 def store(image: Image, result: retina.GradeResult) -> Grading:

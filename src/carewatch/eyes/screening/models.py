@@ -188,6 +188,9 @@ class Image(models.Model):
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created = models.DateTimeField(default=timezone.now)
+    # When a worker claimed it for grading: a claim older than grading.LEASE was a worker
+    # that died, and the sweep hands the photo to another.
+    grading_started = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -7,7 +7,7 @@ import shapely
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.tracker.models import AlertSetting, Child, EventKind, Place
+from carewatch.kids.tracker.models import AlertSetting, Child, EventKind, Place, TrackerSettings
 from carewatch.platform.notify.transports import KIND_CHOICES
 
 WEEKDAYS = [
@@ -197,3 +197,28 @@ class AlertSettingForm(forms.ModelForm):
             "quiet_from": forms.TimeInput(attrs={"type": "time"}),
             "quiet_until": forms.TimeInput(attrs={"type": "time"}),
         }
+
+
+RETENTION_CHOICES = [
+    (7, _("1 week")),
+    (30, _("30 days")),
+    (90, _("90 days")),
+    (180, _("6 months")),
+    (365, _("1 year")),
+]
+
+
+class RetentionForm(forms.ModelForm):
+    retention_days = forms.TypedChoiceField(
+        choices=RETENTION_CHOICES,
+        coerce=int,
+        label=_("Keep where the children were for"),
+        help_text=_(
+            "Older positions are deleted every night, and older alerts lose where they "
+            "happened (what happened and when stays)."
+        ),
+    )
+
+    class Meta:
+        model = TrackerSettings
+        fields = ["retention_days"]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("family/<int:family_id>/events/", views.events, name="events"),
     path("family/<int:family_id>/export/", views.export, name="export"),
     path("family/<int:family_id>/alerts/", views.alert_settings, name="alert_settings"),
+    path("family/<int:family_id>/privacy/", views.privacy_settings, name="privacy"),
     path("family/<int:family_id>/map/", live.map_page, name="map"),
     path("family/<int:family_id>/live/", live.live, name="live"),
     path("family/<int:family_id>/history/", live.history, name="history"),

@@ -10,9 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carewatch.kids.tracker import pairing, privacy
-from carewatch.kids.tracker.forms import AlertSettingForm, ChildForm, PairingForm, PlaceForm
-from carewatch.kids.tracker.models import AlertSetting, Event, Place
-from carewatch.platform.accounts.permissions import families_of, family_member_required
+from carewatch.kids.tracker.forms import (
+    AlertSettingForm,
+    ChildForm,
+    PairingForm,
+    PlaceForm,
+    RetentionForm,
+)
+from carewatch.kids.tracker.models import AlertSetting, Event, Place, TrackerSettings
+from carewatch.platform.accounts.models import FamilyRole
+from carewatch.platform.accounts.permissions import (
+    families_of,
+    family_member_required,
+    family_role,
+)
 
 
 @login_required
@@ -108,6 +119,26 @@ def alert_settings(request: HttpRequest, family_id: int) -> HttpResponse:
         messages.success(request, _("Your alert settings are saved."))
         return redirect("tracker:alert_settings", family_id)
     return render(request, "tracker/alert_settings.html", {"family": family, "form": form})
+
+
+@family_member_required
+def privacy_settings(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Every guardian sees how long history is kept; the family's owner changes it."""
+    family = request.family  # type: ignore[attr-defined]
+    chosen, _created = TrackerSettings.objects.get_or_create(family=family)
+    may_change = family_role(request.user, family) == FamilyRole.OWNER
+    form = RetentionForm((request.POST or None) if may_change else None, instance=chosen)
+    if not may_change:
+        form.fields["retention_days"].disabled = True
+        if request.method == "POST":
+            messages.error(request, _("Only the family’s owner can change this."))
+    elif request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: location history is kept for the period you chose."))
+        return redirect("tracker:privacy", family_id)
+    context = {"family": family, "form": form, "may_change": may_change}
+    status = 400 if form.errors else 200
+    return render(request, "tracker/privacy.html", context, status=status)
 
 
 @family_member_required

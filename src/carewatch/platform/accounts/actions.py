@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +18,12 @@ from carewatch.platform.accounts.models import (
     FamilyRole,
     User,
 )
+from carewatch.platform.notify import direct
+from carewatch.platform.notify.models import Notification
+from carewatch.platform.notify.sending import OPEN
+
+# A second "invite" for the same address mails again only this long after the last mail.
+RESEND_AFTER = timedelta(minutes=10)
 
 
 class InviteError(Exception):
@@ -29,25 +37,64 @@ def do_create_family(owner: User, name: str) -> Family:
     return family
 
 
-def do_invite_guardian(family: Family, invited_by: User, email: str, site_url: str) -> FamilyInvite:
+def do_invite_guardian(family: Family, invited_by: User, email: str) -> FamilyInvite:
+    """Asking twice for the same address (a page sent again after an error) reuses the open
+    invitation, and mails it again only once the last mail is not waiting or fresh."""
     email = email.strip().lower()
     if FamilyMembership.objects.filter(family=family, user__email__iexact=email).exists():
         raise InviteError(_("%(email)s is already a guardian in this family.") % {"email": email})
-    invite = FamilyInvite.objects.create(family=family, email=email, invited_by=invited_by)
-    link = site_url + reverse("accounts:accept_invite", args=[invite.token])
-    context = {"invite": invite, "link": link}
-    transaction.on_commit(lambda: _send_invite_mail(invite, context))
+    with transaction.atomic():
+        invite = open_invite(family, email)
+        if invite is None:
+            invite = FamilyInvite.objects.create(family=family, email=email, invited_by=invited_by)
+        elif not invite_mail_needed(invite):
+            return invite
+        _queue_invite_mail(invite)
     return invite
 
 
-def _send_invite_mail(invite: FamilyInvite, context: dict[str, object]) -> None:
+def open_invite(family: Family, email: str) -> FamilyInvite | None:
+    waiting = family.invites.filter(email__iexact=email, accepted_at=None)
+    waiting = waiting.select_for_update().order_by("-created")
+    return next((invite for invite in waiting if invite.is_usable()), None)
+
+
+def invite_mail_needed(invite: FamilyInvite) -> bool:
+    recent = timezone.now() - RESEND_AFTER
+    mails = Notification.objects.filter(topic=direct.topic(invite))
+    waiting = mails.filter(status__in=OPEN)
+    return not (waiting.exists() or mails.filter(sent_at__gt=recent).exists())
+
+
+def _queue_invite_mail(invite: FamilyInvite) -> None:
+    """The link (the invitation's token) is put into the mail when it is sent."""
     with translation.override(invite.invited_by.language or None):
-        subject = _("%(name)s invites you to join %(family)s on CareWatch") % {
-            "name": invite.invited_by,
-            "family": invite.family,
-        }
-        body = render_to_string("accounts/invite_email.txt", context)
-    send_mail(subject, body, None, [invite.email])
+        subject = _invite_subject(invite)
+    direct.send_email(
+        invite.email,
+        subject,
+        about=direct.topic(invite),
+        event="accounts.invite",
+        compose="carewatch.platform.accounts.actions.invite_message",
+        payload={"invite": invite.pk},
+    )
+
+
+def _invite_subject(invite: FamilyInvite) -> str:
+    return _("%(name)s invites you to join %(family)s on CareWatch") % {
+        "name": invite.invited_by,
+        "family": invite.family,
+    }
+
+
+def invite_message(notification: Notification) -> direct.Message | None:
+    invite = FamilyInvite.objects.filter(pk=notification.payload["invite"]).first()
+    if invite is None or not invite.is_usable():
+        return None
+    link = settings.SITE_URL + reverse("accounts:accept_invite", args=[invite.token])
+    with translation.override(invite.invited_by.language or None):
+        body = render_to_string("accounts/invite_email.txt", {"invite": invite, "link": link})
+        return direct.Message(_invite_subject(invite), body)
 
 
 def do_accept_invite(invite: FamilyInvite, user: User) -> FamilyMembership:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -58,7 +57,6 @@ def invite(request: HttpRequest, family_id: int) -> HttpResponse:
                 request.family,  # type: ignore[attr-defined]
                 request.user,  # type: ignore[arg-type]
                 form.cleaned_data["email"],
-                settings.SITE_URL,
             )
         except actions.InviteError as error:
             messages.error(request, str(error))

@@ -28,9 +28,9 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["subject", "channel", "event", "status", "created", "read_at"]
-    list_filter = ["status", "channel__kind", "event"]
-    search_fields = ["subject", "channel__owner__email", "code"]
+    list_display = ["subject", "kind", "recipient", "topic", "event", "status", "created"]
+    list_filter = ["status", "kind", "event"]
+    search_fields = ["subject", "channel__owner__email", "address", "topic", "code"]
     raw_id_fields = ["channel"]
     readonly_fields = ["code", "created", "sent_at"]
     inlines = [AttemptInline]

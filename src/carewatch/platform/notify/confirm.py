@@ -9,13 +9,13 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from carewatch.platform.notify.models import Channel
+from carewatch.platform.notify import direct
+from carewatch.platform.notify.models import Channel, Notification
 
 SALT = "carewatch.notify.confirm-email"
 MAX_AGE = timedelta(days=7)
@@ -38,11 +38,30 @@ def channel_for(token: str) -> Channel | None:
     return Channel.objects.filter(pk=data["c"], kind="email", value__email=data["e"]).first()
 
 
-def send_confirmation(channel: Channel) -> None:
+def queue_confirmation(channel: Channel) -> Notification:
+    """The link is signed when the mail goes (compose), not stored while it waits."""
+    return direct.send_email(
+        channel.value["email"],
+        subject(channel.owner),
+        about=direct.topic(channel),
+        event="notify.confirm_channel",
+        compose="carewatch.platform.notify.confirm.compose",
+        payload={"channel": channel.pk},
+    )
+
+
+def subject(owner: Any) -> str:
+    with translation.override(getattr(owner, "language", "") or settings.LANGUAGE_CODE):
+        prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+        return prefix + _("Confirm that you want CareWatch alerts at this address")
+
+
+def compose(notification: Notification) -> direct.Message | None:
+    channel = Channel.objects.filter(pk=notification.payload["channel"], verified=False).first()
+    if channel is None or channel.value.get("email") != notification.address:
+        return None  # confirmed, removed or changed meanwhile
     owner = channel.owner
     link = settings.SITE_URL + reverse("notify:confirm", args=[make_token(channel)])
     with translation.override(getattr(owner, "language", "") or settings.LANGUAGE_CODE):
-        subject = _("Confirm that you want CareWatch alerts at this address")
         body = render_to_string("notify/email/confirm.txt", {"owner": owner, "link": link})
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
-    send_mail(prefix + subject, body, None, [channel.value["email"]])
+    return direct.Message(subject(owner), body)

@@ -1,63 +1,102 @@
-"""Messages to a contact who has no account (a screening patient, a guest buyer).
+"""Messages to a contact who has no account (a screening patient, a guest buyer, a person
+invited or signing up).
 
 Channels belong to accounts; a patient booked at a centre has only an e-mail
-address or a phone number. These helpers send through the same SMTP settings
-and the same SMS provider contract as the channels (see transports/sms.py),
-from the task queue, with retries: a slow provider never holds up a page.
+address or a phone number. These go the same road as every notification: a
+Notification row (kind + address instead of a channel) is written first, and
+after the commit the task queue sends it with the channel transports, their
+retries and backoff, and the periodic sweep for anything the queue lost.
+
+A message that carries a secret (a one-time code, a link token) is not written
+out: pass `compose`, the dotted path of a function taking the Notification and
+returning a `Message` (or None when there is nothing to send any more); it runs
+at each attempt, so the secret is made when the message goes and only ids sit
+in the row's `payload` and in the queue.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
+from typing import Any, NamedTuple
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.utils.translation import gettext as _
+from django.db import models, transaction
 
-from carewatch.platform.lib import http
-from carewatch.platform.notify.transports import sms
-from carewatch.platform.notify.transports.base import TransportError, post
+from carewatch.platform.notify.models import Notification
+from carewatch.platform.notify.transports.base import TransportError
 
-logger = logging.getLogger(__name__)
+__all__ = ["Message", "TransportError", "forget", "send_email", "send_sms", "topic"]
 
 
-def email_now(to: str, subject: str, text: str, html: str | None = None) -> None:
-    mail = EmailMultiAlternatives(subject, text, to=[to])
-    if html:
-        mail.attach_alternative(html, "text/html")
-    mail.send()
+class Message(NamedTuple):
+    subject: str
+    text: str
+    html: str = ""
 
 
-def sms_now(phone: str, text: str, reference: str) -> None:
-    """Raises TransportError like the SMS channel: permanent for a refused number."""
-    if not sms.is_configured():
-        raise TransportError(
-            _("SMS is not set up on this server (SMS_API_URL and SMS_API_TOKEN)."), permanent=True
-        )
-    body = {"to": phone, "text": text[: sms.MAX_LENGTH], "reference": reference}
-    headers = {
-        "Authorization": f"Bearer {settings.SMS_API_TOKEN}",
-        "Content-Type": "application/json",
-    }
-    post(settings.SMS_API_URL, http.json_bytes(body), headers, trusted=True)
+def topic(obj: models.Model) -> str:
+    """What a message is about, as staff pages look it up: "screening.patient:12"."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def send_email(to: str, subject: str, text: str, html: str | None = None) -> None:
+def forget(obj: models.Model) -> int:
+    """Deletes the messages about `obj` (on erasure: they hold the contact's address)."""
+    return Notification.objects.filter(topic=topic(obj)).delete()[0]
+
+
+def send_email(
+    to: str,
+    subject: Any,
+    text: Any = "",
+    html: str | None = None,
+    *,
+    about: str = "",
+    event: str = "",
+    compose: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Notification:
     """Queue an e-mail after the current transaction commits (nothing goes out for a
     rolled-back booking). Strings must already be in the recipient's language."""
-    from carewatch.platform.notify import tasks
-
-    args = (to, str(subject), str(text), html)
-    transaction.on_commit(lambda: tasks.send_direct_email(*args))
+    return _queue("email", to, subject, text, html, about, event, compose, payload)
 
 
-def send_sms(phone: str, text: str) -> str:
-    """Queue an SMS after commit; returns the reference the provider uses to drop repeats."""
-    from carewatch.platform.notify import tasks
+def send_sms(
+    phone: str,
+    text: Any = "",
+    *,
+    subject: Any = "",
+    about: str = "",
+    event: str = "",
+    compose: str = "",
+    payload: dict[str, Any] | None = None,
+) -> Notification:
+    """Queue an SMS after commit; the row's `code` is the reference the provider uses to
+    drop repeats. `subject` only labels it in staff lists (the text when not given)."""
+    subject = subject or text
+    return _queue("sms", phone, subject, text, None, about, event, compose, payload)
 
-    reference = str(uuid.uuid4())
-    args = (phone, str(text), reference)
-    transaction.on_commit(lambda: tasks.send_direct_sms(*args))
-    return reference
+
+def _queue(
+    kind: str,
+    address: str,
+    subject: Any,
+    text: Any,
+    html: str | None,
+    about: str,
+    event: str,
+    compose: str,
+    payload: dict[str, Any] | None,
+) -> Notification:
+    from carewatch.platform.notify.sending import dispatch
+
+    row = Notification.objects.create(
+        kind=kind,
+        address=address,
+        subject=str(subject)[:200],
+        text="" if compose else str(text),
+        html=html or "",
+        topic=about,
+        event=event,
+        compose=compose,
+        payload=payload or {},
+    )
+    transaction.on_commit(lambda: dispatch(row.pk))
+    return row

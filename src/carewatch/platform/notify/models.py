@@ -2,7 +2,10 @@
 
 A Notification row is written before anything is sent and every Attempt is
 recorded, so together they are the audit trail of what each person was told,
-when, through which channel, and what went wrong.
+when, through which channel, and what went wrong. A row goes either to a
+user's Channel or to a contact without an account (`kind` + `address`: a
+patient's phone, a guest buyer's e-mail); `topic` names what it is about
+("screening.patient:12") so staff pages can show whether the person was told.
 """
 
 from __future__ import annotations
@@ -64,14 +67,28 @@ class Channel(models.Model):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     RETRYING = "retrying", _("Will try again")
     FAILED = "failed", _("Failed")
 
 
+# The Channel.value key that holds the address, for the kinds a contact can be reached by.
+CONTACT_KINDS = {"email": "email", "sms": "phone"}
+
+
 class Notification(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    channel = models.ForeignKey(Channel, models.CASCADE, related_name="notifications")
+    channel = models.ForeignKey(
+        Channel, models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES, blank=True)
+    # Set instead of `channel` for a contact without an account.
+    address = models.CharField(_("sent to"), max_length=254, blank=True)
+    topic = models.CharField(_("about"), max_length=64, blank=True, db_index=True)
+    # Dotted path of a function that builds subject and text when sending, so that
+    # secrets (one-time codes, link tokens) are made then and never stored here.
+    compose = models.CharField(max_length=200, blank=True)
     event = models.CharField(_("event"), max_length=64, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     text = models.TextField(_("text"))
@@ -82,11 +99,16 @@ class Notification(models.Model):
     error = models.TextField(blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the next attempt is due (while sending: when the sender's claim lapses).
+    next_try = models.DateTimeField(null=True, blank=True, default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
-        indexes = [models.Index(fields=["channel", "read_at"], name="notify_unread")]
+        indexes = [
+            models.Index(fields=["channel", "read_at"], name="notify_unread"),
+            models.Index(fields=["status", "next_try"], name="notify_due"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -94,6 +116,18 @@ class Notification(models.Model):
     def absolute_url(self) -> str:
         """The link as it must appear outside the site (e-mail, SMS, push, webhook)."""
         return urljoin(settings.SITE_URL + "/", self.url) if self.url else ""
+
+    @property
+    def transport(self) -> Transport:
+        if self.channel is not None:
+            return self.channel.transport
+        # A contact is reached like an unsaved channel of the same kind, owned by nobody.
+        value = {CONTACT_KINDS[self.kind]: self.address}
+        return TRANSPORTS[self.kind](Channel(kind=self.kind, value=value))
+
+    def recipient(self) -> str:
+        """Where it went, for staff lists."""
+        return self.address or (str(self.channel) if self.channel is not None else "")
 
 
 class Attempt(models.Model):

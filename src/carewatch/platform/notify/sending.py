@@ -1,9 +1,13 @@
 """Sending: rows first, delivery after commit, retries with backoff, failures disabled.
 
-`send` writes one Notification per channel inside a transaction; only after
-the commit is each one handed to the task queue (the inbox is delivered at
-once: it is a database row). `deliver_now` makes one Attempt and returns the
-delay before the next one when a temporary error deserves a retry.
+`send` writes one Notification per channel inside a transaction (`direct` does
+the same for a contact without an account); only after the commit is each one
+handed to the task queue (the inbox is delivered at once: it is a database
+row). `deliver_now` claims the row with a conditional UPDATE, makes one Attempt
+and returns the delay before the next one when a temporary error deserves a
+retry. The row's `next_try` says when it is due again, so a retry the queue
+lost, a worker killed mid-send or a queue that was down is picked up by the
+periodic `due_notifications` sweep: nothing waits forever, nothing goes twice.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from carewatch.platform.notify.inbox import inbox_channel
@@ -28,6 +33,9 @@ from carewatch.platform.notify.transports import TRANSPORTS, TransportError
 
 logger = logging.getLogger(__name__)
 FINAL = (Status.SENT, Status.FAILED)
+OPEN = (Status.PENDING, Status.RETRYING, Status.SENDING)
+# A sender that has not finished by then is taken for dead (killed, crashed).
+LEASE = timedelta(minutes=5)
 
 
 @contextmanager
@@ -46,6 +54,7 @@ def send(
     event: str = "",
     kinds: Iterable[str] | None = None,
     payload: dict[str, Any] | None = None,
+    topic: str = "",
 ) -> list[Notification]:
     """Tell `user` through each enabled channel (or those of `kinds`). Lazy strings are
     translated into the user's language when the rows are written. Deactivated accounts
@@ -57,7 +66,9 @@ def send(
     channels = channels.select_related("owner")
     if kinds is not None:
         channels = channels.filter(kind__in=list(kinds))
-    return send_to(channels, subject, text, html=html, url=url, event=event, payload=payload)
+    return send_to(
+        channels, subject, text, html=html, url=url, event=event, payload=payload, topic=topic
+    )
 
 
 def send_to(
@@ -69,6 +80,7 @@ def send_to(
     url: str | None = None,
     event: str = "",
     payload: dict[str, Any] | None = None,
+    topic: str = "",
 ) -> list[Notification]:
     rows = []
     with transaction.atomic():
@@ -76,6 +88,8 @@ def send_to(
             with in_language(channel.owner):
                 row = Notification.objects.create(
                     channel=channel,
+                    kind=channel.kind,
+                    topic=topic,
                     subject=str(subject)[:200],
                     text=str(text),
                     html=html or "",
@@ -110,51 +124,82 @@ def deliver_now(notification_id: int) -> int | None:
     )
     if notification is None or notification.status in FINAL:
         return None
-    if notification.channel.disabled or not notification.channel.verified:
+    channel = notification.channel
+    if channel is not None and (channel.disabled or not channel.verified):
         finish(notification, Status.FAILED, "The channel was off or unconfirmed when sending.")
         return None
     attempt = claim(notification)
     if attempt is None:
         return None
     try:
-        notification.channel.transport.notify(notification)
+        if not compose(notification):
+            attempt.finish("Nothing to send any more: what it was about is gone.", permanent=True)
+            finish(notification, Status.FAILED, "What this message was about is gone.")
+            return None
+        notification.transport.notify(notification)
     except TransportError as error:
         return failed(notification, attempt, error)
     except Exception as error:
-        logger.exception("Transport %s crashed", notification.channel.kind)
+        logger.exception("Transport %s crashed", notification.kind)
         return failed(notification, attempt, TransportError(f"Internal error: {error!r}"))
     succeeded(notification, attempt)
     return None
 
 
+def compose(notification: Notification) -> bool:
+    """Fills subject, text and html in memory from the row's composer (never saved: they
+    may hold a secret made just now). False when the composer says there is nothing to send."""
+    if not notification.compose:
+        return True
+    message = import_string(notification.compose)(notification)
+    if message is None:
+        return False
+    notification.subject, notification.text, notification.html = message
+    return True
+
+
 def claim(notification: Notification) -> Attempt | None:
-    """The unique (notification, number) pair lets only one worker make each attempt."""
-    number = notification.attempts.count() + 1
-    try:
-        with transaction.atomic():
-            return Attempt.objects.create(notification=notification, number=number)
-    except IntegrityError:
-        return None
+    """Only one sender at a time: the conditional UPDATE takes an open row (or one whose
+    sender's lease lapsed) and marks it as being sent; the attempt number is unique too."""
+    now = timezone.now()
+    free = Q(status__in=[Status.PENDING, Status.RETRYING]) | Q(
+        status=Status.SENDING, next_try__lte=now
+    )
+    with transaction.atomic():
+        rows = Notification.objects.filter(free, pk=notification.pk)
+        if not rows.update(status=Status.SENDING, next_try=now + LEASE):
+            return None
+        number = notification.attempts.count() + 1
+        try:
+            with transaction.atomic():
+                return Attempt.objects.create(notification=notification, number=number)
+        except IntegrityError:
+            return None
 
 
 def succeeded(notification: Notification, attempt: Attempt) -> None:
     attempt.finish()
     now = timezone.now()
-    finish(notification, Status.SENT, "", sent_at=now)
-    Channel.objects.filter(pk=notification.channel_id).update(last_notified=now)
+    finish(notification, Status.SENT, "", sent_at=now, next_try=None)
+    if notification.channel_id is not None:
+        Channel.objects.filter(pk=notification.channel_id).update(last_notified=now)
 
 
 def failed(notification: Notification, attempt: Attempt, error: TransportError) -> int | None:
     attempt.finish(error.message, permanent=error.permanent)
     if error.permanent:
-        finish(notification, Status.FAILED, error.message)
-        disable_channel(notification.channel, error.message)
+        finish(notification, Status.FAILED, error.message, next_try=None)
+        if notification.channel is not None:
+            disable_channel(notification.channel, error.message)
         return None
     if attempt.number >= settings.NOTIFY_MAX_ATTEMPTS:
-        finish(notification, Status.FAILED, f"Gave up after {attempt.number} attempts: {error}")
+        gave_up = f"Gave up after {attempt.number} attempts: {error}"
+        finish(notification, Status.FAILED, gave_up, next_try=None)
         return None
-    finish(notification, Status.RETRYING, error.message)
-    return retry_delay(attempt.number)
+    delay = retry_delay(attempt.number)
+    next_try = timezone.now() + timedelta(seconds=delay)
+    finish(notification, Status.RETRYING, error.message, next_try=next_try)
+    return delay
 
 
 def finish(notification: Notification, status: str, error: str, **fields: Any) -> None:
@@ -197,16 +242,13 @@ def channel_url(channel: Channel) -> str:
         return ""
 
 
-STUCK_AFTER = timedelta(minutes=10)
+# The queue runs a due retry itself; the sweep steps in only once it is this late.
+STUCK_AFTER = timedelta(minutes=1)
 
 
-def stuck_notifications() -> list[int]:
-    """Rows whose task was lost (a queue outage, a wiped task database): pending ones older
-    than STUCK_AFTER, and retrying ones whose retry is overdue by as much."""
-    cutoff = timezone.now() - STUCK_AFTER
-    overdue = cutoff - timedelta(seconds=settings.NOTIFY_RETRY_MAX_DELAY)
-    lost = Q(status=Status.PENDING, created__lt=cutoff) | Q(
-        status=Status.RETRYING, last_attempt__lt=overdue
-    )
-    stuck = Notification.objects.annotate(last_attempt=Max("attempts__finished")).filter(lost)
-    return list(stuck.values_list("pk", flat=True)[:500])
+def due_notifications(now: Any = None) -> list[int]:
+    """Rows whose task was lost (a queue outage, a wiped task database, a killed worker):
+    open ones whose next try, or whose sender's lease, is overdue by STUCK_AFTER."""
+    cutoff = (now or timezone.now()) - STUCK_AFTER
+    due = Notification.objects.filter(status__in=OPEN, next_try__lte=cutoff)
+    return list(due.order_by("next_try").values_list("pk", flat=True)[:500])

@@ -7,14 +7,12 @@ the list row or inbox item is swapped in place instead of reloading the page.
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from carewatch.platform.accounts.models import User
-from carewatch.platform.notify import confirm, inbox, tasks, vapid
+from carewatch.platform.notify import confirm, inbox, vapid
 from carewatch.platform.notify.forms import CHANNEL_FORMS, clean_subscription
 from carewatch.platform.notify.models import Channel, Notification
 from carewatch.platform.notify.sending import send_to
@@ -172,7 +170,7 @@ def add_channel(request: HttpRequest, kind: str) -> HttpResponse:
 def ask_to_confirm(request: HttpRequest, channel: Channel) -> None:
     channel.verified = False
     channel.save(update_fields=["verified"])
-    transaction.on_commit(partial(tasks.send_confirmation, channel.pk))
+    confirm.queue_confirmation(channel)
     messages.info(
         request,
         _("We sent a confirmation link to %(email)s: alerts go there once it is confirmed.")

@@ -1,15 +1,16 @@
 """Order e-mails, each sent at most once per order and kind (an OrderEmail row claims it).
 
-Sent from the task queue: a failed send rolls the claim back and huey retries. A
-customer with an account is told through the platform's notifications (in their
-language); when the account has no e-mail channel, and for guests, Django mail
-goes to the order's address.
+The claim and the Notification rows are written in one transaction; the rows are then
+sent from the task queue with the notifications' retries, so a mail server outage
+delays them and loses none. A customer with an account is told through the platform's
+notifications (in their language); when the account has no e-mail channel, and for
+guests, an e-mail goes to the order's address. Every row is about the order: the
+dispatch page shows whether the customer was told.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -17,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.store.orders.carriers import tracking_url
 from carewatch.kids.store.orders.models import Order, OrderEmail
-from carewatch.platform.notify import sending
+from carewatch.platform.notify import direct, sending
+from carewatch.platform.notify.models import Notification
 
 SUBJECTS = {
     "confirmation": _("Your CareWatch order %(number)s is confirmed"),
@@ -41,6 +43,22 @@ def send_order_email(order_id: int, kind: str, key: str = "") -> bool:
 
 
 def _send(order: Order, kind: str) -> None:
+    subject, text, html = render(order, kind)
+    owner, about, event = order.owner, direct.topic(order), f"store.{kind}"
+    if owner is not None and owner.is_active:
+        url = order.get_absolute_url()
+        sending.send(owner, subject, text, html=html, url=url, event=event, topic=about)
+        if owner.notify_channels.filter(kind="email", verified=True, disabled=False).exists():
+            return
+    # Composed when sent: the pairing code and the signed review links never wait in a row.
+    payload = {"order": order.pk, "kind": kind}
+    compose = "carewatch.kids.store.orders.emails.compose"
+    direct.send_email(
+        order.email, subject, about=about, event=event, compose=compose, payload=payload
+    )
+
+
+def render(order: Order, kind: str) -> direct.Message:
     language = getattr(order.owner, "language", "") or order.language
     with translation.override(language):
         subject = str(SUBJECTS[kind]) % {"number": order.number}
@@ -51,15 +69,13 @@ def _send(order: Order, kind: str) -> None:
         }
         text = render_to_string(f"orders/email/{kind}.txt", context)
         html = render_to_string(f"orders/email/{kind}.html", context)
-    owner = order.owner
-    if owner is not None and owner.is_active:
-        url = order.get_absolute_url()
-        sending.send(owner, subject, text, html=html, url=url, event=f"store.{kind}")
-        if owner.notify_channels.filter(kind="email", verified=True, disabled=False).exists():
-            return
-    mail = EmailMultiAlternatives(subject, text, to=[order.email])
-    mail.attach_alternative(html, "text/html")
-    mail.send()
+    return direct.Message(subject, text, html)
+
+
+def compose(notification: Notification) -> direct.Message | None:
+    order = Order.objects.select_related("owner").filter(pk=notification.payload["order"])
+    found = order.first()
+    return None if found is None else render(found, notification.payload["kind"])
 
 
 def send_confirmation(order_id: int) -> bool:

@@ -96,8 +96,19 @@ def tell_asker(question: Question) -> None:
     user = question.user
     if user is not None and user.is_active:
         url = question.product.get_absolute_url() + "#questions"
-        sending.send(user, subject, text, html=html, url=url, event="store.question_answered")
+        sending.send(
+            user,
+            subject,
+            text,
+            html=html,
+            url=url,
+            event="store.question_answered",
+            topic=direct.topic(question),
+        )
         channels = user.notify_channels.filter(kind="email", verified=True, disabled=False)
         if channels.exists():
             return
-    direct.send_email(question.email, subject, text, html)
+    about = direct.topic(question)
+    direct.send_email(
+        question.email, subject, text, html, about=about, event="store.question_answered"
+    )

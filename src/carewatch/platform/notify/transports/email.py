@@ -46,6 +46,8 @@ class EmailTransport(Transport):
             raise TransportError(f"The mail server could not be reached: {error}.") from None
 
     def message(self, notification: Notification) -> EmailMultiAlternatives:
+        if notification.channel_id is None:
+            return contact_message(notification)
         owner = self.channel.owner
         link = notification.absolute_url()
         context = {"notification": notification, "link": link, "owner": owner}
@@ -61,3 +63,17 @@ class EmailTransport(Transport):
         )
         message.attach_alternative(html, "text/html")
         return message
+
+
+def contact_message(notification: Notification) -> EmailMultiAlternatives:
+    """To a contact without an account: the text and html exactly as written (already in
+    their language, with whatever footer the sender chose)."""
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.text,
+        to=[notification.address],
+        headers={"X-CareWatch-Event": notification.event or "message"},
+    )
+    if notification.html:
+        message.attach_alternative(notification.html, "text/html")
+    return message

@@ -37,6 +37,8 @@ def is_configured() -> bool:
 
 
 def sms_text(notification: Notification) -> str:
+    if notification.channel_id is None:  # to a contact: the text as written
+        return notification.text[:MAX_LENGTH]
     link = notification.absolute_url()
     text = f"CareWatch: {notification.subject}. {notification.text}".strip()
     room = MAX_LENGTH - (len(link) + 1 if link else 0)
