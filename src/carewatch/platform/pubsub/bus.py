@@ -76,9 +76,11 @@ class ThreadedBus:
         self.log = Throttled()
         self.connected = False
         self.closing = False
+        self._close_called = False
         self.wanted: dict[str, int] = {}  # channel -> generation, owned by the loop thread
         self.active: set[str] = set()  # channels the current connection is subscribed to
         self.sent = 0
+        self._sending = False
         self._outbox: deque[tuple[str, bytes]] = deque()
         self._wake_lock = threading.Lock()
         self._wake_pending = False
@@ -109,11 +111,9 @@ class ThreadedBus:
 
     def close(self, timeout: float) -> None:
         """Send what is queued (for up to `timeout` s), then disconnect and stop the thread."""
-        if self.closing:
+        if self._close_called or self._loop.is_closed():
             return
-        self.closing = True
-        if self._loop.is_closed():
-            return
+        self._close_called = True
         done = asyncio.run_coroutine_threadsafe(self._shutdown(timeout), self._loop)
         try:
             done.result(timeout + 1.0)
@@ -192,11 +192,14 @@ class ThreadedBus:
             if not self.connected:
                 continue  # on_connected sets the event again
             batch = [self._outbox.popleft() for _ in range(len(self._outbox))]
+            self._sending = True
             try:
                 await self.send(batch)
                 self.sent += len(batch)
             except Exception as error:  # noqa: BLE001 - a broken bus never reaches publishers
                 self.log.warn("send", "Live bus %s dropped %d: %s", self.name, len(batch), error)
+            finally:
+                self._sending = False
 
     async def _interest_loop(self) -> None:
         while True:
@@ -223,9 +226,10 @@ class ThreadedBus:
 
     async def _shutdown(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while self._outbox and self.connected and time.monotonic() < deadline:
-            self._outbox_ready.set()
+        while (self._outbox or self._sending) and time.monotonic() < deadline:
+            self._outbox_ready.set()  # sent once connected (if that happens in time)
             await asyncio.sleep(0.01)
+        self.closing = True  # only now: connecting may be what the outbox waited for
         await self.disconnect(max(0.1, deadline - time.monotonic()))
 
     # --- For subclasses ------------------------------------------------------------------

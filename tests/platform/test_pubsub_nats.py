@@ -1,0 +1,112 @@
+"""Live messages over real NATS: from another process, and across a server that dies."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from carewatch.platform import pubsub
+from tests.conftest import free_port
+from tests.platform.buses import (
+    PrivateNats,
+    private_nats,
+    publish_from_another_process,
+    shared_nats,
+    unique_prefix,
+)
+from tests.platform.test_pubsub import in_a_loop, next_item
+
+
+@pytest.fixture(autouse=True)
+def fresh_bus() -> Iterator[None]:
+    yield
+    pubsub.configure(None)
+
+
+async def until_resync(sub: pubsub.Subscription, timeout: float = 15.0) -> list[Any]:
+    """Items up to and including the RESYNC that says the bus is back."""
+    items = []
+    while not items or items[-1][0] != pubsub.RESYNC:
+        items.append(await next_item(sub, timeout))
+    return items
+
+
+async def until_lost(sub: pubsub.Subscription) -> None:
+    while sub._live.is_set():  # the hub hears the connection drop
+        await asyncio.sleep(0.01)
+
+
+@in_a_loop
+async def test_a_publish_from_another_process_reaches_this_one() -> None:
+    prefix = unique_prefix()
+    pubsub.configure(shared_nats(), prefix)
+    assert pubsub.backend_name() == "nats"
+    async with pubsub.subscribe(["family.7"]) as sub:
+        assert await sub.ready(5)
+        ran = await asyncio.to_thread(
+            publish_from_another_process, shared_nats(), prefix, 7, 31, 13.25
+        )
+        assert ran.strip() == "nats"
+        channel, message = await next_item(sub, 10)
+    assert channel == "family.7"
+    assert (message["type"], message["device"], message["lat"]) == ("position", 31, 13.25)
+
+
+@in_a_loop
+async def test_another_prefix_is_another_world() -> None:
+    """Isolation between deployments sharing one server (and between test runs)."""
+    pubsub.configure(shared_nats(), unique_prefix())
+    async with pubsub.subscribe(["family.7"]) as sub:
+        assert await sub.ready(5)
+        await asyncio.to_thread(
+            publish_from_another_process, shared_nats(), unique_prefix(), 7, 31, 1.0
+        )
+        with pytest.raises(TimeoutError):
+            await next_item(sub, 0.5)
+
+
+@in_a_loop
+async def test_it_reconnects_after_the_server_dies_and_says_resync() -> None:
+    with private_nats() as server:
+        pubsub.configure(server.url, unique_prefix())
+        async with pubsub.subscribe(["family.1"]) as sub:
+            assert await sub.ready(5)
+            server.kill()
+            await until_lost(sub)
+            pubsub.publish("family.1", {"n": "while away"})  # neither raises nor blocks
+            server.start()
+            items = await until_resync(sub)
+            pubsub.publish("family.1", {"n": "after"})
+            while items[-1][1].get("n") != "after":
+                items.append(await next_item(sub, 5))
+    # What waited in the outbox went out once the server was back.
+    assert {"n": "while away"} in [message for _channel, message in items]
+
+
+@in_a_loop
+async def test_it_waits_for_a_server_that_is_not_there_yet() -> None:
+    server = PrivateNats()
+    pubsub.configure(server.url, unique_prefix())
+    try:
+        async with pubsub.subscribe(["family.1"]) as sub:
+            assert await sub.ready(0.2) is False  # the reader goes on from the database
+            pubsub.publish("family.1", {"n": 1})
+            server.start()
+            items = await until_resync(sub)
+            while {"n": 1} not in [message for _channel, message in items]:
+                items.append(await next_item(sub, 5))
+    finally:
+        server.kill()
+
+
+@in_a_loop
+async def test_publish_returns_at_once_while_no_server_answers() -> None:
+    pubsub.configure(f"nats://127.0.0.1:{free_port()}", unique_prefix())
+    started = time.monotonic()
+    for n in range(1000):
+        pubsub.publish("family.1", {"n": n})
+    assert time.monotonic() - started < 5  # generous: the point is it never waits for a bus
