@@ -1,8 +1,8 @@
-"""Real buses for the live-update tests: the machine's NATS, a private server to kill, and a
-second process that publishes.
+"""Real buses for the live-update tests: the machine's NATS and Redis, private servers to
+kill, and a second process that publishes.
 
-Killing the machine's shared server would break everyone else's tests, so the
-reconnect tests start their own nats-server on a free loopback port.
+Killing the machine's shared servers would break everyone else's tests, so the
+reconnect tests start their own nats-server or redis-server on a free loopback port.
 """
 
 from __future__ import annotations
@@ -20,12 +20,22 @@ from pathlib import Path
 from tests.conftest import free_port, port_open, require
 
 NATS_URL = os.environ.get("NATS_URL") or "nats://127.0.0.1:4222"
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
 ROOT = Path(__file__).resolve().parents[2]
+KINDS = ["nats", "redis"]
+
+
+def shared_bus(kind: str) -> str:
+    """The machine's server of that kind (CI sets NATS_URL and REDIS_URL)."""
+    if kind == "nats":
+        require(port_open("127.0.0.1", 4222) or "NATS_URL" in os.environ, "NATS on 4222")
+        return NATS_URL
+    require(port_open("127.0.0.1", 6379) or "REDIS_URL" in os.environ, "Redis on 6379")
+    return REDIS_URL
 
 
 def shared_nats() -> str:
-    require(port_open("127.0.0.1", 4222) or "NATS_URL" in os.environ, "NATS on 127.0.0.1:4222")
-    return NATS_URL
+    return shared_bus("nats")
 
 
 def unique_prefix() -> str:
@@ -33,27 +43,29 @@ def unique_prefix() -> str:
     return f"test.{uuid.uuid4().hex[:12]}"
 
 
-class PrivateNats:
-    """A nats-server of our own on a free port, to stop and start again on that port."""
+class PrivateServer:
+    """A nats-server or redis-server of our own on a free port, to kill and start again."""
 
-    def __init__(self) -> None:
-        binary = shutil.which("nats-server")
-        require(binary is not None, "the nats-server binary")
-        self.binary = str(binary)
+    def __init__(self, kind: str = "nats") -> None:
+        binary = shutil.which(f"{kind}-server")
+        require(binary is not None, f"the {kind}-server binary")
         self.port = free_port()
-        self.url = f"nats://127.0.0.1:{self.port}"
+        self.url = f"{kind}://127.0.0.1:{self.port}"
+        self.command = [str(binary), "--port", str(self.port)]
+        if kind == "nats":
+            self.command += ["-a", "127.0.0.1"]
+        else:
+            self.command += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [self.binary, "-a", "127.0.0.1", "-p", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 10
         while not port_open("127.0.0.1", self.port):
             if time.monotonic() > deadline:
-                raise RuntimeError("nats-server did not start")
+                raise RuntimeError(f"{self.command[0]} did not start")
             time.sleep(0.05)
 
     def kill(self) -> None:
@@ -64,8 +76,8 @@ class PrivateNats:
 
 
 @contextmanager
-def private_nats() -> Iterator[PrivateNats]:
-    server = PrivateNats()
+def private_server(kind: str = "nats") -> Iterator[PrivateServer]:
+    server = PrivateServer(kind)
     server.start()
     try:
         yield server

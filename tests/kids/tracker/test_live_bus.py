@@ -1,5 +1,5 @@
-"""The live stream over real NATS: a position published by another process reaches the map,
-and a map whose bus died and came back catches up with a fresh snapshot."""
+"""The live stream over real NATS and Redis: a position published by another process reaches
+the map, and a map whose bus died and came back catches up with a fresh snapshot."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from carewatch.platform import pubsub
 from tests.kids.tracker.base import TrackerTestCase
 from tests.kids.tracker.test_live import LONG, Stream, positions
 from tests.platform.buses import (
-    private_nats,
+    private_server,
     publish_from_another_process,
-    shared_nats,
+    shared_bus,
     unique_prefix,
 )
 
@@ -28,10 +28,26 @@ class LiveStreamOverNatsTests(TrackerTestCase):
         response = await self.async_client.get(reverse("tracker:live", args=[self.family.pk]))
         return Stream(response)
 
-    async def test_a_position_published_by_another_process_reaches_the_open_map(self) -> None:
-        url, prefix = shared_nats(), unique_prefix()
+    async def test_a_position_published_by_another_process_reaches_the_open_map_nats(
+        self,
+    ) -> None:
+        await self.a_position_published_by_another_process_reaches_the_open_map("nats")
+
+    async def test_a_position_published_by_another_process_reaches_the_open_map_redis(
+        self,
+    ) -> None:
+        await self.a_position_published_by_another_process_reaches_the_open_map("redis")
+
+    async def test_a_map_whose_nats_died_gets_a_fresh_snapshot_when_it_is_back(self) -> None:
+        await self.a_map_whose_bus_died_gets_a_fresh_snapshot_when_it_is_back("nats")
+
+    async def test_a_map_whose_redis_died_gets_a_fresh_snapshot_when_it_is_back(self) -> None:
+        await self.a_map_whose_bus_died_gets_a_fresh_snapshot_when_it_is_back("redis")
+
+    async def a_position_published_by_another_process_reaches_the_open_map(self, kind: str) -> None:
+        url, prefix = shared_bus(kind), unique_prefix()
         with self.settings(PUBSUB_URL=url, PUBSUB_PREFIX=prefix):
-            self.assertEqual(pubsub.backend_name(), "nats")
+            self.assertEqual(pubsub.backend_name(), kind)
             stream = await self.open()
             await stream.until("event: position")
             family, device = self.family.pk, self.device.pk
@@ -41,8 +57,8 @@ class LiveStreamOverNatsTests(TrackerTestCase):
         moved = positions(stream.text)[-1]
         self.assertEqual((moved["id"], moved["name"], moved["battery"]), (device, "Asha", 61))
 
-    async def test_a_map_whose_bus_died_gets_a_fresh_snapshot_when_it_is_back(self) -> None:
-        with private_nats() as server, self.settings(PUBSUB_URL=server.url, PUBSUB_PREFIX="t"):
+    async def a_map_whose_bus_died_gets_a_fresh_snapshot_when_it_is_back(self, kind: str) -> None:
+        with private_server(kind) as server, self.settings(PUBSUB_URL=server.url):
             stream = await self.open()
             await stream.until("event: position")
             server.kill()

@@ -1,4 +1,4 @@
-"""Live messages over real NATS: from another process, and across a server that dies."""
+"""Live messages over real NATS and Redis: from another process, and across a server that dies."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import pytest
 from carewatch.platform import pubsub
 from tests.conftest import free_port
 from tests.platform.buses import (
-    PrivateNats,
-    private_nats,
+    KINDS,
+    PrivateServer,
+    private_server,
     publish_from_another_process,
-    shared_nats,
+    shared_bus,
     unique_prefix,
 )
 from tests.platform.test_pubsub import in_a_loop, next_item
@@ -40,38 +41,43 @@ async def until_lost(sub: pubsub.Subscription) -> None:
         await asyncio.sleep(0.01)
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @in_a_loop
-async def test_a_publish_from_another_process_reaches_this_one() -> None:
-    prefix = unique_prefix()
-    pubsub.configure(shared_nats(), prefix)
-    assert pubsub.backend_name() == "nats"
+async def test_a_publish_from_another_process_reaches_this_one(kind: str) -> None:
+    url, prefix = shared_bus(kind), unique_prefix()
+    pubsub.configure(url, prefix)
+    assert pubsub.backend_name() == kind
     async with pubsub.subscribe(["family.7"]) as sub:
         assert await sub.ready(5)
-        ran = await asyncio.to_thread(
-            publish_from_another_process, shared_nats(), prefix, 7, 31, 13.25
-        )
-        assert ran.strip() == "nats"
+        ran = await asyncio.to_thread(publish_from_another_process, url, prefix, 7, 31, 13.25)
+        assert ran.strip() == kind
         channel, message = await next_item(sub, 10)
     assert channel == "family.7"
     assert (message["type"], message["device"], message["lat"]) == ("position", 31, 13.25)
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @in_a_loop
-async def test_another_prefix_is_another_world() -> None:
+async def test_another_prefix_is_another_world(kind: str) -> None:
     """Isolation between deployments sharing one server (and between test runs)."""
-    pubsub.configure(shared_nats(), unique_prefix())
+    pubsub.configure(shared_bus(kind), unique_prefix())
     async with pubsub.subscribe(["family.7"]) as sub:
         assert await sub.ready(5)
-        await asyncio.to_thread(
-            publish_from_another_process, shared_nats(), unique_prefix(), 7, 31, 1.0
-        )
+        other = pubsub.current_hub().backend
+        assert other is not None
+        other.publish("family.7", b'{"n": 1}')  # our own prefix: arrives
+        pubsub.configure(shared_bus(kind), unique_prefix())
+        pubsub.publish("family.7", {"n": 2})  # another prefix: must not
+        pubsub.close()
+        assert await next_item(sub, 5) == ("family.7", {"n": 1})
         with pytest.raises(TimeoutError):
             await next_item(sub, 0.5)
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @in_a_loop
-async def test_it_reconnects_after_the_server_dies_and_says_resync() -> None:
-    with private_nats() as server:
+async def test_it_reconnects_after_the_server_dies_and_says_resync(kind: str) -> None:
+    with private_server(kind) as server:
         pubsub.configure(server.url, unique_prefix())
         async with pubsub.subscribe(["family.1"]) as sub:
             assert await sub.ready(5)
@@ -87,9 +93,10 @@ async def test_it_reconnects_after_the_server_dies_and_says_resync() -> None:
     assert {"n": "while away"} in [message for _channel, message in items]
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @in_a_loop
-async def test_it_waits_for_a_server_that_is_not_there_yet() -> None:
-    server = PrivateNats()
+async def test_it_waits_for_a_server_that_is_not_there_yet(kind: str) -> None:
+    server = PrivateServer(kind)
     pubsub.configure(server.url, unique_prefix())
     try:
         async with pubsub.subscribe(["family.1"]) as sub:
@@ -103,9 +110,24 @@ async def test_it_waits_for_a_server_that_is_not_there_yet() -> None:
         server.kill()
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @in_a_loop
-async def test_publish_returns_at_once_while_no_server_answers() -> None:
-    pubsub.configure(f"nats://127.0.0.1:{free_port()}", unique_prefix())
+async def test_it_stops_asking_for_a_channel_nobody_listens_to(kind: str) -> None:
+    pubsub.configure(shared_bus(kind), unique_prefix())
+    backend: Any = pubsub.current_hub().backend
+    async with pubsub.subscribe(["family.1"]) as sub:
+        assert await sub.ready(5)
+        assert backend.active == {"family.1"}
+    for _ in range(200):
+        if not backend.active:
+            break
+        await asyncio.sleep(0.01)
+    assert backend.active == set()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_publish_returns_at_once_while_no_server_answers(kind: str) -> None:
+    pubsub.configure(f"{kind}://127.0.0.1:{free_port()}", unique_prefix())
     started = time.monotonic()
     for n in range(1000):
         pubsub.publish("family.1", {"n": n})
