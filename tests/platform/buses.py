@@ -22,11 +22,15 @@ from tests.conftest import free_port, port_open, require
 NATS_URL = os.environ.get("NATS_URL") or "nats://127.0.0.1:4222"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/6"
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ["nats", "redis"]
+KINDS = ["nats", "redis"]  # the buses with a server (to kill)
+EVERY_BUS = ["local", *KINDS]
 
 
 def shared_bus(kind: str) -> str:
-    """The machine's server of that kind (CI sets NATS_URL and REDIS_URL)."""
+    """The machine's server of that kind (CI sets NATS_URL and REDIS_URL); "local" is the
+    embedded default: processes sharing DATA_DIR."""
+    if kind == "local":
+        return "local"
     if kind == "nats":
         require(port_open("127.0.0.1", 4222) or "NATS_URL" in os.environ, "NATS on 4222")
         return NATS_URL

@@ -1,4 +1,4 @@
-"""Live messages over real NATS and Redis: from another process, and across a server that dies."""
+"""Live messages between real processes (embedded, NATS, Redis), and across a server that dies."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from carewatch.platform import pubsub
 from tests.conftest import free_port
 from tests.platform.buses import (
+    EVERY_BUS,
     KINDS,
     PrivateServer,
     private_server,
@@ -41,7 +42,7 @@ async def until_lost(sub: pubsub.Subscription) -> None:
         await asyncio.sleep(0.01)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", EVERY_BUS)
 @in_a_loop
 async def test_a_publish_from_another_process_reaches_this_one(kind: str) -> None:
     url, prefix = shared_bus(kind), unique_prefix()

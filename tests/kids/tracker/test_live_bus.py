@@ -1,5 +1,5 @@
-"""The live stream over real NATS and Redis: a position published by another process reaches
-the map, and a map whose bus died and came back catches up with a fresh snapshot."""
+"""The live stream across processes (embedded, NATS, Redis): a position published by another
+process reaches the map, and a map whose bus died and came back catches up with a snapshot."""
 
 from __future__ import annotations
 
@@ -38,6 +38,11 @@ class LiveStreamOverNatsTests(TrackerTestCase):
     ) -> None:
         await self.a_position_published_by_another_process_reaches_the_open_map("redis")
 
+    async def test_a_position_published_by_another_process_reaches_the_open_map_embedded(
+        self,
+    ) -> None:
+        await self.a_position_published_by_another_process_reaches_the_open_map("local")
+
     async def test_a_map_whose_nats_died_gets_a_fresh_snapshot_when_it_is_back(self) -> None:
         await self.a_map_whose_bus_died_gets_a_fresh_snapshot_when_it_is_back("nats")
 
@@ -47,7 +52,7 @@ class LiveStreamOverNatsTests(TrackerTestCase):
     async def a_position_published_by_another_process_reaches_the_open_map(self, kind: str) -> None:
         url, prefix = shared_bus(kind), unique_prefix()
         with self.settings(PUBSUB_URL=url, PUBSUB_PREFIX=prefix):
-            self.assertEqual(pubsub.backend_name(), kind)
+            self.assertEqual(pubsub.backend_name(), kind)  # "local" reaches this machine
             stream = await self.open()
             await stream.until("event: position")
             family, device = self.family.pk, self.device.pk

@@ -1,10 +1,11 @@
 """Live messages between processes: `publish` from anywhere, `subscribe` in async views.
 
 Channels are names such as "family.42"; messages are JSON objects. The backend
-comes from settings (PUBSUB_URL, see config.py): in-process for the embedded
-default, NATS core subjects (or Redis pub/sub) when several processes share the
-work. Delivery is at most once: a subscriber that may have missed something
-receives `(RESYNC, {"type": "resync", ...})` and reads the state afresh.
+comes from settings (PUBSUB_URL, see config.py): for the embedded default, this
+process and the others of this machine sharing DATA_DIR (machine.py); NATS core
+subjects (or Redis pub/sub) when processes on several machines share the work.
+Delivery is at most once: a subscriber that may have missed something receives
+`(RESYNC, {"type": "resync", ...})` and reads the state afresh.
 
     publish("family.42", {"type": "position", ...})      # any thread; never blocks
 
@@ -22,6 +23,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from carewatch.platform.pubsub.bus import LocalBackend
@@ -33,6 +35,7 @@ from carewatch.platform.pubsub.config import (
     pubsub_url,
 )
 from carewatch.platform.pubsub.hub import RESYNC, Backend, Hub, Message, Subscription
+from carewatch.platform.pubsub.machine import MachineBackend
 
 __all__ = ["RESYNC", "Message", "Subscription", "backend_name", "close", "publish", "subscribe"]
 
@@ -108,6 +111,13 @@ def _settings() -> tuple[str, str]:
     return pubsub_url(os.environ), pubsub_prefix(os.environ)
 
 
+def _machine_directory() -> Path | None:
+    """Where the processes of one embedded installation meet (None: this process only)."""
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "live" if settings.configured else None
+
+
 def _make_hub(url: str, prefix: str) -> Hub:
     hub = Hub()
     kind = backend_kind(url)
@@ -120,6 +130,8 @@ def _make_hub(url: str, prefix: str) -> Hub:
         from carewatch.platform.pubsub.redis_bus import RedisBus
 
         backend = RedisBus(hub, url, prefix)
+    elif (directory := _machine_directory()) is not None:
+        backend = MachineBackend(hub, directory)
     else:
         backend = LocalBackend(hub)
     hub.attach(backend)
