@@ -184,28 +184,24 @@ async def live_stream(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + lifetime_s
     feed = FamilyFeed(after, language)
+    read = sync_to_async(read_family_and_release)
     yield f"retry: {RETRY_MS}\n\n"
-    try:
-        async with pubsub.subscribe([livefeed.channel(family_id)]) as messages:
-            await messages.ready(BUS_WAIT_S)
-            yield feed.snapshot(*await sync_to_async(read_family)(family_id, feed.after, language))
-            while (left := deadline - loop.time()) > 0:
-                try:
-                    items = [await asyncio.wait_for(anext(messages), min(heartbeat_s, left))]
-                except TimeoutError:
-                    if loop.time() < deadline:
-                        yield ": heartbeat\n\n"
-                    continue
-                items += messages.drain()
-                chunk = feed.relay(message for _channel, message in items)
-                if feed.stale:
-                    chunk += feed.snapshot(
-                        *await sync_to_async(read_family)(family_id, feed.after, language)
-                    )
-                if chunk:
-                    yield chunk
-    finally:
-        await sync_to_async(release_connection)()
+    async with pubsub.subscribe([livefeed.channel(family_id)]) as messages:
+        await messages.ready(BUS_WAIT_S)
+        yield feed.snapshot(*await read(family_id, feed.after, language))
+        while (left := deadline - loop.time()) > 0:
+            try:
+                items = [await asyncio.wait_for(anext(messages), min(heartbeat_s, left))]
+            except TimeoutError:
+                if loop.time() < deadline:
+                    yield ": heartbeat\n\n"
+                continue
+            items += messages.drain()
+            chunk = feed.relay(message for _channel, message in items)
+            if feed.stale:
+                chunk += feed.snapshot(*await read(family_id, feed.after, language))
+            if chunk:
+                yield chunk
 
 
 class FamilyFeed:
@@ -310,10 +306,16 @@ def alert_json(event: Event) -> dict[str, Any]:
 ALERT_JSON = ("id", "kind", "device", "text", "time", "lat", "lon")
 
 
-def release_connection() -> None:
-    """A stream holds its own database connection (thread) for minutes: give it back."""
-    if not connection.in_atomic_block:  # inside a test's transaction, leave it be
-        connection.close()
+def read_family_and_release(
+    family_id: int, after: int, language: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """read_family, then give the connection back: a stream stays open for minutes, and
+    thousands of open maps must not hold thousands of idle database connections."""
+    try:
+        return read_family(family_id, after, language)
+    finally:
+        if not connection.in_atomic_block:  # inside a test's transaction, leave it be
+            connection.close()
 
 
 # --- History -----------------------------------------------------------------------

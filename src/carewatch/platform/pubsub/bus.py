@@ -36,7 +36,8 @@ class LocalBackend:
         self.hub = hub
 
     def publish(self, channel: str, data: bytes) -> None:
-        self.hub.deliver(channel, json.loads(data))
+        if self.hub.listening(channel):  # most families have no map open
+            self.hub.deliver(channel, json.loads(data))
 
     def want(self, channel: str, generation: int) -> None:
         self.hub.confirmed(channel, generation)

@@ -184,6 +184,9 @@ class Hub:
             for channel in dropped:
                 self.backend.unwant(channel)
 
+    def listening(self, channel: str) -> bool:
+        return bool(self._subs.get(channel))  # one dict read: atomic, no lock needed
+
     def deliver(self, channel: str, message: Message) -> None:
         with self._lock:
             listeners = list(self._subs.get(channel, ()))
