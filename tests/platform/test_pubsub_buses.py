@@ -133,3 +133,28 @@ def test_publish_returns_at_once_while_no_server_answers(kind: str) -> None:
     for n in range(1000):
         pubsub.publish("family.1", {"n": n})
     assert time.monotonic() - started < 5  # generous: the point is it never waits for a bus
+
+
+@pytest.mark.parametrize("kind", EVERY_BUS)
+@in_a_loop
+async def test_many_open_maps_share_one_connection_and_each_hears_its_family_only(
+    kind: str,
+) -> None:
+    pubsub.configure(shared_bus(kind), unique_prefix())
+    families, maps = 50, 4
+    subs = [pubsub.subscribe([f"family.{n}"]) for n in range(families) for _ in range(maps)]
+    try:
+        for sub in subs:
+            assert await sub.ready(5)
+        for n in range(families):
+            pubsub.publish(f"family.{n}", {"family": n})
+        for index, sub in enumerate(subs):
+            assert await next_item(sub, 5) == (f"family.{index // maps}", {"family": index // maps})
+        await asyncio.sleep(0.2)
+        assert all(sub.drain() == [] for sub in subs)
+        backend: Any = pubsub.current_hub().backend
+        if kind != "local":
+            assert backend.active == {f"family.{n}" for n in range(families)}
+    finally:
+        for sub in subs:
+            await sub.aclose()
