@@ -13,9 +13,11 @@ moment the event is read. Per bus: in-process (the embedded default), NATS, Redi
 
 Prints readable figures and, as the last line, one JSON object.
 
-For other benches (the pipeline bench's "frame to live-map event"): `open_maps()`
-opens streams and `read_positions()` yields (received_at, family_id, event data);
-`serve_maps()` in a server process gives the session cookies to log them in.
+For other benches (the pipeline bench's "frame to live-map event"): `login_cookie(user)`
+(where Django is set up) gives a guardian's session cookie, `open_maps()` opens streams
+past their snapshot and `read_positions()` yields (received_at, family id, position),
+whose `id` and `fix_time` say which frame it was. Without HTTP, a process sharing the
+bus (or, embedded, the DATA_DIR) can `pubsub.subscribe([livefeed.channel(family_id)])`.
 """
 
 from __future__ import annotations
@@ -240,8 +242,6 @@ def serve(bus: str, families: int) -> None:
 def serve_maps(families: int) -> tuple[list[Any], dict[int, str]]:
     """Families with one watch and one guardian each; the watches as ingestion's rows and
     each family's session cookie (logged in as its guardian)."""
-    from django.test import Client
-
     from carewatch.kids.tracker.ingestion import DeviceRow
     from carewatch.kids.tracker.models import Child, Device
     from carewatch.platform.accounts.models import Family, FamilyMembership, User
@@ -256,10 +256,17 @@ def serve_maps(families: int) -> tuple[list[Any], dict[int, str]]:
             identifier=f"86{n:013d}", family=family, child=child, lat=13.08, lon=80.27
         )
         rows.append(DeviceRow(device.pk, device.identifier, family.pk, child.pk, {}, "online"))
-        client = Client()
-        client.force_login(user)
-        cookies[family.pk] = client.cookies["sessionid"].value
+        cookies[family.pk] = login_cookie(user)
     return rows, cookies
+
+
+def login_cookie(user: Any) -> str:
+    """A session cookie for `user`, for `read_events` (call where Django is set up)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return str(client.cookies["sessionid"].value)
 
 
 def publish_steadily(rows: list[Any], rate: float, seconds: float) -> int:
