@@ -13,6 +13,7 @@ from carewatch.kids.tracker.ingestion import ingest_fixes
 from carewatch.kids.tracker.models import Device, Event
 from carewatch.kids.tracker.tasks import mark_silent_devices_offline
 from carewatch.kids.tracking import Fix
+from carewatch.platform.notify.models import Notification
 from tests.kids.tracker.base import TrackerTestCase
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -103,6 +104,12 @@ class LiveFeedTests(TrackerTestCase):
             for _c, message in self.published()
         ]
         self.assertEqual(kinds, [("position", "offline"), ("event", "offline")])
+
+    def test_guardians_are_alerted_even_if_publishing_fails(self) -> None:
+        self.publish.side_effect = TypeError("a bug in a message")
+        with self.assertLogs("carewatch.kids.tracker.ingestion", "ERROR"):
+            self.ingest([fix(0, alarms=frozenset({"sos"}))], at_minutes=0)
+        self.assertTrue(Notification.objects.exists())
 
     def test_a_device_without_a_family_is_not_published(self) -> None:
         row = mock.Mock(pk=5, family_id=None)

@@ -9,6 +9,7 @@ only after that commit, so neither ever points at a row that was rolled back.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from carewatch.kids.tracking.model import (
 )
 from carewatch.kids.tracking.rules import DeviceUpdate
 
+logger = logging.getLogger(__name__)
+
 
 def ingest_fixes(fixes: Iterable[Fix], now: dt.datetime | None = None) -> IngestResult:
     store = OrmStore()
@@ -46,7 +49,11 @@ def ingest_fixes(fixes: Iterable[Fix], now: dt.datetime | None = None) -> Ingest
 
 
 def after_commit(devices: Sequence[DeviceRow], events: Sequence[Event]) -> None:
-    livefeed.publish_updates(devices, events)  # microseconds: the map first
+    """Open maps first (microseconds), then guardians; nothing may stop the alerts."""
+    try:
+        livefeed.publish_updates(devices, events)
+    except Exception:
+        logger.exception("Live maps were not told about %d devices.", len(devices))
     alert_all(events)
 
 
