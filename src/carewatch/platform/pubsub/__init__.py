@@ -37,7 +37,17 @@ from carewatch.platform.pubsub.config import (
 from carewatch.platform.pubsub.hub import RESYNC, Backend, Hub, Message, Subscription
 from carewatch.platform.pubsub.machine import MachineBackend
 
-__all__ = ["RESYNC", "Message", "Subscription", "backend_name", "close", "publish", "subscribe"]
+__all__ = [
+    "RESYNC",
+    "Message",
+    "Subscription",
+    "backend_name",
+    "close",
+    "configure",
+    "current_hub",
+    "publish",
+    "subscribe",
+]
 
 logger = logging.getLogger("carewatch.pubsub")
 _hub: Hub | None = None
