@@ -22,6 +22,7 @@ from carewatch.platform.lib.env import (
     parse_redis_url,
     read_secret,
 )
+from carewatch.platform.pubsub.config import pubsub_prefix, pubsub_url
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -124,6 +125,10 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+
+# --- Live updates: in-process when embedded; NATS core subjects when NATS_URL is set
+PUBSUB_URL = pubsub_url(ENV)
+PUBSUB_PREFIX = pubsub_prefix(ENV)
 
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

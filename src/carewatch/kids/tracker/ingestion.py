@@ -2,13 +2,14 @@
 
 Gateways and the simulator call `ingest_fixes(fixes)`. One query loads the
 devices, one the places of their families; one transaction saves positions,
-device state and events; guardians are alerted only after that commit, so an
-alert never points at a row that was rolled back.
+device state and events; open live maps hear of them and guardians are alerted
+only after that commit, so neither ever points at a row that was rolled back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from carewatch.kids import tracking
-from carewatch.kids.tracker import alerts, sql
+from carewatch.kids.tracker import alerts, livefeed, sql
 from carewatch.kids.tracker.models import Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext, IngestResult
 from carewatch.kids.tracking.model import (
@@ -35,14 +36,25 @@ from carewatch.kids.tracking.model import (
 )
 from carewatch.kids.tracking.rules import DeviceUpdate
 
+logger = logging.getLogger(__name__)
+
 
 def ingest_fixes(fixes: Iterable[Fix], now: dt.datetime | None = None) -> IngestResult:
     store = OrmStore()
     with transaction.atomic():
         result = tracking.ingest(fixes, store, now=now or timezone.now())
-        saved = store.saved_events
-        transaction.on_commit(lambda: alert_all(saved))
+        saved, moved = store.saved_events, store.updated
+        transaction.on_commit(lambda: after_commit(moved, saved))
     return result
+
+
+def after_commit(devices: Sequence[DeviceRow], events: Sequence[Event]) -> None:
+    """Open maps first (microseconds), then guardians; nothing may stop the alerts."""
+    try:
+        livefeed.publish_updates(devices, events)
+    except Exception:
+        logger.exception("Live maps were not told about %d devices.", len(devices))
+    alert_all(events)
 
 
 def alert_all(events: Sequence[Event]) -> None:
@@ -124,6 +136,7 @@ def _place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
 class OrmStore:
     def __init__(self) -> None:
         self.devices: dict[str, DeviceRow] = {}
+        self.updated: list[DeviceRow] = []
         self.saved_events: list[Event] = []
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
@@ -139,7 +152,8 @@ class OrmStore:
             [self._position(u.device_id, stored, now) for u in updates for stored in u.positions],
             skip_existing=True,  # a fix resent after a restart is already stored
         )
-        update_devices([self.apply_state(update) for update in updates])
+        self.updated = [self.apply_state(update) for update in updates]
+        update_devices(self.updated)
         events = [self.event_row(u.device_id, event, now) for u in updates for event in u.events]
         self.saved_events = Event.objects.bulk_create(events) if events else []
 

@@ -2,9 +2,11 @@
 
 The map page embeds everything it draws (json_script), so it works without the
 stream; the stream (`live`) then moves markers. It is an async view: it checks
-membership before the first byte, then polls the family's devices every few
-seconds (one query) and ends after a few minutes; EventSource reconnects by
-itself and says, in Last-Event-ID, which alerts it has already seen.
+membership before the first byte, subscribes to the family's live channel
+(livefeed.py), reads the family once, then relays what ingestion publishes,
+with heartbeats, and never queries again unless the bus says messages were lost.
+It ends after a few minutes; EventSource reconnects by itself and says, in
+Last-Event-ID, which alerts it has already seen.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
@@ -25,18 +28,21 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from carewatch.kids.tracker.models import Device, Event, Place, Position
+from carewatch.kids.tracker import livefeed
+from carewatch.kids.tracker.models import Device, DeviceStatus, Event, Place, Position
+from carewatch.platform import pubsub
 from carewatch.platform.accounts.permissions import families_of, family_member_required
 
 RETRY_MS = 3000  # how soon EventSource reconnects after the stream ends
 MAX_TRACK_POINTS = 20_000  # a watch reporting every 5 s sends 17,280 fixes a day
-MAX_ALERTS_PER_POLL = 20
+MAX_ALERTS_PER_SNAPSHOT = 50  # the newest of those missed; the inbox keeps them all
+BUS_WAIT_S = 1.0  # for the bus to confirm the subscription; else go on and resync later
+logger = logging.getLogger(__name__)
 
 
-def live_settings() -> tuple[float, float, float]:
-    """Poll interval, stream lifetime and heartbeat period, in seconds (tests shorten them)."""
+def live_settings() -> tuple[float, float]:
+    """Stream lifetime and heartbeat period, in seconds (tests shorten them)."""
     return (
-        float(getattr(settings, "TRACKER_LIVE_POLL_SECONDS", 2.0)),
         float(getattr(settings, "TRACKER_LIVE_LIFETIME_SECONDS", 300.0)),
         float(getattr(settings, "TRACKER_LIVE_HEARTBEAT_SECONDS", 15.0)),
     )
@@ -167,84 +173,149 @@ def _event_cursor(request: HttpRequest) -> int | None:
 
 
 async def live_stream(
-    family_id: int,
-    after: int,
-    language: str | None,
-    poll_s: float,
-    lifetime_s: float,
-    heartbeat_s: float,
+    family_id: int, after: int, language: str | None, lifetime_s: float, heartbeat_s: float
 ) -> AsyncIterator[str]:
+    """Subscribe, then read the family once, then relay what is published until the end.
+
+    The subscription is live before the snapshot is read, so nothing committed in
+    between is missed; a resync (the bus dropped, or this reader fell behind) and a
+    device the snapshot did not know read the family again.
+    """
     loop = asyncio.get_running_loop()
-    started = last_sent = loop.time()
-    seen: dict[int, tuple[Any, ...]] = {}
+    deadline = loop.time() + lifetime_s
+    feed = FamilyFeed(after, language)
+    read = sync_to_async(read_family_and_release)
     yield f"retry: {RETRY_MS}\n\n"
-    try:
-        while True:
-            devices, alerts = await sync_to_async(poll_family)(family_id, after, language)
-            after = max([after] + [alert["id"] for alert in alerts])
-            chunk = "".join(sse("position", device, after) for device in changed(devices, seen))
-            chunk += "".join(sse("alert", alert, after) for alert in alerts)
-            now = loop.time()
+    async with pubsub.subscribe([livefeed.channel(family_id)]) as messages:
+        await messages.ready(BUS_WAIT_S)
+        yield feed.snapshot(*await read(family_id, feed.after, language))
+        while (left := deadline - loop.time()) > 0:
+            try:
+                items = [await asyncio.wait_for(anext(messages), min(heartbeat_s, left))]
+            except TimeoutError:
+                if loop.time() < deadline:
+                    yield ": heartbeat\n\n"
+                continue
+            items += messages.drain()
+            chunk = feed.relay(message for _channel, message in items)
+            if feed.stale:
+                chunk += feed.snapshot(*await read(family_id, feed.after, language))
             if chunk:
                 yield chunk
-                last_sent = now
-            elif now - last_sent >= heartbeat_s:
-                yield ": heartbeat\n\n"
-                last_sent = now
-            if now - started >= lifetime_s:
-                return
-            await asyncio.sleep(poll_s)
-    finally:
-        await sync_to_async(release_connection)()
 
 
-def changed(devices: list[dict[str, Any]], seen: dict[int, tuple[Any, ...]]) -> list[dict]:
-    """The devices that reported since the last poll (all of them on the first poll)."""
-    found = []
-    for device in devices:
-        version = (device["last_seen"], device["fix_time"], device["status"], device["battery"])
-        if seen.get(device["id"]) != version:
-            seen[device["id"]] = version
-            found.append(device)
-    return found
+class FamilyFeed:
+    """What one open map has been sent, and the words for its reader's language."""
+
+    def __init__(self, after: int, language: str | None) -> None:
+        self.after = after  # the newest alert sent: the SSE id, so Last-Event-ID resumes
+        self.language = language
+        self.names: dict[int, str] = {}
+        self.seen: dict[int, dt.datetime] = {}
+        self.stale = False  # read the family again: messages were lost, or a device is new
+
+    def snapshot(self, devices: list[dict[str, Any]], alerts: list[dict[str, Any]]) -> str:
+        self.stale = False
+        self.names = {device["id"]: device["name"] for device in devices}
+        self.seen = {d["id"]: _when(d["last_seen"]) for d in devices if d["last_seen"]}
+        self.after = max([self.after] + [alert["id"] for alert in alerts])
+        return "".join(sse("position", d, self.after) for d in devices) + "".join(
+            sse("alert", alert, self.after) for alert in alerts
+        )
+
+    def relay(self, messages: Iterable[pubsub.Message]) -> str:
+        chunks = []
+        with translation.override(self.language):
+            for message in messages:
+                try:
+                    chunks.append(self.one(message))
+                except (KeyError, TypeError, ValueError):
+                    logger.warning("Live message not understood: %.200r", message)
+        return "".join(chunks)
+
+    def one(self, message: pubsub.Message) -> str:
+        kind = message.get("type")
+        if kind == "resync":
+            self.stale = True
+        elif kind == "position":
+            return self.position(message)
+        elif kind == "event":
+            return self.alert(message)
+        return ""
+
+    def position(self, message: pubsub.Message) -> str:
+        device_id = int(message["device"])
+        if device_id not in self.names:
+            self.stale = True  # paired after the snapshot: its name comes with the next one
+            return ""
+        last_seen = _when(message["last_seen"]) if message["last_seen"] else None
+        known = self.seen.get(device_id)
+        if known and last_seen and last_seen < known:
+            return ""  # committed before the snapshot that already showed a newer state
+        if last_seen:
+            self.seen[device_id] = last_seen
+        data = {key: message[key] for key in POSITION_FIELDS}
+        data |= {"id": device_id, "name": self.names[device_id]}
+        data["status_label"] = _status_label(message["status"])
+        return sse("position", data, self.after)
+
+    def alert(self, message: pubsub.Message) -> str:
+        event_id = int(message["id"])
+        if event_id <= self.after:
+            return ""  # the snapshot (or Last-Event-ID) already has it
+        self.after = event_id
+        data = {key: message[key] for key in ALERT_FIELDS} | {"id": event_id}
+        data["text"] = livefeed.alert_text(message["kind"], message["place"], message["who"])
+        return sse("alert", data, self.after)
+
+
+POSITION_FIELDS = ("status", "battery", "last_seen", "fix_time", "lat", "lon", "accuracy")
+ALERT_FIELDS = ("kind", "device", "time", "lat", "lon")
+
+
+def _when(raw: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(raw)
+
+
+def _status_label(status: str) -> str:
+    return str(DeviceStatus(status).label) if status in DeviceStatus.values else status
 
 
 def sse(event: str, data: dict[str, Any], event_id: int) -> str:
     return f"id: {event_id}\nevent: {event}\ndata: {json.dumps(data)}\n\n"
 
 
-def poll_family(
+def read_family(
     family_id: int, after: int, language: str | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Every device of the family, and its alerts newer than `after` (oldest first)."""
+    """Every device of the family, and its newest alerts after `after` (oldest first)."""
     with translation.override(language):
         devices = Device.objects.filter(family_id=family_id).select_related("child")
         alerts = (
             Event.objects.filter(family_id=family_id, pk__gt=after)
             .select_related("child", "place", "device")
-            .order_by("pk")[:MAX_ALERTS_PER_POLL]
+            .order_by("-pk")[:MAX_ALERTS_PER_SNAPSHOT]
         )
-        return [device_json(d) for d in devices], [alert_json(a) for a in alerts]
+        return [device_json(d) for d in devices], [alert_json(a) for a in reversed(alerts)]
 
 
 def alert_json(event: Event) -> dict[str, Any]:
-    who = event.child.name if event.child else str(event.device)
-    parts = [str(event.get_kind_display()), event.place.name if event.place else "", who]
-    return {
-        "id": event.pk,
-        "kind": event.kind,
-        "device": event.device_id,
-        "text": " · ".join(part for part in parts if part),
-        "time": _iso(event.time),
-        "lat": event.lat,
-        "lon": event.lon,
-    }
+    return {key: value for key, value in livefeed.event_message(event).items() if key in ALERT_JSON}
 
 
-def release_connection() -> None:
-    """A stream holds its own database connection (thread) for minutes: give it back."""
-    if not connection.in_atomic_block:  # inside a test's transaction, leave it be
-        connection.close()
+ALERT_JSON = ("id", "kind", "device", "text", "time", "lat", "lon")
+
+
+def read_family_and_release(
+    family_id: int, after: int, language: str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """read_family, then give the connection back: a stream stays open for minutes, and
+    thousands of open maps must not hold thousands of idle database connections."""
+    try:
+        return read_family(family_id, after, language)
+    finally:
+        if not connection.in_atomic_block:  # inside a test's transaction, leave it be
+            connection.close()
 
 
 # --- History -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from carewatch.kids import tracking
-from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, alert_all, update_devices
+from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, after_commit, update_devices
 from carewatch.kids.tracker.models import Device, DeviceStatus, Event, Position, TrackerSettings
 from carewatch.platform.accounts.models import Family
 
@@ -42,7 +42,7 @@ def mark_silent_devices_offline(now: dt.datetime | None = None) -> int:
                 events += [store.event_row(device.identifier, event, now) for event in new_events]
         update_devices(changed)
         saved = Event.objects.bulk_create(events)
-        transaction.on_commit(lambda: alert_all(saved))
+        transaction.on_commit(lambda: after_commit(changed, saved))
     return len(changed)
 
 

@@ -1,0 +1,109 @@
+"""What the live map hears: each device's new position and each event, published after commit.
+
+Whatever writes positions (today `ingestion.ingest_fixes`, the offline check;
+the ingest workers next) calls `publish_updates(devices, events)` once its
+transaction has committed, so a message never describes a row that was rolled
+back. Messages go to the family's channel only; the live stream of that family
+relays them (live.py). They carry names, not translated words: each stream
+words them in its reader's language.
+
+    {"type": "position", "device": 7, "lat": 13.08, "lon": 80.27, "accuracy": 12.0,
+     "fix_time": "2026-...", "last_seen": "2026-...", "battery": 55, "status": "online"}
+    {"type": "event", "id": 91, "kind": "sos", "device": 7, "time": "2026-...",
+     "lat": 13.08, "lon": 80.27, "place": "School", "who": "Asha", "text": "SOS · School · Asha"}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from django.db.models import prefetch_related_objects
+
+from carewatch.kids.tracker.models import Event, EventKind
+from carewatch.platform import pubsub
+
+
+class DeviceLike(Protocol):
+    """A Device row, or ingestion's DeviceRow: what a position message is made of."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def family_id(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def last_seen(self) -> dt.datetime | None: ...
+    @property
+    def last_fix_time(self) -> dt.datetime | None: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def accuracy(self) -> float | None: ...
+    @property
+    def battery(self) -> int | None: ...
+
+
+def channel(family_id: int) -> str:
+    return f"family.{int(family_id)}"
+
+
+def publish_updates(devices: Iterable[DeviceLike], events: Sequence[Event]) -> None:
+    """Publish each device's state and each saved event to its family. Call after commit.
+
+    Never raises for the bus; events cost one query each for their place and child
+    names (events are rare), positions none.
+    """
+    for device in devices:
+        if device.family_id is not None:
+            pubsub.publish(channel(device.family_id), position_message(device))
+    if events:
+        prefetch_related_objects(list(events), "place", "child")
+        prefetch_related_objects([event for event in events if not event.child_id], "device")
+        for event in events:
+            pubsub.publish(channel(event.family_id), event_message(event))
+
+
+def position_message(device: DeviceLike) -> dict[str, Any]:
+    return {
+        "type": "position",
+        "device": device.pk,
+        "lat": device.lat,
+        "lon": device.lon,
+        "accuracy": device.accuracy,
+        "fix_time": iso(device.last_fix_time),
+        "last_seen": iso(device.last_seen),
+        "battery": device.battery,
+        "status": str(device.status),
+    }
+
+
+def event_message(event: Event) -> dict[str, Any]:
+    place = event.place.name if event.place else ""
+    who = event.child.name if event.child else str(event.device)
+    return {
+        "type": "event",
+        "id": event.pk,
+        "kind": event.kind,
+        "device": event.device_id,
+        "time": iso(event.time),
+        "lat": event.lat,
+        "lon": event.lon,
+        "place": place,
+        "who": who,
+        "text": alert_text(event.kind, place, who),
+    }
+
+
+def alert_text(kind: str, place: str, who: str) -> str:
+    """ "Left a place · School · Asha", in the active language."""
+    label = str(EventKind(kind).label) if kind in EventKind.values else kind
+    return " · ".join(part for part in (label, place, who) if part)
+
+
+def iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
