@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.gateways.config import parse_gateway_config
 from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
     env_bool,
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     # services
     "carewatch.kids",
     "carewatch.kids.tracker",
+    "carewatch.kids.gateways",
     "carewatch.kids.store.catalogue",
     "carewatch.kids.store.basket",
     "carewatch.kids.store.payments",
@@ -191,6 +193,11 @@ NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
 # tiles: maps still draw positions, tracks and places on a plain background offline.
 MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
 MAP_ATTRIBUTION = ENV.get("MAP_ATTRIBUTION", "")
+
+# --- Device gateways ------------------------------------------------------------
+# Watch TCP (WATCH_PORT), OsmAnd on its own port (OSMAND_PORT, OSMAND_OWN_PORT), the
+# OwnTracks MQTT subscriber (MQTT_URL) and their limits: see kids/gateways/config.py.
+GATEWAYS = parse_gateway_config(ENV, SITE_URL)
 
 # --- Payments -----------------------------------------------------------------
 # test: the in-memory gateway with magic cards; stripe: PaymentIntents (STRIPE_API_BASE

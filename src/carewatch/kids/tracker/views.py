@@ -53,9 +53,11 @@ def pair(request: HttpRequest, family_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("The watch is paired with %(name)s.") % {"name": device.child}
+                request,
+                _("The watch is paired with %(name)s. Now point it at CareWatch.")
+                % {"name": device.child},
             )
-            return redirect("tracker:dashboard")
+            return redirect("devices:device", family_id, device.pk)
     status = 400 if form.errors else 200
     return render(request, "tracker/pair.html", {"form": form, "family": family}, status=status)
 
