@@ -18,10 +18,14 @@ from carewatch.kids.gateways.commands import CommandError, CommandKind, answer_w
         (
             CommandKind.SILENCE,
             {"periods": "08:00-12:30, 13:30-15:00"},
-            "SILENCETIME,08:00-12:30,13:30-15:00",
+            "SILENCETIME,08:00-12:30,13:30-15:00,00:00-00:00,00:00-00:00",
         ),
-        (CommandKind.SILENCE, {"periods": ["8:00-9:00"]}, "SILENCETIME,8:00-9:00"),
-        (CommandKind.SILENCE, {}, "SILENCETIME,"),
+        (
+            CommandKind.SILENCE,
+            {"periods": ["8:00-9:00"]},
+            "SILENCETIME,8:00-9:00" + ",00:00-00:00" * 3,
+        ),
+        (CommandKind.SILENCE, {}, "SILENCETIME" + ",00:00-00:00" * 4),
         (CommandKind.LANGUAGE, {"language": 0, "timezone": 5.5}, "LZ,0,5.5"),
         (CommandKind.LANGUAGE, {"language": "1", "timezone": "-3"}, "LZ,1,-3"),
         (CommandKind.FIND, {}, "FIND"),

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from carewatch.kids.protocols import watch
+
 
 class CommandKind(StrEnum):
     LOCATE = "locate"
@@ -30,46 +32,39 @@ class CommandError(ValueError):
 
 MIN_INTERVAL_S, MAX_INTERVAL_S = 10, 86_400
 MAX_SILENCE_PERIODS = 4  # what the watches accept
-_PHONE = re.compile(r"\+?[0-9]{3,20}")
-_PERIOD = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])-([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
 def command_text(kind: CommandKind | str, params: Mapping[str, Any] | None = None) -> str:
-    """The text sent to the watch, e.g. `UPLOAD,300`; raises CommandError with a sentence."""
+    """The text sent to the watch, e.g. `UPLOAD,300`; raises CommandError with a sentence.
+
+    The wire texts are the protocol package's (`protocols.watch`); this turns a form's or
+    an API call's values into their arguments.
+    """
     params = params or {}
     kind = _kind(kind)
-    if kind is CommandKind.LOCATE:
-        return "CR"
-    if kind is CommandKind.FIND:
-        return "FIND"
-    if kind is CommandKind.POWER_OFF:
-        return "POWEROFF"
-    if kind is CommandKind.RESET:
-        return "RESET"
-    if kind is CommandKind.INTERVAL:
-        seconds = _whole(params.get("seconds"), "seconds")
-        if not MIN_INTERVAL_S <= seconds <= MAX_INTERVAL_S:
-            raise CommandError(
-                f"The reporting interval must be {MIN_INTERVAL_S} to {MAX_INTERVAL_S} seconds."
-            )
-        return f"UPLOAD,{seconds}"
-    if kind is CommandKind.SOS_NUMBER:
-        slot = _whole(params.get("slot"), "slot")
-        if slot not in (1, 2, 3):
-            raise CommandError("The SOS number slot must be 1, 2 or 3.")
-        phone = re.sub(r"[\s().-]", "", str(params.get("phone") or ""))
-        if phone and not _PHONE.fullmatch(phone):
-            raise CommandError("Enter the phone number with digits only, e.g. +919812345678.")
-        return f"SOS{slot},{phone}"  # an empty number clears the slot
-    if kind is CommandKind.SILENCE:
-        periods = _periods(params.get("periods"))
-        return "SILENCETIME," + ",".join(periods)
-    if kind is CommandKind.LANGUAGE:
-        language = _whole(params.get("language"), "language")
-        if not 0 <= language <= 99:
-            raise CommandError("The language code must be 0 to 99 (0 is English on most watches).")
-        offset = _timezone(params.get("timezone"))
-        return f"LZ,{language},{offset}"
+    try:
+        if kind is CommandKind.LOCATE:
+            return watch.locate_now()
+        if kind is CommandKind.FIND:
+            return watch.find_watch()
+        if kind is CommandKind.POWER_OFF:
+            return watch.power_off()
+        if kind is CommandKind.RESET:
+            return watch.reset()
+        if kind is CommandKind.INTERVAL:
+            return watch.upload_interval(_whole(params.get("seconds"), "seconds"))
+        if kind is CommandKind.SOS_NUMBER:
+            phone = re.sub(r"[\s().-]", "", str(params.get("phone") or ""))
+            return watch.sos_number(_whole(params.get("slot"), "slot"), phone)
+        if kind is CommandKind.SILENCE:
+            return watch.silence_time(_periods(params.get("periods")))
+        if kind is CommandKind.LANGUAGE:
+            language = _whole(params.get("language"), "language")
+            return watch.language_timezone(language, _timezone(params.get("timezone")))
+    except ValueError as error:
+        if isinstance(error, CommandError):
+            raise
+        raise CommandError(str(error)) from None
     raise CommandError(f"Unknown command {kind!r}.")  # pragma: no cover - the enum is closed
 
 
@@ -102,16 +97,10 @@ def _periods(value: Any) -> list[str]:
     periods = [str(item).strip() for item in items if str(item).strip()]
     if len(periods) > MAX_SILENCE_PERIODS:
         raise CommandError(f"A watch keeps at most {MAX_SILENCE_PERIODS} silent periods.")
-    for period in periods:
-        if not _PERIOD.fullmatch(period):
-            raise CommandError(
-                f"Write each silent period as start-end in 24-hour time, e.g. 08:00-12:30, "
-                f"not {period!r}."
-            )
     return periods
 
 
-def _timezone(value: Any) -> str:
+def _timezone(value: Any) -> float:
     """Hours from UTC as the watch wants them: 5.5, -3, 0; quarter hours at most."""
     try:
         hours = float(str(value).strip())
@@ -119,4 +108,4 @@ def _timezone(value: Any) -> str:
         raise CommandError("The time zone must be hours from UTC, e.g. 5.5 or -3.") from None
     if not -12 <= hours <= 14 or (hours * 4) % 1:
         raise CommandError("The time zone must be -12 to 14 hours from UTC, in quarter hours.")
-    return f"{hours:g}"
+    return hours

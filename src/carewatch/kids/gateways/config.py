@@ -31,6 +31,7 @@ class GatewayConfig:
     # must end this soon: a slow trickle of bytes holds a socket for nothing.
     hello_timeout_s: float = 60.0
     frame_timeout_s: float = 60.0
+    sweep_every_s: float = 5.0  # how often the timeouts above are checked
     # Carrier-grade NAT puts many watches behind one address: this cap stops a flood,
     # not a mobile network.
     max_per_address: int = 500

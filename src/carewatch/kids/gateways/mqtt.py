@@ -21,7 +21,6 @@ from carewatch.kids.gateways.config import parse_mqtt_url
 from carewatch.kids.gateways.limits import STATS, OncePerInterval
 from carewatch.kids.gateways.watch_server import DeviceLookup
 from carewatch.kids.ingest.log import IngestLog
-from carewatch.kids.protocols import owntracks
 from carewatch.kids.protocols.messages import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -107,6 +106,8 @@ class MqttSubscriber:
             if self.unknown.due(identifier, time.monotonic()):
                 log.warning("Unknown or unpaired OwnTracks device %r on MQTT", identifier[:40])
             return True
+        from carewatch.kids.protocols import owntracks
+
         try:
             decoded = owntracks.decode(body, identifier, datetime.now(UTC))
         except ProtocolError as error:

@@ -18,7 +18,6 @@ import uvicorn
 from carewatch.kids.gateways.limits import STATS, OncePerInterval
 from carewatch.kids.gateways.watch_server import DeviceLookup
 from carewatch.kids.ingest.log import IngestLog
-from carewatch.kids.protocols import osmand
 from carewatch.kids.protocols.messages import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -60,6 +59,8 @@ class OsmandApp:
         uri = scope.get("path", "/") + (f"?{query}" if query else "")
         headers = dict(scope.get("headers", []))
         content_type = headers.get(b"content-type", b"").decode("latin-1")
+        from carewatch.kids.protocols import osmand
+
         try:
             decoded = osmand.decode(method, uri, body, content_type, datetime.now(UTC))
         except ProtocolError as error:

@@ -43,7 +43,7 @@ def device_context(request: HttpRequest, device: Device, **extra: Any) -> dict[s
     }
     if device.protocol == Protocol.WATCH:
         context["sms"] = setup.watch_sms(config.public_host, config.watch_port)
-        context["commands"] = device.commands.all()[:RECENT_COMMANDS]  # type: ignore[attr-defined]
+        context["commands"] = device.commands.all()[:RECENT_COMMANDS]
         context.setdefault("command_form", CommandForm())
     elif device.protocol == Protocol.OSMAND:
         context["osmand_url"] = (

@@ -21,8 +21,6 @@ from carewatch.kids.gateways.directory import DEVICES
 from carewatch.kids.gateways.limits import STATS, OncePerInterval
 from carewatch.kids.gateways.logs import ingest_log
 from carewatch.kids.gateways.models import hash_secret
-from carewatch.kids.protocols import osmand as osmand_protocol
-from carewatch.kids.protocols import owntracks as owntracks_protocol
 from carewatch.kids.protocols.messages import ProtocolError
 from carewatch.kids.tracker.models import Protocol
 
@@ -49,6 +47,8 @@ def osmand(request: HttpRequest) -> HttpResponse:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY:
         STATS["osmand_too_large"] += 1
         return HttpResponse("Too large.\n", status=413, content_type="text/plain")
+    from carewatch.kids.protocols import osmand as osmand_protocol
+
     try:
         decoded = osmand_protocol.decode(
             request.method,
@@ -109,6 +109,8 @@ def owntracks(request: HttpRequest) -> HttpResponse:
     ):
         log_unknown("owntracks", identifier, request.META.get("REMOTE_ADDR", ""))
         return _unauthorised()
+    from carewatch.kids.protocols import owntracks as owntracks_protocol
+
     body = request.body
     if body.strip():
         try:

@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 WATCH = "watch"
 MAX_BAD_FRAMES = 5  # undecodable frames in a row before the connection is cut
 WRITE_BUFFER_HIGH = 64 * 1024  # a device that does not read its replies is cut
-SWEEP_EVERY_S = 5.0
 
 
 class DeviceLookup(Protocol):
@@ -344,7 +343,7 @@ class WatchServer:
 
     async def sweep_forever(self) -> None:
         while True:
-            await asyncio.sleep(SWEEP_EVERY_S)
+            await asyncio.sleep(self.config.sweep_every_s)
             self.sweep(time.monotonic())
             if self.commands is not None and self.by_device:
                 with contextlib.suppress(Exception):
