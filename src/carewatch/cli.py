@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
         command.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
         command.add_argument(
-            "--no-worker", action="store_true", help="do not run the task worker in this process"
+            "--no-worker",
+            action="store_true",
+            help="do not run the task worker and the ingest worker in this process",
         )
         command.set_defaults(run=run)
     simulate = commands.add_parser("simulate", help="drive virtual watches along routes")
@@ -51,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--duration", type=float, default=None, help="stop after seconds")
     simulate.add_argument("--family", type=int, default=None, help="family id to use")
     simulate.set_defaults(run=_simulate)
+    ingest = commands.add_parser("ingest", help="run an ingest worker: the log into the database")
+    ingest.add_argument("--status", action="store_true", help="show lag and rates, then exit")
+    ingest.add_argument("--json", action="store_true", help="with --status: one JSON object")
+    ingest.add_argument("--name", default=None, help="worker name (host:pid)")
+    ingest.add_argument(
+        "--lease-seconds", type=float, default=10.0, help="partition takeover after (10)"
+    )
+    ingest.set_defaults(run=_ingest)
     worker = commands.add_parser("worker", help="run only the task worker (to scale out)")
     worker.add_argument("--threads", type=int, default=None, help="worker threads")
     worker.set_defaults(run=_worker)
@@ -85,6 +95,35 @@ def _worker(args: argparse.Namespace) -> int:
 
     options = {"workers": args.threads} if args.threads else {}
     call_command("run_huey", **options)
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    setup_django()
+    import asyncio
+    import json
+    import logging
+    import signal
+
+    from django.conf import settings
+
+    from carewatch.kids.ingest import open_log, status
+    from carewatch.kids.ingest.worker import Worker, WorkerConfig
+
+    log = open_log()
+    if args.status:
+        report = status.collect(log, settings.DATA_DIR / "metrics")
+        print(json.dumps(report) if args.json else status.render(report))
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = WorkerConfig(lease_s=args.lease_seconds, metrics_dir=settings.DATA_DIR / "metrics")
+    if args.name:
+        config.name = args.name
+    worker = Worker(log, config)
+    for signum in (signal.SIGTERM, signal.SIGINT):  # finish the batch, give the leases back
+        signal.signal(signum, lambda *_: worker.stop())
+    print(f"Ingest worker {config.name} on {log.name}; Ctrl+C stops.", flush=True)
+    asyncio.run(worker.run())
     return 0
 
 
@@ -129,6 +168,7 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     logins = _load_demo() if demo else []
     consumer = None if args.no_worker else _start_worker()
+    ingest = None if args.no_worker else _start_ingest()
     simulator = _start_demo_simulator() if demo else None
     _print_banner(args.host, args.port, logins)
     try:
@@ -136,6 +176,8 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
     finally:
         if simulator is not None:
             simulator.set()
+        if ingest is not None:
+            ingest.stop()
         if consumer is not None:
             consumer.stop(graceful=True)
     return 0
@@ -167,6 +209,16 @@ def _start_demo_simulator() -> Any:
     from carewatch.kids.simulator import runner
 
     return runner.start_in_background(demo_walkers())
+
+
+def _start_ingest() -> Any:
+    """The ingest worker in this process: the log's positions and alarms into the database."""
+    from django.conf import settings
+
+    from carewatch.kids.ingest import open_log
+    from carewatch.kids.ingest.worker import WorkerConfig, start_in_thread
+
+    return start_in_thread(open_log(), WorkerConfig(metrics_dir=settings.DATA_DIR / "metrics"))
 
 
 def _start_worker() -> Any:

@@ -18,8 +18,11 @@ from carewatch.platform.lib.env import (
     env_bool,
     env_int,
     env_list,
+    env_partitions,
+    env_stream_name,
     parse_database_url,
     parse_email_url,
+    parse_nats_url,
     parse_redis_url,
     read_secret,
 )
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "carewatch.kids",
     "carewatch.kids.tracker",
     "carewatch.kids.gateways",
+    "carewatch.kids.ingest",
     "carewatch.kids.store.catalogue",
     "carewatch.kids.store.basket",
     "carewatch.kids.store.payments",
@@ -114,6 +118,13 @@ DATABASES = {"default": parse_database_url(ENV.get("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = parse_redis_url(ENV.get("REDIS_URL"))
+
+# --- Ingest log: SQLite in DATA_DIR, NATS JetStream when NATS_URL is set --------
+NATS_URL = parse_nats_url(ENV.get("NATS_URL"))
+# Devices are spread over this many partitions (one worker each at a time); changing
+# it moves devices between partitions, so drain the log first.
+INGEST_PARTITIONS = env_partitions(ENV, "INGEST_PARTITIONS", 8)
+INGEST_STREAM = env_stream_name(ENV, "INGEST_STREAM", "CAREWATCH")
 
 # --- Task queue: SqliteHuey embedded, RedisHuey when REDIS_URL is set ----------
 HUEY = {

@@ -1,4 +1,5 @@
-"""Feeds virtual watches into the real ingestion path, as a gateway would."""
+"""Feeds virtual watches into the ingest log, as a gateway would: an ingest worker
+(in `serve`/`demo`, or `carewatch ingest`) turns them into positions and alerts."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from collections.abc import Mapping
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from carewatch.kids.ingest import open_log
+from carewatch.kids.ingest.log import IngestLog
 from carewatch.kids.simulator.routes import HOME, SCHOOL, Walker, park_and_sos, school_run
-from carewatch.kids.tracker.ingestion import ingest_fixes
 from carewatch.kids.tracker.models import Child, Device, Place, PlaceKind, Protocol
 from carewatch.kids.tracking import Fix
-from carewatch.kids.tracking.ingest import IngestResult
 from carewatch.platform.accounts.models import Family
 
 log = logging.getLogger(__name__)
@@ -39,28 +40,34 @@ def run(
     duration_s: float | None = None,
     stop: threading.Event | None = None,
     own_thread: bool = False,
+    log_: IngestLog | None = None,
 ) -> int:
     """Reports every `interval_s` until `duration_s` passed or `stop` is set; returns ticks.
 
     `own_thread`: a long-lived thread must drop database connections the server closed.
     """
     stop = stop or threading.Event()
+    log_ = log_ or open_log()
     started, ticks = time.time(), 0
     while not stop.is_set() and (duration_s is None or time.time() - started < duration_s):
         if own_thread:
             close_old_connections()
-        tick(walkers, started)
+        tick(walkers, started, log_)
         ticks += 1
         stop.wait(interval_s)
     return ticks
 
 
-def tick(walkers: Mapping[str, Walker], started: float) -> IngestResult:
+def tick(walkers: Mapping[str, Walker], started: float, log_: IngestLog) -> int:
+    """One report from every walker, durable in the log when this returns."""
     now = timezone.now().replace(microsecond=0)
-    result = ingest_fixes(fixes_at(walkers, started, now), now=now)
-    if result.unknown_devices:
-        log.warning("Simulated devices not paired: %s", ", ".join(result.unknown_devices))
-    return result
+    fixes = fixes_at(walkers, started, now)
+    try:
+        log_.append_sync(fixes)
+    except Exception:  # a full disk, a NATS outage: the next tick tries again
+        log.exception("The simulator could not append to the ingest log")
+        return 0
+    return len(fixes)
 
 
 def start_in_background(walkers: Mapping[str, Walker], interval_s: float = 5.0) -> threading.Event:
