@@ -14,7 +14,7 @@ def ingest_log() -> IngestLog:
     global _log
     with _lock:
         if _log is None:
-            from carewatch.kids.ingest import open_log  # type: ignore[attr-defined]
+            from carewatch.kids.ingest import open_log
 
             _log = open_log()
         return _log
