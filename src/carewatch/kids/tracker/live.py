@@ -230,6 +230,11 @@ def poll_family(
 def alert_json(event: Event) -> dict[str, Any]:
     who = event.child.name if event.child else str(event.device)
     parts = [str(event.get_kind_display()), event.place.name if event.place else "", who]
+    if event.no_fix:  # an alarm without GPS: the marker is the last known position
+        minutes = event.position_age_minutes()
+        parts.append(
+            _("no GPS fix") if minutes is None else _("position %(n)s min old") % {"n": minutes}
+        )
     return {
         "id": event.pk,
         "kind": event.kind,
