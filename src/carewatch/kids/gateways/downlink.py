@@ -90,6 +90,7 @@ def devices_with_queued(identifiers: Sequence[str]) -> list[str]:
         Command.objects.filter(
             status=CommandStatus.QUEUED, device__identifier__in=list(identifiers)
         )
+        .order_by()  # the model's ordering would make DISTINCT see one row per command
         .values_list("device__identifier", flat=True)
         .distinct()
     )
