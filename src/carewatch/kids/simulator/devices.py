@@ -156,6 +156,7 @@ class VirtualPhone:
         self.sent = 0
 
     async def run(self, interval_s: float, stop: asyncio.Event) -> None:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per report
         async with httpx.AsyncClient(timeout=10) as client:
             while not stop.is_set():
                 report = report_at(self.walker, self.started, _now())
