@@ -1,4 +1,4 @@
-"""The `carewatch` command: demo, serve, worker and manage.
+"""The `carewatch` command: demo, serve, worker, gateway and manage.
 
 Everything runs in one process by default (web server and task worker); at
 scale the same code runs as `carewatch serve --no-worker` behind a load
@@ -85,10 +85,41 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run only the task worker (to scale out)")
     worker.add_argument("--threads", type=int, default=None, help="worker threads")
     worker.set_defaults(run=_worker)
+    _add_gateway(commands)
     manage = commands.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)
     return parser
+
+
+def _add_gateway(commands: Any) -> None:
+    gateway = commands.add_parser("gateway", help="device gateways and their support tools")
+    gateway_commands = gateway.add_subparsers(dest="gateway_command", metavar="SUBCOMMAND")
+    decode = gateway_commands.add_parser(
+        "decode",
+        help="show what CareWatch understands of device messages (JSON lines in and out)",
+        description='Reads JSON lines such as {"protocol": "watch", "input": "[3G*...]"} '
+        "and writes one JSON line per input; see carewatch/kids/protocols/decode_tool.py.",
+    )
+    decode.add_argument("files", nargs="*", help="JSON-lines files (default: standard input)")
+    decode.set_defaults(run=_gateway_decode)
+    gateway.set_defaults(run=_gateway, gateway_help=gateway.format_help())
+
+
+def _gateway(args: argparse.Namespace) -> int:
+    print(args.gateway_help, file=sys.stderr)
+    return 2
+
+
+def _gateway_decode(args: argparse.Namespace) -> int:
+    """Pure: no Django, no database, so support staff can run it anywhere."""
+    import fileinput
+
+    from carewatch.kids.protocols import decode_tool
+
+    with fileinput.input(args.files, encoding="utf-8", errors="replace") as lines:
+        decode_tool.run(lines, sys.stdout)
+    return 0
 
 
 def setup_django() -> None:

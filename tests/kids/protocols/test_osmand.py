@@ -214,3 +214,8 @@ def test_broken_requests_raise_protocol_error(
 ) -> None:
     with pytest.raises(ProtocolError):
         decode(method, uri, body, content_type, RECEIVED)
+
+
+def test_a_path_that_looks_like_a_broken_host_is_still_read() -> None:
+    # found by the fuzzer: urlsplit refuses "//x]..." as an invalid IPv6 host
+    assert decode("GET", "//\x08]\xff0?id=5&lat=1&lon=2", b"", None, RECEIVED).device_id == "5"

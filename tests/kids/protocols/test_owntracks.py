@@ -109,6 +109,7 @@ def test_a_queued_batch_gives_every_fix() -> None:
         (b'{"lat": 1}', "bob"),
         (b'"text"', "bob"),
         (b'{"_type": 5}', "bob"),
+        (b'{"_type": ""}', "bob"),
         (OWNTRACKS_LOCATION, ""),
         (OWNTRACKS_LOCATION, "x" * 65),
         (b"[" * 100_000, "bob"),

@@ -95,3 +95,11 @@ def test_an_empty_segment_gives_nothing() -> None:
     assert framer.feed(WATCH_LK[:5]) == []
     assert framer.feed(b"") == []
     assert framer.feed(WATCH_LK[5:]) == [WATCH_LK]
+
+
+def test_a_large_frame_trickling_in_byte_by_byte_is_assembled() -> None:
+    # the framer searches only the new bytes, so this stays linear (a slow sender)
+    framer = WatchFramer()
+    big = b"[3G*1234567890*FFFF*img,1,220322055105," + b"\xff" * 50_000 + b"]"
+    out = [frame for at in range(len(big)) for frame in framer.feed(big[at : at + 1])]
+    assert out == [big] and framer.buffered == 0

@@ -125,7 +125,6 @@ def test_config_is_answered_and_its_settings_kept() -> None:
         ("blood,118,76", {"blood_pressure_high": 118.0, "blood_pressure_low": 76.0}),
         ("oxygen,98", {"blood_oxygen": 98.0}),
         ("btemp2,1,36.6", {"temperature_c": 36.6}),
-        ("btemp2,0,0", {}),
         ("TEMP,37.1", {"temperature_c": 37.1}),
     ],
 )
@@ -136,6 +135,12 @@ def test_health_reports_become_readings_without_a_position(
     (fix,) = message.fixes
     assert message.reply is None and not fix.located and fix.fix_time == RECEIVED
     assert dict(fix.attributes) == expected
+
+
+@pytest.mark.parametrize("content", ["btemp2,0,0", "hrtstart", "heart,x", "oxygen"])
+def test_a_health_report_without_a_reading_gives_no_fix(content: str) -> None:
+    message = decode(watch_frame(content), RECEIVED)
+    assert (message.fixes, message.reply) == ((), None)
 
 
 def test_a_voice_message_is_recognised_and_acknowledged() -> None:

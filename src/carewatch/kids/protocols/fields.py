@@ -24,6 +24,14 @@ def number(value: Any) -> float | None:
     return result if math.isfinite(result) else None
 
 
+def scaled(value: float | None, factor: float) -> float | None:
+    """A unit conversion that stays finite (1e308 knots is no speed)."""
+    if value is None:
+        return None
+    result = value * factor
+    return result if math.isfinite(result) else None
+
+
 def coordinates(lat: Any, lon: Any) -> tuple[float, float] | None:
     """A real position: both numbers, in range, and not the 0,0 of a device without a fix."""
     y, x = number(lat), number(lon)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from carewatch.kids.tracking.model import Fix
 
@@ -73,7 +73,8 @@ def decode(
     """One OsmAnd request: `method` GET or POST, `uri` the path with its query string."""
     if method.upper() not in {"GET", "POST"}:
         raise ProtocolError("OsmAnd devices send GET or POST requests.")
-    params = _query(urlsplit(uri).query)
+    # not urlsplit: it refuses some paths ("//]"), and only the query matters here
+    params = _query(uri.partition("?")[2].partition("#")[0])
     if body.strip():
         if _is_json(body, content_type):
             return _decode_json(body, params, received)
@@ -124,7 +125,7 @@ def _decode_params(params: dict[str, str], received: datetime) -> Decoded:
         when,
         fields.coordinates(lat, lon) if valid else None,
         accuracy_m=fields.number(params.get("accuracy")),
-        speed_kmh=None if speed is None else speed * KMH_PER_KNOT,
+        speed_kmh=None if speed is None or speed < 0 else fields.scaled(speed, KMH_PER_KNOT),
         course=course,
         altitude=fields.number(params.get("altitude")),
         battery=fields.percent(params.get("batt"), fraction=False),
@@ -176,7 +177,7 @@ def _json_fix(device_id: str, location: Any, alarm: Any, received: datetime) -> 
         when,
         fields.coordinates(coords.get("latitude"), coords.get("longitude")),
         accuracy_m=fields.number(coords.get("accuracy")),
-        speed_kmh=None if speed is None or speed < 0 else speed * KMH_PER_MS,
+        speed_kmh=None if speed is None or speed < 0 else fields.scaled(speed, KMH_PER_MS),
         course=_course(coords.get("heading")),
         altitude=fields.number(coords.get("altitude")),
         battery=fields.percent(battery.get("level"), fraction=True),

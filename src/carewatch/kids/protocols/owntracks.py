@@ -48,7 +48,7 @@ def decode(body: bytes, device_id: str, received: datetime) -> Decoded:
 
 
 def _message(data: Any, device_id: str, received: datetime) -> tuple[str, tuple[Fix, ...]]:
-    if not isinstance(data, dict) or not isinstance(data.get("_type"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("_type"), str) or not data["_type"]:
         raise ProtocolError('An OwnTracks message is a JSON object with a "_type".')
     kind = fields.text(data["_type"], 40)
     if kind == "location":

@@ -300,6 +300,7 @@ def _position(device_id: str, body: bytes, received: datetime) -> Fix:
     )
 
 
+_MAX_NETWORK = 32  # towers or access points in one report; more is not a real watch
 _INT_ATTRIBUTES = (("satellites", 10), ("rssi", 11), ("steps", 13), ("tumbles", 14))
 
 
@@ -371,6 +372,8 @@ def _network(f: list[str], attributes: dict[str, Any]) -> None:
     """
     try:
         cells, at = int(f[16]), 18
+        if not 0 <= cells <= _MAX_NETWORK:
+            raise ValueError(cells)
         if cells:
             mcc, mnc = _int(f[at]), _int(f[at + 1])
             at += 2
@@ -384,16 +387,23 @@ def _network(f: list[str], attributes: dict[str, Any]) -> None:
             attributes["cells"] = towers
         if at < len(f) and f[at]:
             wifis, at = int(f[at]), at + 1
+            if not 0 <= wifis <= _MAX_NETWORK:
+                raise ValueError(wifis)
             points = []
             for _ in range(wifis):
                 name, mac, rssi = f[at : at + 3]
-                points.append({"name": unescape(name), "mac": mac, "rssi": int(rssi)})
+                points.append({"name": _text(unescape(name)), "mac": mac, "rssi": int(rssi)})
                 at += 3
             if points:
                 attributes["wifi"] = points
-    except ValueError:
+    except (ValueError, IndexError):
         attributes.pop("cells", None)
         attributes["network"] = unescape(",".join(f[16:]))
+
+
+def _text(latin: str) -> str:
+    """Free text (a Wi-Fi name) is UTF-8 on the wire; fields are split as latin-1."""
+    return latin.encode("latin-1").decode("utf-8", "replace")
 
 
 def _reply_with(answer: bytes) -> Handler:
@@ -439,6 +449,8 @@ def _health(device_id: str, kind: str, body: bytes, received: datetime) -> Handl
     elif values:
         readings["heart_rate"] = values[0]
     readings = {key: value for key, value in readings.items() if value is not None}
+    if not readings:  # "measuring started" or a failed measurement: nothing to keep
+        return (), None, None
     return (_status_fix(device_id, received, readings),), None, None
 
 
