@@ -66,14 +66,6 @@ def _parser() -> argparse.ArgumentParser:
         "--osmand-url", default=None, help="OsmAnd endpoint (SITE_URL + /osmand/)"
     )
     simulate.set_defaults(run=_simulate)
-    gateway = commands.add_parser(
-        "gateway", help="run the device gateways alone (watch TCP, OsmAnd port, OwnTracks MQTT)"
-    )
-    gateway.add_argument("--host", default=None, help="address to listen on (GATEWAY_HOST)")
-    gateway.add_argument(
-        "--watch-port", type=int, default=None, help="watch protocol port (WATCH_PORT, 5093)"
-    )
-    gateway.set_defaults(run=_gateway)
     ingest = commands.add_parser("ingest", help="run an ingest worker: the log into the database")
     ingest.add_argument("--status", action="store_true", help="show lag and rates, then exit")
     ingest.add_argument("--json", action="store_true", help="with --status: one JSON object")
@@ -93,7 +85,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_gateway(commands: Any) -> None:
-    gateway = commands.add_parser("gateway", help="device gateways and their support tools")
+    """`carewatch gateway` runs the device gateways alone; `gateway decode` is a support tool."""
+    gateway = commands.add_parser(
+        "gateway",
+        help="run the device gateways alone (watch TCP, OsmAnd port, OwnTracks MQTT); "
+        "`gateway decode` shows what CareWatch understands of device messages",
+    )
+    gateway.add_argument("--host", default=None, help="address to listen on (GATEWAY_HOST)")
+    gateway.add_argument(
+        "--watch-port", type=int, default=None, help="watch protocol port (WATCH_PORT, 5093)"
+    )
     gateway_commands = gateway.add_subparsers(dest="gateway_command", metavar="SUBCOMMAND")
     decode = gateway_commands.add_parser(
         "decode",
@@ -103,12 +104,7 @@ def _add_gateway(commands: Any) -> None:
     )
     decode.add_argument("files", nargs="*", help="JSON-lines files (default: standard input)")
     decode.set_defaults(run=_gateway_decode)
-    gateway.set_defaults(run=_gateway, gateway_help=gateway.format_help())
-
-
-def _gateway(args: argparse.Namespace) -> int:
-    print(args.gateway_help, file=sys.stderr)
-    return 2
+    gateway.set_defaults(run=_gateway)
 
 
 def _gateway_decode(args: argparse.Namespace) -> int:
