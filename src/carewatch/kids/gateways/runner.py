@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from carewatch.kids.gateways.batching import BatchingLog
 from carewatch.kids.gateways.config import GatewayConfig
 from carewatch.kids.gateways.directory import DEVICES
 from carewatch.kids.gateways.downlink import CHANNEL, DatabaseChannel
@@ -41,6 +42,7 @@ class Gateways:
         """Starts what the configuration asks for; returns the ports listened on."""
         config = self.config
         loop = asyncio.get_running_loop()
+        self.log = BatchingLog(self.log)  # on this loop: appends of all devices grouped
         if config.watch_port:
             self.watch = WatchServer(self.log, DEVICES, config, DatabaseChannel())
             self.ports["watch"] = await self.watch.start()
