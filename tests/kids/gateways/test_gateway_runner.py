@@ -5,13 +5,16 @@ directory; a position sent to each reaches the log."""
 from __future__ import annotations
 
 import socket
+import time
 from dataclasses import replace
 
 import httpx
 from django.test import TransactionTestCase
 
+from carewatch.kids.gateways import downlink
 from carewatch.kids.gateways.config import GatewayConfig
 from carewatch.kids.gateways.directory import DEVICES
+from carewatch.kids.gateways.models import CommandStatus
 from carewatch.kids.gateways.runner import GatewayThread
 from carewatch.kids.tracker.models import Child, Device, Protocol
 from carewatch.platform.accounts.models import Family
@@ -52,6 +55,33 @@ class GatewayThreadTests(TransactionTestCase):
             gateways.stop()
         self.assertEqual(sorted(f.device_id for f in log.fixes), ["123456", "4700186508"])
         self.assertFalse(gateways.thread.is_alive())
+
+    def test_a_command_queued_on_the_page_reaches_the_connected_watch_and_is_answered(
+        self,
+    ) -> None:
+        DEVICES.clear()
+        family = Family.objects.create(name="Sharma")
+        device = Device.objects.create(identifier="4700186508", family=family)
+        gateways = GatewayThread(replace(GatewayConfig(), watch_port=free_port()), MemoryLog())
+        ports = gateways.start()
+        try:
+            with socket.create_connection(("127.0.0.1", ports["watch"]), timeout=5) as watch:
+                watch.sendall(b"[3G*4700186508*000B*LK,0,10,100]")
+                self.assertEqual(watch.recv(100), b"[3G*4700186508*0002*LK]")
+                started = time.monotonic()
+                command = downlink.queue_command(device, "locate", {})  # as the page does
+                self.assertEqual(watch.recv(100), b"[3G*4700186508*0002*CR]")
+                self.assertLess(time.monotonic() - started, 2.0)  # woken, not polled
+                command.refresh_from_db()
+                self.assertEqual(command.status, CommandStatus.SENT)
+                watch.sendall(b"[3G*4700186508*0002*CR]")
+                deadline = time.monotonic() + 5
+                while command.status != CommandStatus.ANSWERED and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    command.refresh_from_db()
+                self.assertEqual((command.status, command.answer), ("answered", "CR"))
+        finally:
+            gateways.stop()
 
     def test_a_port_in_use_stops_start_up_with_a_sentence(self) -> None:
         with socket.socket() as taken:

@@ -85,15 +85,19 @@ def claim_pending(identifier: str) -> list[PendingCommand]:
 
 
 def devices_with_queued(identifiers: Sequence[str]) -> list[str]:
+    """Which of these (connected) devices have commands waiting, expiring old ones first.
+
+    Asks for the few devices with queued commands rather than sending the thousands
+    connected to the database, and intersects here.
+    """
     expire_commands()
-    return list(
-        Command.objects.filter(
-            status=CommandStatus.QUEUED, device__identifier__in=list(identifiers)
-        )
+    queued = set(
+        Command.objects.filter(status=CommandStatus.QUEUED)
         .order_by()  # the model's ordering would make DISTINCT see one row per command
         .values_list("device__identifier", flat=True)
         .distinct()
     )
+    return [identifier for identifier in identifiers if identifier in queued]
 
 
 def record_answer(command_id: int, answer: str) -> None:
