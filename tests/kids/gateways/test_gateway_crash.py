@@ -23,7 +23,7 @@ from carewatch.kids.ingest.log import LANES
 from tests.conftest import free_port
 
 WATCHES = [f"70000000{n:02d}" for n in range(4)]
-FRAMES_PER_WATCH = 400
+FRAMES_PER_WATCH = 2000
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 PARTITIONS = 8
 
@@ -140,7 +140,7 @@ def test_a_gateway_killed_mid_burst_keeps_every_acknowledged_position_once() -> 
 
     async def kill_mid_burst(process: subprocess.Popen[str]) -> None:
         running = asyncio.ensure_future(burst(30))
-        while sum(w.acked for w in watches) < len(watches) * FRAMES_PER_WATCH // 4:
+        while sum(w.acked for w in watches) < len(watches) * FRAMES_PER_WATCH // 10:
             await asyncio.sleep(0.005)
         process.send_signal(signal.SIGKILL)
         await asyncio.sleep(0.5)
