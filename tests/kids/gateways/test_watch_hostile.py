@@ -170,7 +170,7 @@ def test_a_flood_of_garbage_connections_does_not_delay_a_heartbeat() -> None:
             pests = [asyncio.create_task(pest()) for _ in range(5)]
             started = asyncio.get_running_loop().time()
             assert await heartbeat_answered(port)
-            assert asyncio.get_running_loop().time() - started < 1.0
+            assert asyncio.get_running_loop().time() - started < 2.0
             await asyncio.gather(*pests)
 
     asyncio.run(scenario())
