@@ -190,7 +190,7 @@ class SqliteLog:
                 "AND seq > ? ORDER BY seq LIMIT ?",
                 (lane, partition, seq, limit - len(found)),
             ).fetchall()
-            found += [LogMessage(partition, lane, s, bytes(b), a) for s, a, b in rows]
+            found += [LogMessage(partition, lane, s, _bytes(b), a) for s, a, b in rows]
             if len(found) >= limit:
                 break
         return found
@@ -223,3 +223,8 @@ class SqliteLog:
             ).fetchone()
             found[partition] = Backlog(count, oldest)
         return found
+
+
+def _bytes(body: object) -> bytes:
+    """Bodies are BLOBs; anything else (written by hand) goes to the decoder to be refused."""
+    return body if isinstance(body, bytes) else str(body).encode()

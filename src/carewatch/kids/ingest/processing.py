@@ -172,7 +172,9 @@ class BatchProcessor:
         return claim_partitions(self.log_name, self.partitions, owner, ttl_s)
 
     def release(self, owner: str) -> None:
-        Lease.objects.filter(log=self.log_name, owner=owner).update(owner="", expires=0.0)
+        Lease.objects.filter(log__startswith=self.log_name, owner=owner).update(
+            owner="", expires=0.0
+        )
 
     # --- one batch -----------------------------------------------------------------
 
@@ -247,22 +249,31 @@ class BatchProcessor:
 
 def claim_partitions(log_name: str, count: int, owner: str, ttl_s: float) -> set[int]:
     """Renew this worker's leases and take its fair share (ceil(P / live workers)) of the free or
-    expired ones, giving back any above it, so workers that join or die rebalance."""
+    expired ones, giving back any above it, so workers that join or die rebalance. Each
+    worker also keeps a presence row (log "<log>#<worker>"), so that one owning nothing yet
+    still counts."""
     now = time.time()
+    presence = f"{log_name}#{owner}"[:100]
+    Lease.objects.update_or_create(
+        log=presence, partition=0, defaults={"owner": owner, "expires": now + ttl_s}
+    )
+    live = set(
+        Lease.objects.filter(log__startswith=f"{log_name}#", expires__gt=now).values_list(
+            "owner", flat=True
+        )
+    )
     Lease.objects.bulk_create(
         [Lease(log=log_name, partition=p) for p in range(count)], ignore_conflicts=True
     )
-    leases = list(Lease.objects.filter(log=log_name, partition__lt=count))
-    live = {lease.owner for lease in leases if lease.owner and lease.expires > now} | {owner}
-    fair = -(-count // len(live))
-    mine = sorted(lease.partition for lease in leases if lease.owner == owner)
+    leases = list(Lease.objects.filter(log=log_name, partition__lt=count).order_by("partition"))
+    fair = -(-count // len(live | {owner}))
+    mine = [lease.partition for lease in leases if lease.owner == owner]
     extra, mine = mine[fair:], mine[:fair]
     if extra:
         Lease.objects.filter(log=log_name, owner=owner, partition__in=extra).update(
             owner="", expires=0.0
         )
-    renewed = Lease.objects.filter(log=log_name, owner=owner, partition__in=mine)
-    renewed.update(expires=now + ttl_s)
+    Lease.objects.filter(log=log_name, owner=owner, partition__in=mine).update(expires=now + ttl_s)
     for lease in leases:
         if len(mine) >= fair:
             break
