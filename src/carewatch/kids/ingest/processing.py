@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ from carewatch.kids.tracking.ingest import DeviceContext
 from carewatch.platform import pubsub
 
 log = logging.getLogger(__name__)
+# For the fault tests only: sleep inside the first batch's transaction, so that a test can
+# kill the worker mid-batch for certain.
+PAUSE_IN_BATCH_S = float(os.environ.get("CAREWATCH_INGEST_TEST_PAUSE_S") or 0)
 IDENTITY_MAX_AGE_S = 60.0
 UNKNOWN_MAX_AGE_S = 30.0
 Key = tuple[int, int]  # (partition, lane)
@@ -190,12 +194,20 @@ class BatchProcessor:
                 result = tracking.ingest(fixes, store, now=now)
                 self._advance(advance)
                 alert_all(store.saved_events)
+                self._pause_for_tests()
         except (Fenced, DatabaseError, InterfaceError) as error:
             return self._failed(error, fixes, advance)
         self.committed.update({key: new for key, (_, new, _) in advance.items()})
         self._remember(result.updates)
         publish(store, result.updates, store.saved_events)
         return Outcome(True, len(fixes), result.accepted, store.saved_events)
+
+    def _pause_for_tests(self) -> None:
+        global PAUSE_IN_BATCH_S
+        if PAUSE_IN_BATCH_S:
+            log.warning("Paused inside a batch (CAREWATCH_INGEST_TEST_PAUSE_S)")
+            time.sleep(PAUSE_IN_BATCH_S)
+            PAUSE_IN_BATCH_S = 0
 
     def _unpack(self, messages: Sequence[LogMessage]) -> tuple[list[tracking.Fix], dict]:
         fixes: list[tracking.Fix] = []
