@@ -121,7 +121,9 @@ class ProcessingTests(TrackerTestCase):
     def test_an_unreadable_message_is_skipped_not_blocking_its_partition(self) -> None:
         log = new_log()
         conn = log._conn()
-        conn.execute("INSERT INTO messages (lane, partition, appended, body) VALUES (0, 0, 0, 'x')")
+        conn.execute(
+            "INSERT INTO messages (lane, partition, appended, fixes, body) VALUES (0, 0, 0, 1, 'x')"
+        )
         log.append_sync([fix(10)])
         with self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(drain(log), 1)

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS messages (
     lane INTEGER NOT NULL,
     partition INTEGER NOT NULL,
     appended REAL NOT NULL,
+    fixes INTEGER NOT NULL,
     body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_by_partition ON messages (lane, partition, seq);
@@ -57,7 +58,7 @@ class SqliteLog:
             (log_id,) = conn.execute("SELECT value FROM meta WHERE key = 'id'").fetchone()
         # A new file restarts the sequence: offsets kept for the old file must not apply.
         self.name = f"sqlite:{log_id}"
-        self._pending: list[tuple[list[tuple[int, int, float, bytes]], Done]] = []
+        self._pending: list[tuple[list[tuple[int, int, float, int, bytes]], Done]] = []
         self._wake = threading.Condition()
         self._writer: threading.Thread | None = None
         self._local = threading.local()
@@ -100,7 +101,7 @@ class SqliteLog:
     def _enqueue(self, fixes: Sequence[Fix], done: Done) -> bool:
         now = time.time()
         rows = [
-            (lane, partition, now, codec.encode(group))
+            (lane, partition, now, len(group), codec.encode(group))
             for (partition, lane), group in codec.split(fixes, self.partitions).items()
         ]
         if not rows:
@@ -131,7 +132,8 @@ class SqliteLog:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany(
-                    "INSERT INTO messages (lane, partition, appended, body) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO messages (lane, partition, appended, fixes, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
                     [row for rows, _ in pending for row in rows],
                 )
                 conn.execute("COMMIT")
@@ -186,11 +188,11 @@ class SqliteLog:
         found: list[LogMessage] = []
         for partition, seq in after.items():
             rows = conn.execute(
-                "SELECT seq, appended, body FROM messages WHERE lane = ? AND partition = ? "
+                "SELECT seq, appended, fixes, body FROM messages WHERE lane = ? AND partition = ? "
                 "AND seq > ? ORDER BY seq LIMIT ?",
                 (lane, partition, seq, limit - len(found)),
             ).fetchall()
-            found += [LogMessage(partition, lane, s, _bytes(b), a) for s, a, b in rows]
+            found += [LogMessage(partition, lane, s, _bytes(b), a, n) for s, a, n, b in rows]
             if len(found) >= limit:
                 break
         return found

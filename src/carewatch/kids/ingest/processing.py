@@ -32,8 +32,8 @@ from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import LANES, LogMessage
 from carewatch.kids.ingest.models import Lease, Offset
 from carewatch.kids.tracker import alerts, sql
-from carewatch.kids.tracker.ingestion import PLACES, DeviceRow, OrmStore
-from carewatch.kids.tracker.models import Device, Event
+from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache
+from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext
 from carewatch.platform import pubsub
 
@@ -105,26 +105,31 @@ class DeviceCache:
         self.forget(gone)
 
 
-CACHES: list[DeviceCache] = []  # of this process's workers, for the signal below
+CHANGES = "kids.ingest.changes"  # pubsub channel: a device or a family's places changed
+PLACES_MAX_AGE_S = 300.0  # without a change message, places are read again this often
 
 
 @receiver([post_save, post_delete], sender=Device)
 def _device_changed(sender: Any, instance: Device, **kwargs: Any) -> None:
-    for cache in CACHES:
-        cache.forget([instance.identifier])
+    pubsub.publish(CHANGES, {"device": instance.identifier})
+
+
+@receiver([post_save, post_delete], sender=Place)
+def _place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
+    pubsub.publish(CHANGES, {"family": instance.family_id})
 
 
 class WorkerStore(OrmStore):
     """OrmStore whose devices come from the worker's cache instead of a query."""
 
-    def __init__(self, cache: DeviceCache, now: dt.datetime) -> None:
+    def __init__(self, cache: DeviceCache, places: PlaceCache, now: dt.datetime) -> None:
         super().__init__()
-        self.cache, self.now = cache, now
+        self.cache, self.places, self.now = cache, places, now
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
         known = self.cache.get(device_ids, self.now)
         self.devices = {identifier: entry.row for identifier, entry in known.items()}
-        places = PLACES.get({entry.row.family_id for entry in known.values()})
+        places = self.places.get({entry.row.family_id for entry in known.values()})
         return {
             identifier: DeviceContext(entry.state, places[entry.row.family_id])
             for identifier, entry in known.items()
@@ -138,6 +143,9 @@ class Outcome:
     positions: int = 0
     events: list[Event] = field(default_factory=list)
     error: str = ""
+    committed: float = 0.0  # Unix times: the commit, and the live messages sent
+    published: float = 0.0
+    appended: list[float] = field(default_factory=list)  # of each message written
 
 
 class BatchProcessor:
@@ -146,8 +154,12 @@ class BatchProcessor:
     def __init__(self, log_name: str, partitions: int) -> None:
         self.log_name, self.partitions = log_name, partitions
         self.cache = DeviceCache()
+        self.places = PlaceCache()
+        self.places.max_age_s = PLACES_MAX_AGE_S
         self.committed: dict[Key, int] = {}
-        CACHES.append(self.cache)
+        # Bumped when a batch of a lane fails: batches queued behind it, read on the
+        # assumption that it would commit, are then skipped instead of leaving a hole.
+        self.generation = dict.fromkeys(LANES, 0)
 
     # --- ownership ---------------------------------------------------------------
 
@@ -172,6 +184,13 @@ class BatchProcessor:
             del self.committed[key]
         self.cache.forget_partitions(set(partitions), self.partitions)
 
+    def changed(self, message: dict[str, Any]) -> None:
+        """A CHANGES message: read that device or those places again when next needed."""
+        if isinstance(message.get("device"), str):
+            self.cache.forget([message["device"]])
+        if isinstance(message.get("family"), int):
+            self.places.forget(message["family"])
+
     def claim(self, owner: str, ttl_s: float) -> set[int]:
         return claim_partitions(self.log_name, self.partitions, owner, ttl_s)
 
@@ -182,13 +201,16 @@ class BatchProcessor:
 
     # --- one batch -----------------------------------------------------------------
 
-    def process(self, messages: Sequence[LogMessage]) -> Outcome:
+    def process(self, messages: Sequence[LogMessage], generation: int | None = None) -> Outcome:
+        lanes = {m.lane for m in messages}
+        if generation is not None and any(self.generation[ln] != generation for ln in lanes):
+            return Outcome(False, error="queued behind a failed batch")
         fresh = [m for m in messages if m.seq > self.committed.get((m.partition, m.lane), -1)]
         if not fresh:
             return Outcome()
         fixes, advance = self._unpack(fresh)
         now = dt.datetime.fromtimestamp(max(m.appended for m in fresh), dt.UTC)
-        store = WorkerStore(self.cache, now)
+        store = WorkerStore(self.cache, self.places, now)
         try:
             with transaction.atomic():
                 result = tracking.ingest(fixes, store, now=now)
@@ -196,11 +218,24 @@ class BatchProcessor:
                 alert_all(store.saved_events)
                 self._pause_for_tests()
         except (Fenced, DatabaseError, InterfaceError) as error:
+            for lane in lanes:
+                self.generation[lane] += 1
             return self._failed(error, fixes, advance)
+        committed = time.time()
         self.committed.update({key: new for key, (_, new, _) in advance.items()})
         self._remember(result.updates)
         publish(store, result.updates, store.saved_events)
-        return Outcome(True, len(fixes), result.accepted, store.saved_events)
+        appended = [m.appended for m in fresh]
+        return Outcome(
+            True,
+            len(fixes),
+            result.accepted,
+            store.saved_events,
+            "",
+            committed,
+            time.time(),
+            appended,
+        )
 
     def _pause_for_tests(self) -> None:
         global PAUSE_IN_BATCH_S

@@ -20,12 +20,13 @@ import queue
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log
+from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log, LogMessage
 from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,8 @@ PRIORITY = {URGENT: 0, NORMAL: 1}
 class WorkerConfig:
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     lease_s: float = 10.0  # a dead worker's partitions are taken over after this
-    batch: int = 200  # log messages per ordinary batch (each holds many fixes)
+    read: int = 100  # log messages per read (each holds one append's fixes for a partition)
+    batch_fixes: int = 500  # fixes per transaction: an alarm waits for one at most
     urgent_batch: int = 20
     wait_s: float = 0.05  # longest wait for new messages before looking around again
     retry_s: float = 0.5  # after a failed batch
@@ -95,6 +97,29 @@ class Stats:
     failures: int = 0
     started: float = field(default_factory=time.time)
     window: list[tuple[float, int]] = field(default_factory=list)  # (time, fixes so far)
+    # Seconds from append to commit of recent messages, per lane; append to live message
+    # of recent events: for the metrics (percentiles) and the pipeline benchmark.
+    stored: dict[int, deque[float]] = field(
+        default_factory=lambda: {lane: deque(maxlen=50_000) for lane in LANES}
+    )
+    published: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+
+    def record(self, lane: int, outcome: Outcome) -> None:
+        self.fixes += outcome.fixes
+        self.batches += 1
+        self.stored[lane].extend(outcome.committed - appended for appended in outcome.appended)
+        if outcome.events and outcome.appended:
+            self.published.append(outcome.published - min(outcome.appended))
+
+    def percentiles(self) -> dict[str, float | None]:
+        found: dict[str, float | None] = {}
+        samples = {"stored": self.stored[NORMAL], "alarm_stored": self.stored[URGENT]}
+        for name, values in (samples | {"event_published": self.published}).items():
+            ordered = sorted(values)
+            for q in (50, 95, 99):
+                key = f"{name}_p{q}_ms"
+                found[key] = round(_percentile(ordered, q) * 1000, 1) if ordered else None
+        return found
 
     def rate(self) -> float:
         now = time.time()
@@ -123,6 +148,7 @@ class Worker:
             asyncio.create_task(self._lane(URGENT)),
             asyncio.create_task(self._lane(NORMAL)),
             asyncio.create_task(self._housekeeping()),
+            asyncio.create_task(self._watch_changes()),
         ]
         try:
             while not self.stopped.is_set() and not any(t.done() for t in tasks):
@@ -131,6 +157,9 @@ class Worker:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self.config.metrics_dir is not None:
+                with contextlib.suppress(Exception):
+                    await self._write_metrics(self.config.metrics_dir)
             await self._release()
             self.db.stop()
         for task in tasks:  # a crashed loop is a bug: say so instead of idling
@@ -170,7 +199,7 @@ class Worker:
     # --- reading and processing ----------------------------------------------------
 
     async def _lane(self, lane: int) -> None:
-        limit = self.config.urgent_batch if lane == URGENT else self.config.batch
+        limit = self.config.urgent_batch if lane == URGENT else self.config.read
         inflight: asyncio.Future[bool] | None = None
         while True:
             after = {p: self.read_pos[(p, lane)] for p in self.owned if (p, lane) in self.read_pos}
@@ -183,28 +212,46 @@ class Worker:
                 if not ok:
                     await self._rewind(lane)
                     continue  # what was just read follows a batch that is not written
-            messages = [
-                m for m in messages if m.seq > self.read_pos.get((m.partition, lane), 1 << 62)
-            ]
+            mine = self.read_pos  # ownership may have changed while reading
+            messages = [m for m in messages if m.seq > mine.get((m.partition, lane), 1 << 62)]
             if not messages:
                 continue
             for message in messages:
                 self.read_pos[(message.partition, lane)] = message.seq
-            inflight = asyncio.ensure_future(self._process(lane, messages))
+            generation = self.processor.generation[lane]
+            chunks = [self._process(lane, c, generation) for c in self._chunks(messages)]
+            inflight = asyncio.ensure_future(_all_ok(chunks))
             if lane == URGENT:  # alarms: no read-ahead, finish each at once
                 ok, inflight = await inflight, None
                 if not ok:
                     await self._rewind(lane)
 
-    async def _process(self, lane: int, messages: list[Any]) -> bool:
+    def _chunks(self, messages: list[LogMessage]) -> list[list[LogMessage]]:
+        """Transactions of about `batch_fixes` fixes, queued at once: the database thread
+        takes them in order, and an alarm's job can go between any two."""
+        chunks: list[list[LogMessage]] = [[]]
+        size = 0
+        for message in messages:
+            if chunks[-1] and size + message.fixes > self.config.batch_fixes:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(message)
+            size += message.fixes
+        return chunks
+
+    def _process(self, lane: int, messages: list[LogMessage], generation: int) -> Any:
+        """Queues the job now (so that order is kept); the result is awaited later."""
+        job = self.db.call(PRIORITY[lane], self.processor.process, messages, generation)
+        return self._finish(lane, job)
+
+    async def _finish(self, lane: int, job: asyncio.Future[Outcome]) -> bool:
         try:
-            outcome: Outcome = await self.db.call(PRIORITY[lane], self.processor.process, messages)
+            outcome: Outcome = await job
         except Exception:
             log.exception("Ingest batch crashed; it will be read again")
             outcome = Outcome(False)
         if outcome.ok:
-            self.stats.fixes += outcome.fixes
-            self.stats.batches += 1
+            self.stats.record(lane, outcome)
         else:
             self.stats.failures += 1
         return outcome.ok
@@ -215,6 +262,13 @@ class Worker:
             key = (partition, lane)
             if key in self.processor.committed:
                 self.read_pos[key] = self.processor.committed[key]
+
+    async def _watch_changes(self) -> None:
+        from carewatch.kids.ingest.processing import CHANGES
+        from carewatch.platform import pubsub
+
+        async for _, message in pubsub.subscribe([CHANGES]):
+            await self.db.call(0, self.processor.changed, message)  # the caches' own thread
 
     # --- trimming and metrics ------------------------------------------------------
 
@@ -254,10 +308,20 @@ class Worker:
             "fixes": self.stats.fixes,
             "fixes_per_s": round(self.stats.rate(), 1),
             "failures": self.stats.failures,
+            "latency": self.stats.percentiles(),
             "partitions": sorted(self.owned),
             "lag": lag,
         }
         write_metrics(folder, snapshot)
+
+
+async def _all_ok(jobs: list[Any]) -> bool:
+    results = await asyncio.gather(*jobs)
+    return all(results)
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def write_metrics(folder: Path, snapshot: dict[str, Any]) -> None:
