@@ -31,6 +31,7 @@ from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
+SLOW_S = 1.0
 
 
 @dataclass
@@ -58,7 +59,8 @@ class DbThread:
     def call(self, priority: int, work: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        self.jobs.put((priority, next(self.order), (work, args, loop, future)))
+        queued = time.monotonic()
+        self.jobs.put((priority, next(self.order), (work, args, loop, future, queued)))
         return future
 
     def stop(self) -> None:
@@ -73,12 +75,17 @@ class DbThread:
             if job is None:
                 connections.close_all()
                 return
-            work, args, loop, future = job
+            work, args, loop, future, queued = job
+            started = time.monotonic()
             try:
                 result, error = work(*args), None
             except BaseException as failure:  # noqa: BLE001 - handed back to the caller
                 result, error = None, failure
             loop.call_soon_threadsafe(_settle, future, result, error)
+            if time.monotonic() - queued > SLOW_S:  # say where an alarm's time went
+                waited, ran = started - queued, time.monotonic() - started
+                name = getattr(work, "__name__", "job")
+                log.warning("Slow ingest job %s: waited %.3f s, ran %.3f s", name, waited, ran)
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
