@@ -244,8 +244,8 @@ def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[byte
             [sys.executable, "-m", "carewatch.cli", "ingest", "--name", f"bench-{n}"],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stderr=open(Path(env["DATA_DIR"]) / f"worker-{n}.log", "w"),  # noqa: SIM115
+        )
         for n in range(count)
     ]
 

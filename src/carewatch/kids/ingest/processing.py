@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import random
+import threading
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,7 +69,8 @@ class DeviceCache:
         missing = [i for i in ids if self._stale(i, clock, now)]
         if missing:
             self._load(missing, clock)
-        return {i: self.known[i] for i in ids if i in self.known}
+        found = {i: self.known.get(i) for i in ids}  # .get: another thread may forget one
+        return {i: entry for i, entry in found.items() if entry is not None}
 
     def _stale(self, identifier: str, clock: float, now: dt.datetime) -> bool:
         entry = self.known.get(identifier)
@@ -90,7 +93,8 @@ class DeviceCache:
                 continue
             device = DeviceRow(*row)
             state = tracking.DeviceState.from_json(device.state)
-            self.known[identifier] = Known(device, state, clock)
+            # spread the next reloads over half a minute instead of one slow batch
+            self.known[identifier] = Known(device, state, clock - random.uniform(0, 30))
             self.unknown.pop(identifier, None)
 
     def forget(self, ids: Iterable[str]) -> None:
@@ -160,6 +164,22 @@ class BatchProcessor:
         # Bumped when a batch of a lane fails: batches queued behind it, read on the
         # assumption that it would commit, are then skipped instead of leaving a hole.
         self.generation = dict.fromkeys(LANES, 0)
+        # Alarms may run in their own thread: a device is in one batch at a time, so that
+        # two batches never start from the same state and overwrite each other's.
+        self._busy: set[str] = set()
+        self._free = threading.Condition()
+
+    def warm_up(self) -> None:
+        """What the first alarm would otherwise pay for: the URLconf (every app's views are
+        imported to reverse a URL), the message catalogues, the notify transports."""
+        from django.urls import reverse
+
+        from carewatch.platform.notify.transports import TRANSPORTS
+
+        reverse("tracker:dashboard")
+        for message in alerts.MESSAGES.values():
+            str(message)
+        len(TRANSPORTS)
 
     # --- ownership ---------------------------------------------------------------
 
@@ -209,6 +229,20 @@ class BatchProcessor:
         if not fresh:
             return Outcome()
         fixes, advance = self._unpack(fresh)
+        devices = {fix.device_id for fix in fixes}
+        with self._free:
+            self._free.wait_for(lambda: self._busy.isdisjoint(devices))
+            self._busy |= devices
+        try:
+            return self._process(fresh, fixes, advance, lanes)
+        finally:
+            with self._free:
+                self._busy -= devices
+                self._free.notify_all()
+
+    def _process(
+        self, fresh: list[LogMessage], fixes: list[tracking.Fix], advance: dict, lanes: set[int]
+    ) -> Outcome:
         now = dt.datetime.fromtimestamp(max(m.appended for m in fresh), dt.UTC)
         store = WorkerStore(self.cache, self.places, now)
         try:
