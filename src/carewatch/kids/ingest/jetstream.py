@@ -32,6 +32,7 @@ from carewatch.kids.tracking.model import Fix
 
 T = TypeVar("T")
 BUFFER = 2_000  # messages held per partition before the consumer is slowed down
+FIXES_HEADER = "Carewatch-Fixes"
 RETAIN_S = 7 * 24 * 3600.0  # what no worker processed in a week is dropped by JetStream
 
 
@@ -111,7 +112,10 @@ class JetStreamLog:
         publishes = []
         for (partition, lane), group in codec.split(fixes, self.partitions).items():
             body = codec.encode(group)
-            headers = {"Nats-Msg-Id": hashlib.blake2b(body, digest_size=12).hexdigest()}
+            headers = {
+                "Nats-Msg-Id": hashlib.blake2b(body, digest_size=12).hexdigest(),
+                FIXES_HEADER: str(len(group)),
+            }
             subject = self.subject(lane, partition)
             publishes.append(js.publish(subject, body, stream=self.streams[lane], headers=headers))
         await asyncio.gather(*publishes)
@@ -176,7 +180,9 @@ class JetStreamLog:
         async def received(msg: Any) -> None:
             meta = msg.metadata
             stamp = meta.timestamp.timestamp() if meta.timestamp else time.time()
-            buffer.append(LogMessage(partition, lane, meta.sequence.stream, msg.data, stamp))
+            count = int((msg.headers or {}).get(FIXES_HEADER, 1))
+            seq = meta.sequence.stream
+            buffer.append(LogMessage(partition, lane, seq, msg.data, stamp, count))
             arrived.set()
             if len(buffer) >= BUFFER:  # the worker is behind: stop taking more for now
                 drained.clear()

@@ -49,6 +49,7 @@ class LogMessage:
     seq: int
     body: bytes
     appended: float
+    fixes: int = 1  # how many fixes the body holds (batches are sized by it)
 
 
 @dataclass(frozen=True, slots=True)

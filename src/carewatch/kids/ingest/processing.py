@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import random
+import threading
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,12 +34,15 @@ from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import LANES, LogMessage
 from carewatch.kids.ingest.models import Lease, Offset
 from carewatch.kids.tracker import alerts, sql
-from carewatch.kids.tracker.ingestion import PLACES, DeviceRow, OrmStore
-from carewatch.kids.tracker.models import Device, Event
+from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache
+from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext
 from carewatch.platform import pubsub
 
 log = logging.getLogger(__name__)
+# For the fault tests only: sleep inside the first batch's transaction, so that a test can
+# kill the worker mid-batch for certain.
+PAUSE_IN_BATCH_S = float(os.environ.get("CAREWATCH_INGEST_TEST_PAUSE_S") or 0)
 IDENTITY_MAX_AGE_S = 60.0
 UNKNOWN_MAX_AGE_S = 30.0
 Key = tuple[int, int]  # (partition, lane)
@@ -63,7 +69,8 @@ class DeviceCache:
         missing = [i for i in ids if self._stale(i, clock, now)]
         if missing:
             self._load(missing, clock)
-        return {i: self.known[i] for i in ids if i in self.known}
+        found = {i: self.known.get(i) for i in ids}  # .get: another thread may forget one
+        return {i: entry for i, entry in found.items() if entry is not None}
 
     def _stale(self, identifier: str, clock: float, now: dt.datetime) -> bool:
         entry = self.known.get(identifier)
@@ -86,7 +93,8 @@ class DeviceCache:
                 continue
             device = DeviceRow(*row)
             state = tracking.DeviceState.from_json(device.state)
-            self.known[identifier] = Known(device, state, clock)
+            # spread the next reloads over half a minute instead of one slow batch
+            self.known[identifier] = Known(device, state, clock - random.uniform(0, 30))
             self.unknown.pop(identifier, None)
 
     def forget(self, ids: Iterable[str]) -> None:
@@ -101,26 +109,31 @@ class DeviceCache:
         self.forget(gone)
 
 
-CACHES: list[DeviceCache] = []  # of this process's workers, for the signal below
+CHANGES = "kids.ingest.changes"  # pubsub channel: a device or a family's places changed
+PLACES_MAX_AGE_S = 300.0  # without a change message, places are read again this often
 
 
 @receiver([post_save, post_delete], sender=Device)
 def _device_changed(sender: Any, instance: Device, **kwargs: Any) -> None:
-    for cache in CACHES:
-        cache.forget([instance.identifier])
+    pubsub.publish(CHANGES, {"device": instance.identifier})
+
+
+@receiver([post_save, post_delete], sender=Place)
+def _place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
+    pubsub.publish(CHANGES, {"family": instance.family_id})
 
 
 class WorkerStore(OrmStore):
     """OrmStore whose devices come from the worker's cache instead of a query."""
 
-    def __init__(self, cache: DeviceCache, now: dt.datetime) -> None:
+    def __init__(self, cache: DeviceCache, places: PlaceCache, now: dt.datetime) -> None:
         super().__init__()
-        self.cache, self.now = cache, now
+        self.cache, self.places, self.now = cache, places, now
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
         known = self.cache.get(device_ids, self.now)
         self.devices = {identifier: entry.row for identifier, entry in known.items()}
-        places = PLACES.get({entry.row.family_id for entry in known.values()})
+        places = self.places.get({entry.row.family_id for entry in known.values()})
         return {
             identifier: DeviceContext(entry.state, places[entry.row.family_id])
             for identifier, entry in known.items()
@@ -134,6 +147,9 @@ class Outcome:
     positions: int = 0
     events: list[Event] = field(default_factory=list)
     error: str = ""
+    committed: float = 0.0  # Unix times: the commit, and the live messages sent
+    published: float = 0.0
+    appended: list[float] = field(default_factory=list)  # of each message written
 
 
 class BatchProcessor:
@@ -142,8 +158,28 @@ class BatchProcessor:
     def __init__(self, log_name: str, partitions: int) -> None:
         self.log_name, self.partitions = log_name, partitions
         self.cache = DeviceCache()
+        self.places = PlaceCache()
+        self.places.max_age_s = PLACES_MAX_AGE_S
         self.committed: dict[Key, int] = {}
-        CACHES.append(self.cache)
+        # Bumped when a batch of a lane fails: batches queued behind it, read on the
+        # assumption that it would commit, are then skipped instead of leaving a hole.
+        self.generation = dict.fromkeys(LANES, 0)
+        # Alarms may run in their own thread: a device is in one batch at a time, so that
+        # two batches never start from the same state and overwrite each other's.
+        self._busy: set[str] = set()
+        self._free = threading.Condition()
+
+    def warm_up(self) -> None:
+        """What the first alarm would otherwise pay for: the URLconf (every app's views are
+        imported to reverse a URL), the message catalogues, the notify transports."""
+        from django.urls import reverse
+
+        from carewatch.platform.notify.transports import TRANSPORTS
+
+        reverse("tracker:dashboard")
+        for message in alerts.MESSAGES.values():
+            str(message)
+        len(TRANSPORTS)
 
     # --- ownership ---------------------------------------------------------------
 
@@ -168,32 +204,79 @@ class BatchProcessor:
             del self.committed[key]
         self.cache.forget_partitions(set(partitions), self.partitions)
 
+    def changed(self, message: dict[str, Any]) -> None:
+        """A CHANGES message: read that device or those places again when next needed."""
+        if isinstance(message.get("device"), str):
+            self.cache.forget([message["device"]])
+        if isinstance(message.get("family"), int):
+            self.places.forget(message["family"])
+
     def claim(self, owner: str, ttl_s: float) -> set[int]:
         return claim_partitions(self.log_name, self.partitions, owner, ttl_s)
 
     def release(self, owner: str) -> None:
-        Lease.objects.filter(log=self.log_name, owner=owner).update(owner="", expires=0.0)
+        Lease.objects.filter(log__startswith=self.log_name, owner=owner).update(
+            owner="", expires=0.0
+        )
 
     # --- one batch -----------------------------------------------------------------
 
-    def process(self, messages: Sequence[LogMessage]) -> Outcome:
+    def process(self, messages: Sequence[LogMessage], generation: int | None = None) -> Outcome:
+        lanes = {m.lane for m in messages}
+        if generation is not None and any(self.generation[ln] != generation for ln in lanes):
+            return Outcome(False, error="queued behind a failed batch")
         fresh = [m for m in messages if m.seq > self.committed.get((m.partition, m.lane), -1)]
         if not fresh:
             return Outcome()
         fixes, advance = self._unpack(fresh)
+        devices = {fix.device_id for fix in fixes}
+        with self._free:
+            self._free.wait_for(lambda: self._busy.isdisjoint(devices))
+            self._busy |= devices
+        try:
+            return self._process(fresh, fixes, advance, lanes)
+        finally:
+            with self._free:
+                self._busy -= devices
+                self._free.notify_all()
+
+    def _process(
+        self, fresh: list[LogMessage], fixes: list[tracking.Fix], advance: dict, lanes: set[int]
+    ) -> Outcome:
         now = dt.datetime.fromtimestamp(max(m.appended for m in fresh), dt.UTC)
-        store = WorkerStore(self.cache, now)
+        store = WorkerStore(self.cache, self.places, now)
         try:
             with transaction.atomic():
                 result = tracking.ingest(fixes, store, now=now)
                 self._advance(advance)
                 alert_all(store.saved_events)
+                self._pause_for_tests()
         except (Fenced, DatabaseError, InterfaceError) as error:
+            for lane in lanes:
+                self.generation[lane] += 1
             return self._failed(error, fixes, advance)
+        committed = time.time()
         self.committed.update({key: new for key, (_, new, _) in advance.items()})
         self._remember(result.updates)
         publish(store, result.updates, store.saved_events)
-        return Outcome(True, len(fixes), result.accepted, store.saved_events)
+        appended = [m.appended for m in fresh]
+        return Outcome(
+            True,
+            len(fixes),
+            result.accepted,
+            store.saved_events,
+            "",
+            committed,
+            time.time(),
+            appended,
+        )
+
+    def _pause_for_tests(self) -> None:
+        global PAUSE_IN_BATCH_S
+        if PAUSE_IN_BATCH_S:
+            log.warning("Paused inside a batch (CAREWATCH_INGEST_TEST_PAUSE_S)")
+            time.sleep(PAUSE_IN_BATCH_S)
+            PAUSE_IN_BATCH_S = 0
 
     def _unpack(self, messages: Sequence[LogMessage]) -> tuple[list[tracking.Fix], dict]:
         fixes: list[tracking.Fix] = []
@@ -247,22 +330,31 @@ class BatchProcessor:
 
 def claim_partitions(log_name: str, count: int, owner: str, ttl_s: float) -> set[int]:
     """Renew this worker's leases and take its fair share (ceil(P / live workers)) of the free or
-    expired ones, giving back any above it, so workers that join or die rebalance."""
+    expired ones, giving back any above it, so workers that join or die rebalance. Each
+    worker also keeps a presence row (log "<log>#<worker>"), so that one owning nothing yet
+    still counts."""
     now = time.time()
+    presence = f"{log_name}#{owner}"[:100]
+    Lease.objects.update_or_create(
+        log=presence, partition=0, defaults={"owner": owner, "expires": now + ttl_s}
+    )
+    live = set(
+        Lease.objects.filter(log__startswith=f"{log_name}#", expires__gt=now).values_list(
+            "owner", flat=True
+        )
+    )
     Lease.objects.bulk_create(
         [Lease(log=log_name, partition=p) for p in range(count)], ignore_conflicts=True
     )
-    leases = list(Lease.objects.filter(log=log_name, partition__lt=count))
-    live = {lease.owner for lease in leases if lease.owner and lease.expires > now} | {owner}
-    fair = -(-count // len(live))
-    mine = sorted(lease.partition for lease in leases if lease.owner == owner)
+    leases = list(Lease.objects.filter(log=log_name, partition__lt=count).order_by("partition"))
+    fair = -(-count // len(live | {owner}))
+    mine = [lease.partition for lease in leases if lease.owner == owner]
     extra, mine = mine[fair:], mine[:fair]
     if extra:
         Lease.objects.filter(log=log_name, owner=owner, partition__in=extra).update(
             owner="", expires=0.0
         )
-    renewed = Lease.objects.filter(log=log_name, owner=owner, partition__in=mine)
-    renewed.update(expires=now + ttl_s)
+    Lease.objects.filter(log=log_name, owner=owner, partition__in=mine).update(expires=now + ttl_s)
     for lease in leases:
         if len(mine) >= fair:
             break

@@ -20,23 +20,27 @@ import queue
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log
+from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log, LogMessage
 from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
+SLOW_S = 1.0
+SLOW_ALARM_WAIT_S = 0.2
 
 
 @dataclass
 class WorkerConfig:
     name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     lease_s: float = 10.0  # a dead worker's partitions are taken over after this
-    batch: int = 200  # log messages per ordinary batch (each holds many fixes)
+    read: int = 100  # log messages per read (each holds one append's fixes for a partition)
+    batch_fixes: int = 250  # fixes per transaction: an alarm waits for one at most
     urgent_batch: int = 20
     wait_s: float = 0.05  # longest wait for new messages before looking around again
     retry_s: float = 0.5  # after a failed batch
@@ -47,16 +51,17 @@ class WorkerConfig:
 class DbThread:
     """One thread, one Django connection, jobs by priority then arrival."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "ingest-db") -> None:
         self.jobs: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
         self.order = itertools.count()
-        self.thread = threading.Thread(target=self._run, name="ingest-db", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
 
     def call(self, priority: int, work: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        self.jobs.put((priority, next(self.order), (work, args, loop, future)))
+        queued = time.monotonic()
+        self.jobs.put((priority, next(self.order), (work, args, loop, future, queued, priority)))
         return future
 
     def stop(self) -> None:
@@ -71,12 +76,38 @@ class DbThread:
             if job is None:
                 connections.close_all()
                 return
-            work, args, loop, future = job
+            work, args, loop, future, queued, priority = job
+            started = time.monotonic()
             try:
                 result, error = work(*args), None
             except BaseException as failure:  # noqa: BLE001 - handed back to the caller
                 result, error = None, failure
             loop.call_soon_threadsafe(_settle, future, result, error)
+            waited, ran = started - queued, time.monotonic() - started
+            if ran > SLOW_S or (priority == 0 and waited > SLOW_ALARM_WAIT_S):
+                name = getattr(work, "__name__", "job")  # say where an alarm's time went
+                log.warning("Slow ingest job %s: waited %.3f s, ran %.3f s", name, waited, ran)
+
+
+class DbThreads:
+    """Where the worker's database work runs. On PostgreSQL alarms (and the short
+    bookkeeping jobs) get a thread and a connection of their own, so an SOS never waits
+    for a batch of positions being written; on SQLite, which has one write lock per
+    file, one thread does everything, alarms first, and an SOS waits for one batch at
+    most."""
+
+    def __init__(self, separate: bool) -> None:
+        self.urgent = DbThread("ingest-db-alarms")
+        self.normal = DbThread("ingest-db") if separate else self.urgent
+
+    def call(self, priority: int, work: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        thread = self.urgent if priority == 0 else self.normal
+        return thread.call(priority, work, *args)
+
+    def stop(self) -> None:
+        self.urgent.stop()
+        if self.normal is not self.urgent:
+            self.normal.stop()
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -95,6 +126,29 @@ class Stats:
     failures: int = 0
     started: float = field(default_factory=time.time)
     window: list[tuple[float, int]] = field(default_factory=list)  # (time, fixes so far)
+    # Seconds from append to commit of recent messages, per lane; append to live message
+    # of recent events: for the metrics (percentiles) and the pipeline benchmark.
+    stored: dict[int, deque[float]] = field(
+        default_factory=lambda: {lane: deque(maxlen=50_000) for lane in LANES}
+    )
+    published: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+
+    def record(self, lane: int, outcome: Outcome) -> None:
+        self.fixes += outcome.fixes
+        self.batches += 1
+        self.stored[lane].extend(outcome.committed - appended for appended in outcome.appended)
+        if outcome.events and outcome.appended:
+            self.published.append(outcome.published - min(outcome.appended))
+
+    def percentiles(self) -> dict[str, float | None]:
+        found: dict[str, float | None] = {}
+        samples = {"stored": self.stored[NORMAL], "alarm_stored": self.stored[URGENT]}
+        for name, values in (samples | {"event_published": self.published}).items():
+            ordered = sorted(values)
+            for q in (50, 95, 99):
+                key = f"{name}_p{q}_ms"
+                found[key] = round(_percentile(ordered, q) * 1000, 1) if ordered else None
+        return found
 
     def rate(self) -> float:
         now = time.time()
@@ -117,12 +171,19 @@ class Worker:
         self.stopped.set()
 
     async def run(self) -> None:
-        self.db = DbThread()
+        from django.db import connection
+
+        self.db = DbThreads(separate=connection.vendor == "postgresql")
+        try:
+            await self.db.call(0, self.processor.warm_up)
+        except Exception:  # noqa: BLE001 - only a first alarm's speed depends on it
+            log.exception("Ingest worker warm-up failed")
         tasks = [
             asyncio.create_task(self._leases()),
             asyncio.create_task(self._lane(URGENT)),
             asyncio.create_task(self._lane(NORMAL)),
             asyncio.create_task(self._housekeeping()),
+            asyncio.create_task(self._watch_changes()),
         ]
         try:
             while not self.stopped.is_set() and not any(t.done() for t in tasks):
@@ -131,6 +192,9 @@ class Worker:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if self.config.metrics_dir is not None:
+                with contextlib.suppress(Exception):
+                    await self._write_metrics(self.config.metrics_dir)
             await self._release()
             self.db.stop()
         for task in tasks:  # a crashed loop is a bug: say so instead of idling
@@ -170,7 +234,7 @@ class Worker:
     # --- reading and processing ----------------------------------------------------
 
     async def _lane(self, lane: int) -> None:
-        limit = self.config.urgent_batch if lane == URGENT else self.config.batch
+        limit = self.config.urgent_batch if lane == URGENT else self.config.read
         inflight: asyncio.Future[bool] | None = None
         while True:
             after = {p: self.read_pos[(p, lane)] for p in self.owned if (p, lane) in self.read_pos}
@@ -183,28 +247,46 @@ class Worker:
                 if not ok:
                     await self._rewind(lane)
                     continue  # what was just read follows a batch that is not written
-            messages = [
-                m for m in messages if m.seq > self.read_pos.get((m.partition, lane), 1 << 62)
-            ]
+            mine = self.read_pos  # ownership may have changed while reading
+            messages = [m for m in messages if m.seq > mine.get((m.partition, lane), 1 << 62)]
             if not messages:
                 continue
             for message in messages:
                 self.read_pos[(message.partition, lane)] = message.seq
-            inflight = asyncio.ensure_future(self._process(lane, messages))
+            generation = self.processor.generation[lane]
+            chunks = [self._process(lane, c, generation) for c in self._chunks(messages)]
+            inflight = asyncio.ensure_future(_all_ok(chunks))
             if lane == URGENT:  # alarms: no read-ahead, finish each at once
                 ok, inflight = await inflight, None
                 if not ok:
                     await self._rewind(lane)
 
-    async def _process(self, lane: int, messages: list[Any]) -> bool:
+    def _chunks(self, messages: list[LogMessage]) -> list[list[LogMessage]]:
+        """Transactions of about `batch_fixes` fixes, queued at once: the database thread
+        takes them in order, and an alarm's job can go between any two."""
+        chunks: list[list[LogMessage]] = [[]]
+        size = 0
+        for message in messages:
+            if chunks[-1] and size + message.fixes > self.config.batch_fixes:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(message)
+            size += message.fixes
+        return chunks
+
+    def _process(self, lane: int, messages: list[LogMessage], generation: int) -> Any:
+        """Queues the job now (so that order is kept); the result is awaited later."""
+        job = self.db.call(PRIORITY[lane], self.processor.process, messages, generation)
+        return self._finish(lane, job)
+
+    async def _finish(self, lane: int, job: asyncio.Future[Outcome]) -> bool:
         try:
-            outcome: Outcome = await self.db.call(PRIORITY[lane], self.processor.process, messages)
+            outcome: Outcome = await job
         except Exception:
             log.exception("Ingest batch crashed; it will be read again")
             outcome = Outcome(False)
         if outcome.ok:
-            self.stats.fixes += outcome.fixes
-            self.stats.batches += 1
+            self.stats.record(lane, outcome)
         else:
             self.stats.failures += 1
         return outcome.ok
@@ -215,6 +297,13 @@ class Worker:
             key = (partition, lane)
             if key in self.processor.committed:
                 self.read_pos[key] = self.processor.committed[key]
+
+    async def _watch_changes(self) -> None:
+        from carewatch.kids.ingest.processing import CHANGES
+        from carewatch.platform import pubsub
+
+        async for _, message in pubsub.subscribe([CHANGES]):
+            await self.db.call(0, self.processor.changed, message)  # the caches' own thread
 
     # --- trimming and metrics ------------------------------------------------------
 
@@ -254,10 +343,20 @@ class Worker:
             "fixes": self.stats.fixes,
             "fixes_per_s": round(self.stats.rate(), 1),
             "failures": self.stats.failures,
+            "latency": self.stats.percentiles(),
             "partitions": sorted(self.owned),
             "lag": lag,
         }
         write_metrics(folder, snapshot)
+
+
+async def _all_ok(jobs: list[Any]) -> bool:
+    results = await asyncio.gather(*jobs)
+    return all(results)
+
+
+def _percentile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def write_metrics(folder: Path, snapshot: dict[str, Any]) -> None:
