@@ -62,12 +62,16 @@ class GatewayThreadTests(TransactionTestCase):
         DEVICES.clear()
         family = Family.objects.create(name="Sharma")
         device = Device.objects.create(identifier="4700186508", family=family)
-        gateways = GatewayThread(replace(GatewayConfig(), watch_port=free_port()), MemoryLog())
+        # no sweep during the test: the test database (SQLite in memory, shared cache)
+        # refuses a write while another thread reads the same table
+        config = replace(GatewayConfig(), watch_port=free_port(), sweep_every_s=600)
+        gateways = GatewayThread(config, MemoryLog())
         ports = gateways.start()
         try:
             with socket.create_connection(("127.0.0.1", ports["watch"]), timeout=5) as watch:
                 watch.sendall(b"[3G*4700186508*000B*LK,0,10,100]")
                 self.assertEqual(watch.recv(100), b"[3G*4700186508*0002*LK]")
+                time.sleep(0.3)  # the look for commands on connecting is over (same reason)
                 started = time.monotonic()
                 command = downlink.queue_command(device, "locate", {})  # as the page does
                 self.assertEqual(watch.recv(100), b"[3G*4700186508*0002*CR]")
