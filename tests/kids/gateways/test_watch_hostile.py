@@ -114,6 +114,19 @@ def test_a_frame_trickling_in_byte_by_byte_is_cut_when_too_slow() -> None:
     asyncio.run(scenario())
 
 
+def test_frames_ending_in_a_newline_are_not_taken_for_a_slow_frame() -> None:
+    async def scenario() -> None:
+        async with running_watch_server(**FAST) as (server, port):
+            watch = await Watch.connect(port)
+            await watch.send(LK + b"\r\n")
+            await watch.read_frame()
+            assert not await watch.closed_by_server(timeout=0.8)  # past frame_timeout_s
+            assert server.stats["slow_frame"] == 0
+            await watch.close()
+
+    asyncio.run(scenario())
+
+
 def test_an_idle_watch_is_closed_after_the_idle_timeout() -> None:
     async def scenario() -> None:
         async with running_watch_server(idle_timeout_s=0.3, sweep_every_s=0.05) as (server, port):

@@ -125,7 +125,7 @@ class WatchConnection(asyncio.Protocol):
             self.server.cut(self, "bad_stream", str(error))
             return
         # A frame begun and not finished: the sweeper cuts it after frame_timeout_s.
-        if data.endswith(b"]"):
+        if not self.framer.buffered:
             self.partial_since = None
         elif self.partial_since is None:
             self.partial_since = now
