@@ -243,8 +243,9 @@ def _gateway(args: argparse.Namespace) -> int:
         listening = "; ".join(describe(ports, config.host)) or "nothing (every gateway is off)"
         print(f"CareWatch gateways: {listening}. Ctrl+C stops.", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: stop listening and leave
-        asyncio.run(serve_forever(config, ingest_log(), ready))
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):  # Ctrl+C, SIGTERM
+        asyncio.run(serve_forever(config, ingest_log(), ready, signals=True))
+    print("CareWatch gateways stopped.", flush=True)
     return 0
 
 

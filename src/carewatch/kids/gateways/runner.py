@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,8 +97,16 @@ def describe(ports: dict[str, int], host: str) -> list[str]:
     return lines
 
 
-async def serve_forever(config: GatewayConfig, ingest: IngestLog, ready: Any = None) -> None:
-    """`carewatch gateway`: runs until cancelled (Ctrl+C, SIGTERM)."""
+async def serve_forever(
+    config: GatewayConfig, ingest: IngestLog, ready: Any = None, *, signals: bool = False
+) -> None:
+    """Runs until cancelled; `signals`: SIGTERM and Ctrl+C cancel it (`carewatch gateway`),
+    so connections are closed and the log is left cleanly."""
+    if signals:
+        loop, current = asyncio.get_running_loop(), asyncio.current_task()
+        assert current is not None
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, current.cancel)
     gateways = Gateways(config, ingest)
     ports = await gateways.start()
     if ready is not None:
