@@ -82,6 +82,13 @@ class DevicePageTests(TrackerTestCase):
         self.assertEqual(self.client.post(url).status_code, 200)
         self.assertFalse(DeviceSecret.objects.get(device=phone).matches(first))
 
+    def test_the_pairing_page_already_shows_the_sms_for_the_watch(self) -> None:
+        self.login(self.alice)
+        response = self.client.get(reverse("tracker:pair", args=[self.family.pk]))
+        self.assertContains(response, "pw,123456,ip,127.0.0.1,5093#")
+        self.assertContains(response, "pw,123456,upload,300#")
+        self.assertContains(response, reverse("devices:add_phone", args=[self.family.pk]))
+
     @override_settings(SITE_URL="https://care.example.org")
     def test_pairing_a_watch_leads_to_its_setup_page(self) -> None:
         watch = Device.objects.create(identifier="4700186508")
