@@ -16,7 +16,7 @@ import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from carewatch.kids.tracker.models import Device, Position
 
@@ -157,9 +157,22 @@ STAGING = {
 
 
 def _staging(cursor: Any, name: str) -> None:
+    """Once per connection (the statement costs a round trip): remembered only once the
+    transaction that created the table has committed, and only at the outermost level,
+    since a rollback (or a test's enclosing transaction) takes the table away again."""
+    raw = connection.connection
+    made: tuple[Any, set[str]] | None = getattr(connection, "_cw_staging", None)
+    if made is None or made[0] is not raw:
+        made = (raw, set())
+        connection._cw_staging = made  # type: ignore[attr-defined]
+    if name in made[1]:
+        return
     cursor.execute(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({STAGING[name]}) ON COMMIT DELETE ROWS"
     )
+    if len(connection.atomic_blocks) == 1:
+        created = made[1]
+        transaction.on_commit(lambda: created.add(name))
 
 
 def _copy_positions(rows: Sequence[tuple[Any, ...]], skip_existing: bool) -> None:
