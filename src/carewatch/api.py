@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from carewatch.kids.gateways.api import router as commands_router
 from carewatch.kids.tracker.api import router as tracker_router
 from carewatch.platform.accounts.models import ApiToken, hash_token
 
@@ -35,3 +36,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/kids/", tracker_router)
+api.add_router("/kids/", commands_router)

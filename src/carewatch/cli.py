@@ -42,15 +42,38 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
         command.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
         command.add_argument(
-            "--no-worker", action="store_true", help="do not run the task worker in this process"
+            "--no-worker",
+            action="store_true",
+            help="do not run the task worker and the ingest worker in this process",
+        )
+        command.add_argument(
+            "--no-gateways",
+            action="store_true",
+            help="do not run the device gateways in this process (run `carewatch gateway`)",
         )
         command.set_defaults(run=run)
-    simulate = commands.add_parser("simulate", help="drive virtual watches along routes")
-    simulate.add_argument("--devices", type=int, default=2, help="how many watches (2)")
+    simulate = commands.add_parser(
+        "simulate", help="drive virtual watches (TCP) and phones (OsmAnd HTTP) along routes"
+    )
+    simulate.add_argument("--devices", type=int, default=2, help="how many devices (2)")
     simulate.add_argument("--interval", type=float, default=5.0, help="seconds between reports")
     simulate.add_argument("--duration", type=float, default=None, help="stop after seconds")
     simulate.add_argument("--family", type=int, default=None, help="family id to use")
+    simulate.add_argument(
+        "--watch", default=None, help="watch gateway host:port (127.0.0.1 and WATCH_PORT)"
+    )
+    simulate.add_argument(
+        "--osmand-url", default=None, help="OsmAnd endpoint (SITE_URL + /osmand/)"
+    )
     simulate.set_defaults(run=_simulate)
+    ingest = commands.add_parser("ingest", help="run an ingest worker: the log into the database")
+    ingest.add_argument("--status", action="store_true", help="show lag and rates, then exit")
+    ingest.add_argument("--json", action="store_true", help="with --status: one JSON object")
+    ingest.add_argument("--name", default=None, help="worker name (host:pid)")
+    ingest.add_argument(
+        "--lease-seconds", type=float, default=10.0, help="partition takeover after (10)"
+    )
+    ingest.set_defaults(run=_ingest)
     worker = commands.add_parser("worker", help="run only the task worker (to scale out)")
     worker.add_argument("--threads", type=int, default=None, help="worker threads")
     worker.set_defaults(run=_worker)
@@ -62,7 +85,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_gateway(commands: Any) -> None:
-    gateway = commands.add_parser("gateway", help="device gateways and their support tools")
+    """`carewatch gateway` runs the device gateways alone; `gateway decode` is a support tool."""
+    gateway = commands.add_parser(
+        "gateway",
+        help="run the device gateways alone (watch TCP, OsmAnd port, OwnTracks MQTT); "
+        "`gateway decode` shows what CareWatch understands of device messages",
+    )
+    gateway.add_argument("--host", default=None, help="address to listen on (GATEWAY_HOST)")
+    gateway.add_argument(
+        "--watch-port", type=int, default=None, help="watch protocol port (WATCH_PORT, 5093)"
+    )
     gateway_commands = gateway.add_subparsers(dest="gateway_command", metavar="SUBCOMMAND")
     decode = gateway_commands.add_parser(
         "decode",
@@ -72,12 +104,7 @@ def _add_gateway(commands: Any) -> None:
     )
     decode.add_argument("files", nargs="*", help="JSON-lines files (default: standard input)")
     decode.set_defaults(run=_gateway_decode)
-    gateway.set_defaults(run=_gateway, gateway_help=gateway.format_help())
-
-
-def _gateway(args: argparse.Namespace) -> int:
-    print(args.gateway_help, file=sys.stderr)
-    return 2
+    gateway.set_defaults(run=_gateway)
 
 
 def _gateway_decode(args: argparse.Namespace) -> int:
@@ -119,8 +146,42 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    setup_django()
+    import asyncio
+    import json
+    import logging
+    import signal
+
+    from django.conf import settings
+
+    from carewatch.kids.ingest import open_log, status
+    from carewatch.kids.ingest.worker import Worker, WorkerConfig
+
+    log = open_log()
+    if args.status:
+        report = status.collect(log, settings.DATA_DIR / "metrics")
+        print(json.dumps(report) if args.json else status.render(report))
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The database thread gets the GIL back sooner after each query while the log's thread
+    # decodes a flood of positions: an alarm's dozen round trips no longer wait 5 ms each.
+    sys.setswitchinterval(0.0005)
+    config = WorkerConfig(lease_s=args.lease_seconds, metrics_dir=settings.DATA_DIR / "metrics")
+    if args.name:
+        config.name = args.name
+    worker = Worker(log, config)
+    for signum in (signal.SIGTERM, signal.SIGINT):  # finish the batch, give the leases back
+        signal.signal(signum, lambda *_: worker.stop())
+    print(f"Ingest worker {config.name} on {log.name}; Ctrl+C stops.", flush=True)
+    asyncio.run(worker.run())
+    return 0
+
+
 def _simulate(args: argparse.Namespace) -> int:
     setup_django()
+    from django.conf import settings
+
     from carewatch.kids.simulator import runner
     from carewatch.platform.accounts.models import Family
 
@@ -132,13 +193,67 @@ def _simulate(args: argparse.Namespace) -> int:
         family, _ = Family.objects.get_or_create(name="Simulation")
     names = [f"Child {number + 1}" for number in range(max(1, args.devices))]
     walkers = runner.ensure_simulated_family(family, names)
-    print(f"Simulating {len(walkers)} watches in {family.name!r}; Ctrl+C stops.", flush=True)
+    targets = _simulator_targets(
+        args.watch or f"127.0.0.1:{settings.GATEWAYS.watch_port}",
+        args.osmand_url or f"{settings.SITE_URL}/osmand/",
+    )
+    print(
+        f"Simulating {len(walkers)} devices in {family.name!r} through the watch gateway at "
+        f"{targets.watch_host}:{targets.watch_port} and {targets.osmand_url}; Ctrl+C stops.",
+        flush=True,
+    )
     try:
-        ticks = runner.run(walkers, args.interval, args.duration)
+        sent = runner.run(walkers, targets, args.interval, args.duration)
     except KeyboardInterrupt:
         return 0
-    print(f"Sent {ticks} rounds of reports.")
+    print(f"Sent {sent} reports.")
     return 0
+
+
+def _simulator_targets(watch: str, osmand_url: str) -> Any:
+    from carewatch.kids.simulator.runner import Targets
+
+    host, _, port = watch.rpartition(":")
+    if not host or not port.isdigit():
+        raise StartupError(f"--watch must be host:port, such as 127.0.0.1:5093, not {watch!r}.")
+    return Targets(host, int(port), osmand_url)
+
+
+def _gateway(args: argparse.Namespace) -> int:
+    setup_django()
+    import asyncio
+    import contextlib
+    import dataclasses
+    import logging
+
+    from django.conf import settings
+
+    from carewatch.kids.gateways.logs import ingest_log
+    from carewatch.kids.gateways.runner import describe, serve_forever
+
+    config = settings.GATEWAYS
+    if args.host:
+        config = dataclasses.replace(config, host=args.host)
+    if args.watch_port is not None:
+        config = dataclasses.replace(config, watch_port=args.watch_port)
+    _check_gateway_ports(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    def ready(ports: dict[str, int]) -> None:
+        listening = "; ".join(describe(ports, config.host)) or "nothing (every gateway is off)"
+        print(f"CareWatch gateways: {listening}. Ctrl+C stops.", flush=True)
+
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):  # Ctrl+C, SIGTERM
+        asyncio.run(serve_forever(config, ingest_log(), ready, signals=True))
+    print("CareWatch gateways stopped.", flush=True)
+    return 0
+
+
+def _check_gateway_ports(config: Any) -> None:
+    if config.watch_port:
+        check_port_free(config.host, config.watch_port, "WATCH_PORT")
+    if config.osmand_own_port:
+        check_port_free(config.host, config.osmand_port, "OSMAND_PORT")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -160,19 +275,25 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     logins = _load_demo() if demo else []
     consumer = None if args.no_worker else _start_worker()
-    simulator = _start_demo_simulator() if demo else None
-    _print_banner(args.host, args.port, logins)
+    ingest = None if args.no_worker else _start_ingest()
+    gateways = None if args.no_gateways else _start_gateways()
+    simulator = _start_demo_simulator(args.host, args.port, gateways) if demo else None
+    _print_banner(args.host, args.port, logins, gateways)
     try:
         _serve_asgi(args.host, args.port)
     finally:
         if simulator is not None:
             simulator.set()
+        if gateways is not None:
+            gateways.stop()
+        if ingest is not None:
+            ingest.stop()
         if consumer is not None:
             consumer.stop(graceful=True)
     return 0
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int, setting: str = "--port") -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -182,7 +303,7 @@ def check_port_free(host: str, port: int) -> None:
             if error.errno == errno.EADDRINUSE:
                 raise StartupError(
                     f"port {port} on {host} is already in use: stop the other program "
-                    f"or choose another port with --port."
+                    f"or choose another port with {setting}."
                 ) from None
             raise StartupError(f"cannot listen on {host}:{port} ({error.strerror}).") from None
 
@@ -193,11 +314,45 @@ def _load_demo() -> list[tuple[str, str, str]]:
     return load_demo_data()
 
 
-def _start_demo_simulator() -> Any:
+def _start_demo_simulator(host: str, port: int, gateways: Any) -> Any:
+    """Virtual devices through the real gateways: TCP to the watch port, HTTP to /osmand/."""
     from carewatch.demo import demo_walkers
     from carewatch.kids.simulator import runner
 
-    return runner.start_in_background(demo_walkers())
+    watch_port = gateways.ports.get("watch") if gateways is not None else None
+    if not watch_port:
+        print("carewatch: the watch gateway is off, so the demo's watches stay still.")
+        return None
+    shown = "127.0.0.1" if host in {"0.0.0.0", "", "::"} else host
+    targets = runner.Targets(shown, watch_port, f"http://{shown}:{port}/osmand/")
+    return runner.start_in_background(demo_walkers(), targets)
+
+
+def _start_gateways() -> Any:
+    """The device gateways in a thread of this process (off when every port is off)."""
+    from django.conf import settings
+
+    from carewatch.kids.gateways.logs import ingest_log
+    from carewatch.kids.gateways.runner import GatewayThread
+
+    config = settings.GATEWAYS
+    _check_gateway_ports(config)
+    gateways = GatewayThread(config, ingest_log())
+    try:
+        gateways.start()
+    except RuntimeError as error:
+        raise StartupError(str(error)) from None
+    return gateways
+
+
+def _start_ingest() -> Any:
+    """The ingest worker in this process: the log's positions and alarms into the database."""
+    from django.conf import settings
+
+    from carewatch.kids.ingest import open_log
+    from carewatch.kids.ingest.worker import WorkerConfig, start_in_thread
+
+    return start_in_thread(open_log(), WorkerConfig(metrics_dir=settings.DATA_DIR / "metrics"))
 
 
 def _start_worker() -> Any:
@@ -221,9 +376,18 @@ def _serve_asgi(host: str, port: int) -> None:
     uvicorn.Server(config).run()
 
 
-def _print_banner(host: str, port: int, logins: list[tuple[str, str, str]]) -> None:
+def _print_banner(
+    host: str, port: int, logins: list[tuple[str, str, str]], gateways: Any = None
+) -> None:
     shown_host = "127.0.0.1" if host in {"0.0.0.0", ""} else host
     lines = ["", f"  CareWatch is running at http://{shown_host}:{port}/", ""]
+    if gateways is not None and gateways.ports:
+        from carewatch.kids.gateways.runner import describe
+
+        lines.append(
+            "  Device gateways: " + "; ".join(describe(gateways.ports, gateways.config.host))
+        )
+        lines.append("")
     if logins:
         lines.append("  Demo logins (e-mail / password):")
         lines += [f"    {role:<16} {email:<28} {password}" for role, email, password in logins]

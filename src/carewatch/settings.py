@@ -12,13 +12,17 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.gateways.config import parse_gateway_config
 from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
     env_bool,
     env_int,
     env_list,
+    env_partitions,
+    env_stream_name,
     parse_database_url,
     parse_email_url,
+    parse_nats_url,
     parse_redis_url,
     read_secret,
 )
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
     # services
     "carewatch.kids",
     "carewatch.kids.tracker",
+    "carewatch.kids.gateways",
+    "carewatch.kids.ingest",
     "carewatch.kids.store.catalogue",
     "carewatch.kids.store.basket",
     "carewatch.kids.store.payments",
@@ -113,6 +119,13 @@ DATABASES = {"default": parse_database_url(ENV.get("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = parse_redis_url(ENV.get("REDIS_URL"))
+
+# --- Ingest log: SQLite in DATA_DIR, NATS JetStream when NATS_URL is set --------
+NATS_URL = parse_nats_url(ENV.get("NATS_URL"))
+# Devices are spread over this many partitions (one worker each at a time); changing
+# it moves devices between partitions, so drain the log first.
+INGEST_PARTITIONS = env_partitions(ENV, "INGEST_PARTITIONS", 8)
+INGEST_STREAM = env_stream_name(ENV, "INGEST_STREAM", "CAREWATCH")
 
 # --- Task queue: SqliteHuey embedded, RedisHuey when REDIS_URL is set ----------
 HUEY = {
@@ -197,6 +210,11 @@ NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
 # tiles: maps still draw positions, tracks and places on a plain background offline.
 MAP_TILE_URL = ENV.get("MAP_TILE_URL", "")
 MAP_ATTRIBUTION = ENV.get("MAP_ATTRIBUTION", "")
+
+# --- Device gateways ------------------------------------------------------------
+# Watch TCP (WATCH_PORT), OsmAnd on its own port (OSMAND_PORT, OSMAND_OWN_PORT), the
+# OwnTracks MQTT subscriber (MQTT_URL) and their limits: see kids/gateways/config.py.
+GATEWAYS = parse_gateway_config(ENV, SITE_URL)
 
 # --- Payments -----------------------------------------------------------------
 # test: the in-memory gateway with magic cards; stripe: PaymentIntents (STRIPE_API_BASE

@@ -10,6 +10,7 @@ urlpatterns = [
     path("notifications/", include("carewatch.platform.notify.urls")),
     path("kids/", include("carewatch.kids.urls")),
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
+    path("kids/tracker/", include("carewatch.kids.gateways.page_urls")),
     path("kids/shop/", include("carewatch.kids.store.urls")),
     path("eyes/", include("carewatch.eyes.urls")),
     path("eyes/my/", include("carewatch.eyes.portal.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("eyes/centres/", include("carewatch.eyes.booking.urls")),
     path("eyes/centre/<slug:clinic_slug>/desk/", include("carewatch.eyes.booking.desk_urls")),
+    path("", include("carewatch.kids.gateways.urls")),  # /osmand/ and /owntracks/ for devices
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -133,6 +133,8 @@ class PairingFromTheOrderTests(StoreTestCase):
             f"/kids/tracker/family/{self.family.pk}/pair/",
             {"identifier": line.device.identifier, "code": line.pairing_code, "child": child.pk},
         )
-        self.assertRedirects(response, "/kids/tracker/")
+        # the watch's setup page: the SMS that point it at CareWatch
+        url = f"/kids/tracker/family/{self.family.pk}/devices/{line.device.pk}/"
+        self.assertRedirects(response, url)
         device = Device.objects.get(pk=line.device.pk)
         self.assertEqual((device.family, device.child), (self.family, child))

@@ -62,6 +62,14 @@ MESSAGES: dict[str, Any] = {
 }
 
 
+# An alarm that came without a GPS fix (the watch had none): say where the map's
+# position comes from, and how old it is.
+NO_FIX_MESSAGES: dict[str, Any] = {
+    "known": _("%(alarm)s. No GPS fix: the map shows where the watch was %(minutes)s min before."),
+    "unknown": _("%(alarm)s. No GPS fix, and no earlier position is known."),
+}
+
+
 def describe(event: Event) -> Any:
     values = {
         "child": event.child.name if event.child else str(event.device),
@@ -69,7 +77,13 @@ def describe(event: Event) -> Any:
         "battery": event.details.get("battery", "?"),
         "speed": event.details.get("speed_kmh", "?"),
     }
-    return _Interpolated(MESSAGES[event.kind], values)
+    message = _Interpolated(MESSAGES[event.kind], values)
+    if not event.details.get("no_fix"):
+        return message
+    minutes = event.position_age_minutes()
+    if minutes is None:
+        return _Interpolated(NO_FIX_MESSAGES["unknown"], {"alarm": message})
+    return _Interpolated(NO_FIX_MESSAGES["known"], {"alarm": message, "minutes": minutes})
 
 
 class _Interpolated:

@@ -265,7 +265,9 @@ class FamilyFeed:
             return ""  # the snapshot (or Last-Event-ID) already has it
         self.after = event_id
         data = {key: message[key] for key in ALERT_FIELDS} | {"id": event_id}
-        data["text"] = livefeed.alert_text(message["kind"], message["place"], message["who"])
+        data["text"] = livefeed.alert_text(
+            message["kind"], message["place"], message["who"], message.get("no_fix_minutes", -1)
+        )
         return sse("alert", data, self.after)
 
 

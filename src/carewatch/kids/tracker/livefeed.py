@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
 
 from carewatch.kids.tracker.models import Event, EventKind
 from carewatch.platform import pubsub
@@ -95,14 +96,27 @@ def event_message(event: Event) -> dict[str, Any]:
         "lon": event.lon,
         "place": place,
         "who": who,
-        "text": alert_text(event.kind, place, who),
+        "no_fix_minutes": no_fix_minutes(event),
+        "text": alert_text(event.kind, place, who, no_fix_minutes(event)),
     }
 
 
-def alert_text(kind: str, place: str, who: str) -> str:
-    """ "Left a place · School · Asha", in the active language."""
+def no_fix_minutes(event: Event) -> int | None | Literal[-1]:
+    """-1: the alarm came with a position. None: without one, and none is known yet.
+    Otherwise how old the last known position (where the marker stands) was."""
+    return event.position_age_minutes() if event.no_fix else -1
+
+
+def alert_text(kind: str, place: str, who: str, no_fix_minutes: int | None = -1) -> str:
+    """ "Left a place · School · Asha", in the active language; an alarm without a GPS fix
+    says how old the position on the map is."""
     label = str(EventKind(kind).label) if kind in EventKind.values else kind
-    return " · ".join(part for part in (label, place, who) if part)
+    parts = [label, place, who]
+    if no_fix_minutes is None:
+        parts.append(_("no GPS fix"))
+    elif no_fix_minutes >= 0:
+        parts.append(_("position %(n)s min old") % {"n": no_fix_minutes})
+    return " · ".join(part for part in parts if part)
 
 
 def iso(when: dt.datetime | None) -> str | None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
@@ -170,6 +171,22 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.device}"
+
+    @property
+    def no_fix(self) -> bool:
+        """An alarm that came without GPS: lat/lon are the last known position."""
+        return bool(self.details.get("no_fix"))
+
+    def position_age_minutes(self) -> int | None:
+        """How old that last known position was (None: a real fix, or no position known)."""
+        known = self.details.get("position_time") if self.no_fix else None
+        if not known:
+            return None
+        try:
+            age = self.time - datetime.fromisoformat(known)
+        except (TypeError, ValueError):
+            return None
+        return max(0, int(age.total_seconds() // 60))
 
 
 class AlertSetting(models.Model):

@@ -11,11 +11,12 @@ through the ORM exactly as if the ORM had written it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from carewatch.kids.tracker.models import Device, Position
 
@@ -94,12 +95,21 @@ def insert_positions(rows: Sequence[tuple[Any, ...]], *, skip_existing: bool) ->
 
 
 def _position(row: tuple[Any, ...]) -> list[Any]:
-    ops = connection.ops
     values = list(row)
-    values[1] = ops.adapt_datetimefield_value(values[1])
-    values[2] = ops.adapt_datetimefield_value(values[2])
-    values[-1] = json.dumps(values[-1])
+    values[1] = sqlite_time(values[1])
+    values[2] = sqlite_time(values[2])
+    values[-1] = json.dumps(values[-1]) if values[-1] else "{}"
     return values
+
+
+def sqlite_time(value: dt.datetime | None) -> str | None:
+    """What Django's SQLite backend stores for an aware datetime (naive UTC, str()), without
+    its per-value checks, which cost more than the insert at this rate."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("Ingestion times must be timezone-aware.")
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def update_devices(rows: Sequence[tuple[Any, ...]]) -> None:
@@ -109,13 +119,12 @@ def update_devices(rows: Sequence[tuple[Any, ...]]) -> None:
     if connection.vendor == "postgresql":
         _copy_devices(rows)
         return
-    ops = connection.ops
     adapted = [
         [
             json.dumps(state),
             status,
-            ops.adapt_datetimefield_value(seen),
-            ops.adapt_datetimefield_value(fixed),
+            sqlite_time(seen),
+            sqlite_time(fixed),
             lat,
             lon,
             accuracy,
@@ -148,9 +157,22 @@ STAGING = {
 
 
 def _staging(cursor: Any, name: str) -> None:
+    """Once per connection (the statement costs a round trip): remembered only once the
+    transaction that created the table has committed, and only at the outermost level,
+    since a rollback (or a test's enclosing transaction) takes the table away again."""
+    raw = connection.connection
+    made: tuple[Any, set[str]] | None = getattr(connection, "_cw_staging", None)
+    if made is None or made[0] is not raw:
+        made = (raw, set())
+        connection._cw_staging = made  # type: ignore[attr-defined]
+    if name in made[1]:
+        return
     cursor.execute(
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({STAGING[name]}) ON COMMIT DELETE ROWS"
     )
+    if len(connection.atomic_blocks) == 1:
+        created = made[1]
+        transaction.on_commit(lambda: created.add(name))
 
 
 def _copy_positions(rows: Sequence[tuple[Any, ...]], skip_existing: bool) -> None:
@@ -160,7 +182,7 @@ def _copy_positions(rows: Sequence[tuple[Any, ...]], skip_existing: bool) -> Non
         _staging(cursor, "cw_stage_positions")
         with cursor.cursor.copy(f"COPY cw_stage_positions ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row[:-1], json.dumps(row[-1])))
+                copy.write_row((*row[:-1], json.dumps(row[-1]) if row[-1] else "{}"))
         cursor.execute(
             f"INSERT INTO {Position._meta.db_table} ({columns}) "
             f"SELECT {columns} FROM cw_stage_positions{conflict}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carewatch.kids.gateways.setup import watch_sms
 from carewatch.kids.tracker import pairing, privacy
 from carewatch.kids.tracker.forms import (
     AlertSettingForm,
@@ -64,11 +66,20 @@ def pair(request: HttpRequest, family_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("The watch is paired with %(name)s.") % {"name": device.child}
+                request,
+                _("The watch is paired with %(name)s. Now point it at CareWatch.")
+                % {"name": device.child},
             )
-            return redirect("tracker:dashboard")
+            return redirect("devices:device", family_id, device.pk)
     status = 400 if form.errors else 200
-    return render(request, "tracker/pair.html", {"form": form, "family": family}, status=status)
+    config = settings.GATEWAYS
+    context = {
+        "form": form,
+        "family": family,
+        # what to text the watch so that it reports here (also on its page once paired)
+        "sms": watch_sms(config.public_host, config.watch_port),
+    }
+    return render(request, "tracker/pair.html", context, status=status)
 
 
 @family_member_required

@@ -310,7 +310,13 @@ class RuleRun:
         kept.append(when)
         kept.sort()
         self.state.recent_alarms[name] = tuple(kept[-MAX_RECENT_ALARMS:])
-        self.emit(kind, when, fix, delayed=delayed)
+        details = None
+        if not fix.located:
+            # No GPS with the alarm (a `V` fix, 0,0): the event carries the last known
+            # position, and says how old it is, so the parent knows what the map shows.
+            known = self.state.position_time
+            details = {"no_fix": True, "position_time": known.isoformat() if known else None}
+        self.emit(kind, when, fix, details=details, delayed=delayed)
 
     def margin(self, fix: Fix) -> float:
         accuracy = self.cfg.unknown_accuracy_m if fix.accuracy_m is None else fix.accuracy_m

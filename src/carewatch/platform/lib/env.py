@@ -250,3 +250,41 @@ def parse_redis_url(raw: str | None) -> str | None:
             "REDIS_URL has a port that is not a number: set it like redis://127.0.0.1:6379/0."
         ) from None
     return raw.strip()
+
+
+# --- NATS_URL and the ingest log -----------------------------------------------
+
+
+def parse_nats_url(raw: str | None) -> str | None:
+    """nats://host:4222 (or tls://); several servers comma-separated. None: embedded log."""
+    if not raw or not raw.strip():
+        return None
+    for server in raw.split(","):
+        parts = urlsplit(server.strip())
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in {"nats", "tls"} or not parts.hostname or port == -1:
+            raise ConfigError(
+                f"NATS_URL has a server {server.strip()!r} that is not a NATS URL: set it like "
+                "nats://127.0.0.1:4222, or leave it unset for the embedded ingest log."
+            )
+    return raw.strip()
+
+
+def env_partitions(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env_int(env, name, default)
+    if not 1 <= value <= 4096:
+        raise ConfigError(f"{name} must be between 1 and 4096, not {value}.")
+    return value
+
+
+def env_stream_name(env: Mapping[str, str], name: str, default: str) -> str:
+    """A JetStream stream name prefix: letters, digits, '_' and '-' only."""
+    value = env.get(name, "").strip() or default
+    if not all(c.isalnum() or c in "_-" for c in value) or len(value) > 64:
+        raise ConfigError(
+            f"{name} must be letters, digits, '_' or '-' (at most 64), not {value!r}."
+        )
+    return value

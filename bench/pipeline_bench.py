@@ -1,0 +1,436 @@
+"""The device-to-parent pipeline under load: the ingest log, the workers, the database.
+
+10,000 paired devices in 2,500 families with 10,000 places (a home and a school circle
+and two polygons per family), and 1,000 more watches in the first family for SOS. A
+load generator in a second process appends rounds of fixes through the log's own client
+(concurrent appends of 1,000 fixes, as gateways flushing) while `carewatch ingest`
+workers (separate processes) run the rules and write. Meanwhile this process appends an
+SOS every 100 ms and waits for the guardian's Notification row. Measured:
+
+- positions/s from the first append to the last row committed, rules applied;
+- append-to-committed latency p50/p99 of ordinary messages and of alarms (from the
+  workers' own records);
+- SOS append to the guardian's Notification rows, p50/p99, while the load runs;
+- append to the live-map message (pubsub publish) of events, p95;
+- the same rows written with a raw COPY (PostgreSQL) or multi-row INSERT (SQLite) in the
+  same run, and the pipeline's ratio to it.
+
+    uv run python bench/pipeline_bench.py                 # embedded, then PostgreSQL + NATS
+    uv run python bench/pipeline_bench.py --quick         # a small run: does it work
+    uv run python bench/pipeline_bench.py --backend postgres --workers 2
+
+PostgreSQL: a throwaway database on 127.0.0.1:5432 (trust), dropped afterwards; NATS
+JetStream on 127.0.0.1:4222, streams of their own, deleted afterwards. The last line
+is one JSON object (keys like `postgres.positions_per_s`, `embedded.sos_p99_ms`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FAMILIES, SOS_DEVICES, APPEND = 2_500, 1_000, 1_000
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+NATS_URL = "nats://127.0.0.1:4222"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 devices, 4 rounds")
+    parser.add_argument("--backend", choices=["embedded", "postgres", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=0, help="ingest workers (1 / 2)")
+    parser.add_argument("--run", help=argparse.SUPPRESS)  # one backend per process
+    parser.add_argument("--load", help=argparse.SUPPRESS)  # the load generator
+    args = parser.parse_args()
+    if args.load:
+        print(json.dumps(generate_load(json.loads(args.load))), flush=True)
+        return
+    if args.run:
+        print(json.dumps(run_backend(args.run, args.quick, args.workers)), flush=True)
+        return
+    backends = ["embedded", "postgres"] if args.backend == "both" else [args.backend]
+    results = {backend: in_subprocess(backend, args) for backend in backends}
+    flat: dict[str, Any] = {"benchmark": "pipeline", "quick": args.quick, "load": load_average()}
+    for backend, figures in results.items():
+        print(f"\n{backend}")
+        for key, value in figures.items():
+            print(f"  {key:<36} {value}")
+            flat[f"{backend}.{key}"] = value
+    print(json.dumps(flat))
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def in_subprocess(backend: str, args: argparse.Namespace) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--run", backend, "--workers", str(args.workers)]
+    done = subprocess.run(command + (["--quick"] if args.quick else []), capture_output=True,
+                          text=True, timeout=1800)  # fmt: skip
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return {"error": (done.stderr or done.stdout).strip().splitlines()[-3:]}
+    return dict(json.loads(lines[-1]))
+
+
+# --- one backend, in its own process -----------------------------------------------
+
+
+def run_backend(backend: str, quick: bool, workers: int) -> dict[str, Any]:
+    tag = f"{os.getpid()}"
+    env = os.environ | {
+        "DATA_DIR": tempfile.mkdtemp(prefix="carewatch-pipeline-"),
+        "LOG_LEVEL": "WARNING",
+        "HUEY_IMMEDIATE": "False",
+        "DJANGO_SETTINGS_MODULE": "carewatch.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in ("DATABASE_URL", "NATS_URL", "REDIS_URL"):
+        env.pop(name, None)
+    database = f"pipeline_bench_{tag}"
+    if backend == "postgres":
+        admin(f"CREATE DATABASE {database}")
+        env |= {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+            "NATS_URL": NATS_URL,
+            "INGEST_STREAM": f"BENCH{tag}",
+        }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    try:
+        return measure(backend, quick, workers or (2 if backend == "postgres" else 1), env)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if backend == "postgres":
+            admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            from carewatch.kids.ingest import open_log
+
+            asyncio.run(open_log().delete_streams())  # type: ignore[attr-defined]
+
+
+def admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(statement.encode())
+
+
+def measure(backend: str, quick: bool, workers: int, env: dict[str, str]) -> dict[str, Any]:
+    devices, rounds = (2_000, 4) if quick else (10_000, 12)
+    sos_devices = populate(devices)
+    started_workers = start_workers(workers, env)
+    try:
+        wait_for_leases()
+        # A running worker has its devices and places in memory: warm it up with one
+        # round first, as after its first minute in service, then measure the others.
+        load(env, devices, rounds, first=0, count=1)
+        wait_for_positions(devices, timeout=900)
+        total = devices * (rounds - 1)
+        sos = SosProbe(sos_devices)
+        sos.start()
+        loader = load(env, devices, rounds, first=1, count=rounds - 1)
+        finished = wait_for_positions(devices * rounds, timeout=900)
+        sos.stop()
+        loaded = json.loads(loader.communicate(timeout=60)[0].strip().splitlines()[-1])
+        load_avg = load_average()
+    finally:
+        stop_workers(started_workers)
+    load_started = loaded["started"]
+    rate = total / (finished - load_started)
+    floor = raw_copy_rate(devices, rounds)
+    latency = worker_latency(Path(env["DATA_DIR"]) / "metrics")
+    print(f"worker logs in {env['DATA_DIR']}", file=sys.stderr)
+    return {
+        "devices": devices,
+        "places": 4 * FAMILIES,
+        "positions": total,
+        "workers": workers,
+        "positions_per_s": round(rate),
+        "append_per_s": round(total / (loaded["finished"] - loaded["started"])),
+        "raw_copy_per_s": round(floor),
+        "ratio_to_raw_copy": round(rate / floor, 3),
+        "stored_p50_ms": latency.get("stored_p50_ms"),
+        "stored_p99_ms": latency.get("stored_p99_ms"),
+        "alarm_stored_p99_ms": latency.get("alarm_stored_p99_ms"),
+        "sos_samples": len(sos.latencies),
+        "sos_p50_ms": round(percentile(sos.latencies, 50), 1),
+        "sos_p99_ms": round(percentile(sos.latencies, 99), 1),
+        "event_publish_p95_ms": latency.get("event_published_p95_ms"),
+        "load_average": load_avg,
+    }
+
+
+def load(env: dict[str, str], devices: int, rounds: int, first: int, count: int) -> Any:
+    spec = json.dumps({"devices": devices, "rounds": rounds, "first": first, "count": count})
+    return subprocess.Popen(
+        [sys.executable, __file__, "--load", spec], env=env, stdout=subprocess.PIPE, text=True
+    )
+
+
+def populate(devices: int) -> list[str]:
+    from django.db import transaction
+
+    from carewatch.kids.tracker.models import Child, Device, Place
+    from carewatch.platform.accounts.models import Family, FamilyMembership, User
+
+    with transaction.atomic():
+        families = Family.objects.bulk_create(Family(name=f"F{n}") for n in range(FAMILIES))
+        count = devices + SOS_DEVICES
+        children = Child.objects.bulk_create(
+            Child(family=families[n % FAMILIES if n < devices else 0], name=f"C{n}")
+            for n in range(count)
+        )
+        Device.objects.bulk_create(
+            Device(identifier=device_id(n), family=children[n].family, child=children[n])
+            for n in range(count)
+        )
+        Place.objects.bulk_create(places_for(families))
+        guardian = User.objects.create_user("guardian@bench.example", "x")
+        FamilyMembership.objects.create(family=families[0], user=guardian, role="owner")
+    return [device_id(n) for n in range(devices, devices + SOS_DEVICES)]
+
+
+def device_id(n: int) -> str:
+    return f"B{n:07d}"
+
+
+def places_for(families: list[Any]) -> list[Any]:
+    from carewatch.kids.tracker.models import Place
+
+    places: list[Any] = []
+    for n, family in enumerate(families):
+        lat, lon = 12.9 + (n % 50) * 0.01, 80.1 + (n // 50) * 0.01
+        square = [[lat - 0.002, lon + 0.003], [lat - 0.002, lon + 0.005], [lat, lon + 0.005],
+                  [lat, lon + 0.003]]  # fmt: skip
+        places += [
+            Place(family=family, name="Home", kind="home", lat=lat, lon=lon, radius_m=100),
+            Place(
+                family=family, name="School", kind="school", lat=lat + 0.004, lon=lon, radius_m=150
+            ),  # fmt: skip
+            Place(family=family, name="Park", kind="other", polygon=square),
+            Place(
+                family=family,
+                name="Club",
+                kind="other",
+                polygon=[[a + 0.004, b] for a, b in square],
+            ),  # fmt: skip
+        ]
+    return places
+
+
+def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "carewatch.cli", "ingest", "--name", f"bench-{n}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(env["DATA_DIR"]) / f"worker-{n}.log", "w"),  # noqa: SIM115
+        )
+        for n in range(count)
+    ]
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def wait_for_leases(timeout: float = 60.0) -> None:
+    from django.conf import settings
+
+    from carewatch.kids.ingest import open_log
+    from carewatch.kids.ingest.models import Lease
+
+    name, deadline = open_log().name, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        owned = Lease.objects.filter(log=name, expires__gt=time.time()).exclude(owner="")
+        if owned.count() >= settings.INGEST_PARTITIONS:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the ingest workers did not start")
+
+
+def wait_for_positions(total: int, timeout: float) -> float:
+    """The time of the commit that completed the load (offsets count fixes processed)."""
+    from django.db.models import Max, Sum
+
+    from carewatch.kids.ingest import open_log
+    from carewatch.kids.ingest.log import NORMAL
+    from carewatch.kids.ingest.models import Offset
+
+    name, deadline = open_log().name, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = Offset.objects.filter(log=name, lane=NORMAL).aggregate(
+            n=Sum("fixes"), t=Max("updated")
+        )
+        if (done["n"] or 0) >= total:
+            return float(done["t"])
+        time.sleep(0.2)
+    raise RuntimeError(f"the workers did not store {total} positions in time")
+
+
+class SosProbe(threading.Thread):
+    """An SOS every 100 ms, each from a watch that has not pressed it in the last minute."""
+
+    def __init__(self, devices: list[str]) -> None:
+        super().__init__(daemon=True)
+        self.devices, self.latencies, self.halt = devices, list[float](), threading.Event()
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.join()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        from carewatch.kids.ingest import open_log
+        from carewatch.kids.tracking import Fix
+        from carewatch.platform.notify.models import Notification
+
+        log, number = open_log(), 0
+        sos = Notification.objects.filter(event="tracker.sos")
+        while not self.halt.is_set():
+            device = self.devices[number % len(self.devices)]
+            number += 1
+            before = sos.count()
+            started = time.perf_counter()
+            when = datetime.now(UTC)
+            log.append_sync(
+                [Fix(device, when, 12.9, 80.1, accuracy_m=10, alarms=frozenset({"sos"}))]
+            )
+            while sos.count() == before and time.perf_counter() - started < 10:
+                time.sleep(0.002)
+            if sos.count() > before:
+                self.latencies.append((time.perf_counter() - started) * 1000)
+            self.halt.wait(0.1)
+        connection.close()
+
+
+def worker_latency(folder: Path) -> dict[str, Any]:
+    """The worst of the workers' own percentiles (each worker records its batches)."""
+    merged: dict[str, Any] = {}
+    for path in folder.glob("ingest-*.json"):
+        for key, value in json.loads(path.read_text()).get("latency", {}).items():
+            if value is not None:
+                merged[key] = max(value, merged.get(key) or 0)
+    return merged
+
+
+def raw_copy_rate(devices: int, rounds: int) -> float:
+    """The same number of rows, written with nothing but COPY / multi-row INSERT."""
+    from django.db import connection, transaction
+
+    from carewatch.kids.tracker import sql
+    from carewatch.kids.tracker.models import Device
+
+    ids = list(Device.objects.values_list("pk", flat=True)[:devices])
+    base = datetime(2020, 1, 1, tzinfo=UTC)
+    rows: list[tuple[Any, ...]] = [
+        (
+            pk,
+            base + timedelta(seconds=5 * r),
+            base,
+            12.9,
+            80.1,
+            10.0,
+            None,
+            None,
+            None,
+            90,
+            True,
+            False,
+            {},
+        )  # fmt: skip
+        for r in range(rounds)
+        for pk in ids
+    ]
+    started = time.perf_counter()
+    for start in range(0, len(rows), APPEND):
+        chunk = rows[start : start + APPEND]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                columns = ", ".join(sql.POSITION_COLUMNS)
+                with connection.cursor() as cursor:
+                    copy = f"COPY tracker_position ({columns}) FROM STDIN"
+                    with cursor.cursor.copy(copy) as writer:
+                        for row in chunk:
+                            writer.write_row((*row[:-1], "{}"))
+            else:
+                sql.insert_positions(chunk, skip_existing=False)
+    return len(rows) / (time.perf_counter() - started)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+# --- the load generator (a second process) -----------------------------------------
+
+
+def generate_load(spec: dict[str, int]) -> dict[str, float]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carewatch.settings")
+    import django
+
+    django.setup()
+    from carewatch.kids.ingest import open_log
+    from carewatch.kids.tracking import Fix
+
+    devices, rounds, rng = spec["devices"], spec["rounds"], random.Random(spec["first"])
+    start_time = datetime.now(UTC) - timedelta(seconds=5 * rounds + 5)
+    log = open_log()
+
+    def one_round(number: int) -> list[Any]:
+        when = start_time + timedelta(seconds=5 * number)
+        fixes = []
+        for n in range(devices):
+            family = n % FAMILIES
+            lat = 12.9 + (family % 50) * 0.01 + rng.uniform(-0.003, 0.006)
+            lon = 80.1 + (family // 50) * 0.01 + rng.uniform(-0.002, 0.006)
+            fixes.append(
+                Fix(device_id(n), when, lat, lon, accuracy_m=rng.uniform(5, 40), battery=90)
+            )
+        rng.shuffle(fixes)  # arrival order, not device order
+        return fixes
+
+    async def run() -> tuple[float, float]:
+        started = time.time()
+        for number in range(spec["first"], spec["first"] + spec["count"]):
+            fixes = one_round(number)
+            chunks = [fixes[i : i + APPEND] for i in range(0, len(fixes), APPEND)]
+            await asyncio.gather(*(log.append(chunk) for chunk in chunks))  # as many gateways
+        return started, time.time()
+
+    started, finished = asyncio.run(run())
+    return {"started": started, "finished": finished}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,392 @@
+"""The watch protocol's TCP server (asyncio, one process holds thousands of watches).
+
+Per connection: frames are cut by `protocols.watch.WatchFramer`, decoded by
+`protocols.watch.decode`; the first frame names the device, which must be a paired watch
+(else the connection is cut, and the id logged once per interval). Fixes go to the
+ingest log and replies are written only after `IngestLog.append` returned, so a reply
+means the position is durable. While a batch is being appended the connection stops
+reading: one device's frames stay in order, and a slow log slows only the devices
+waiting on it.
+
+No Django here: the device directory and the command channel are passed in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from carewatch.kids.gateways.commands import answer_word
+from carewatch.kids.gateways.config import GatewayConfig
+from carewatch.kids.gateways.limits import STATS, OncePerInterval, Stats
+from carewatch.kids.ingest.log import IngestLog
+from carewatch.kids.protocols import watch
+from carewatch.kids.protocols.messages import Decoded, ProtocolError
+
+log = logging.getLogger(__name__)
+
+WATCH = "watch"
+MAX_BAD_FRAMES = 5  # undecodable frames in a row before the connection is cut
+WRITE_BUFFER_HIGH = 64 * 1024  # a device that does not read its replies is cut
+
+
+class DeviceLookup(Protocol):
+    async def alookup(self, identifier: str) -> Any | None:
+        """The paired device (with a `.protocol`) or None."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCommand:
+    id: int
+    text: str
+
+
+class CommandChannel(Protocol):
+    """Where downlink commands come from and their outcome goes (the database, in products)."""
+
+    async def pending(self, identifier: str) -> list[PendingCommand]:
+        """Queued commands for this device, oldest first, each claimed as sent."""
+        ...
+
+    async def unsent(self, identifiers: Sequence[str]) -> list[str]:
+        """Which of these devices have queued commands (expiring old ones first)."""
+        ...
+
+    async def answered(self, command_id: int, answer: str) -> None: ...
+
+    async def requeue(self, command_id: int) -> None:
+        """The command was claimed but could not be written: queue it again."""
+        ...
+
+
+class WatchConnection(asyncio.Protocol):
+    __slots__ = (
+        "server",
+        "transport",
+        "framer",
+        "address",
+        "identifier",
+        "manufacturer",
+        "opened",
+        "last_active",
+        "partial_since",
+        "bad_frames",
+        "closed",
+        "awaiting",
+        "delivering",
+    )
+
+    def __init__(self, server: WatchServer) -> None:
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self.framer = watch.WatchFramer()
+        self.address = ""
+        self.identifier: str | None = None
+        self.manufacturer = "3G"
+        self.opened = self.last_active = time.monotonic()
+        self.partial_since: float | None = None
+        self.bad_frames = 0
+        self.closed = False
+        # commands sent and not answered yet: (command id, the word the answer starts with)
+        self.awaiting: deque[tuple[int, str]] | None = None
+        self.delivering = False
+
+    # --- asyncio callbacks ---------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "?"
+        transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
+        if not self.server.admit(self):
+            self.abort()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self.server.forget(self)
+
+    def pause_writing(self) -> None:
+        self.server.cut(self, "not_reading", "does not read its replies")
+
+    def data_received(self, data: bytes) -> None:
+        now = self.last_active = time.monotonic()
+        try:
+            frames = self.framer.feed(data)
+        except ProtocolError as error:
+            self.server.cut(self, "bad_stream", str(error))
+            return
+        # A frame begun and not finished: the sweeper cuts it after frame_timeout_s.
+        if not self.framer.buffered:
+            self.partial_since = None
+        elif self.partial_since is None:
+            self.partial_since = now
+        if frames:
+            self.frames(frames)
+
+    # --- frames ----------------------------------------------------------------------
+
+    def frames(self, frames: list[bytes]) -> None:
+        received = datetime.now(UTC)
+        messages: list[Decoded] = []
+        for frame in frames:
+            try:
+                messages.append(watch.decode(frame, received))
+            except ProtocolError as error:
+                self.server.stats["bad_frame"] += 1
+                self.bad_frames += 1
+                if self.bad_frames >= MAX_BAD_FRAMES:
+                    self.server.cut(self, "bad_frames", str(error))
+                    return
+                continue
+            self.bad_frames = 0
+        if not messages:
+            return
+        if self.identifier is not None and all(
+            m.device_id == self.identifier and not m.fixes for m in messages
+        ):
+            self.server.stats["frames"] += len(messages)
+            self.reply(messages)  # the common heartbeat: nothing to wait for
+            return
+        assert self.transport is not None
+        self.transport.pause_reading()  # in order: the next frames wait for this batch
+        self.server.spawn(self.handle(messages))
+
+    async def handle(self, messages: list[Decoded]) -> None:
+        try:
+            for message in messages:
+                if message.device_id != self.identifier and not await self.identify(message):
+                    return
+            fixes = [fix for message in messages for fix in message.fixes]
+            if fixes:
+                await self.server.log.append(fixes)
+            self.server.stats["frames"] += len(messages)
+            self.reply(messages)
+        except Exception:
+            log.exception(
+                "Watch %s from %s: could not handle a batch", self.identifier, self.address
+            )
+            self.server.stats["append_failed"] += 1
+            self.abort()  # no reply: the watch sends again
+        finally:
+            if not self.closed and self.transport is not None:
+                self.transport.resume_reading()
+
+    async def identify(self, message: Decoded) -> bool:
+        identifier = message.device_id or ""
+        if self.identifier is not None:
+            self.server.cut(self, "other_device", f"spoke for {identifier!r} too")
+            return False
+        device = await self.server.devices.alookup(identifier)
+        if self.closed:
+            return False
+        if device is None or device.protocol != WATCH:
+            self.server.unknown(self, identifier)
+            return False
+        self.identifier = identifier
+        self.manufacturer = str(message.attributes.get("manufacturer") or "3G")
+        self.server.identified(self)
+        return True
+
+    def reply(self, messages: list[Decoded]) -> None:
+        if self.closed or self.transport is None:
+            return
+        for message in messages:
+            if message.reply:
+                self.transport.write(message.reply)
+            if self.awaiting:
+                self.answer(message)
+
+    def answer(self, message: Decoded) -> None:
+        """A frame whose type is the first word of a sent command answers it."""
+        assert self.awaiting is not None
+        kind = message.kind.upper()
+        for index, (command_id, word) in enumerate(self.awaiting):
+            if word == kind:
+                del self.awaiting[index]
+                text = str(message.attributes.get("text") or message.kind)
+                self.server.spawn(self.server.commands_answered(command_id, text))
+                return
+
+    def send_command(self, command_id: int, text: str) -> bool:
+        if self.closed or self.transport is None or self.identifier is None:
+            return False
+        frame = watch.encode_command(self.manufacturer, self.identifier, text)
+        self.transport.write(frame)
+        if self.awaiting is None:
+            self.awaiting = deque(maxlen=32)
+        self.awaiting.append((command_id, answer_word(text)))
+        return True
+
+    def abort(self) -> None:
+        self.closed = True
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class WatchServer:
+    def __init__(
+        self,
+        log: IngestLog,
+        devices: DeviceLookup,
+        config: GatewayConfig,
+        commands: CommandChannel | None = None,
+        stats: Stats = STATS,
+    ) -> None:
+        self.log = log
+        self.devices = devices
+        self.config = config
+        self.commands = commands
+        self.stats = stats
+        self.connections: set[WatchConnection] = set()
+        self.by_device: dict[str, WatchConnection] = {}
+        self.per_address: Counter[str] = Counter()
+        self.unknown_ids = OncePerInterval(config.unknown_log_interval_s)
+        self.refused_addresses = OncePerInterval(config.unknown_log_interval_s)
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.server: asyncio.Server | None = None
+        self.sweeper: asyncio.Task[Any] | None = None
+
+    async def start(self, host: str | None = None, port: int | None = None) -> int:
+        """Listens; returns the port (0 asks the system for a free one)."""
+        loop = asyncio.get_running_loop()
+        self.server = await loop.create_server(
+            lambda: WatchConnection(self),
+            host or self.config.host,
+            self.config.watch_port if port is None else port,
+            backlog=4096,
+            reuse_address=True,
+        )
+        self.sweeper = loop.create_task(self.sweep_forever())
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def close(self) -> None:
+        if self.sweeper is not None:
+            self.sweeper.cancel()
+        if self.server is not None:
+            self.server.close()
+        for connection in list(self.connections):
+            connection.abort()
+        if self.server is not None:
+            await self.server.wait_closed()
+        for task in list(self.tasks):
+            task.cancel()
+
+    def spawn(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)  # asyncio keeps only a weak reference
+        task.add_done_callback(self.tasks.discard)
+
+    # --- admission and cutting off ----------------------------------------------------
+
+    def admit(self, connection: WatchConnection) -> bool:
+        address = connection.address
+        if len(self.connections) >= self.config.max_connections:
+            self.refuse(address, "too_many_connections")
+            return False
+        if self.per_address[address] >= self.config.max_per_address:
+            self.refuse(address, "too_many_from_address")
+            return False
+        self.connections.add(connection)
+        self.per_address[address] += 1
+        return True
+
+    def refuse(self, address: str, reason: str) -> None:
+        self.stats[reason] += 1
+        if self.refused_addresses.due(address, time.monotonic()):
+            log.warning("Watch connections from %s refused: %s", address, reason)
+
+    def forget(self, connection: WatchConnection) -> None:
+        if connection not in self.connections:
+            return
+        self.connections.discard(connection)
+        address = connection.address
+        self.per_address[address] -= 1
+        if self.per_address[address] <= 0:
+            del self.per_address[address]
+        if connection.identifier and self.by_device.get(connection.identifier) is connection:
+            del self.by_device[connection.identifier]
+
+    def cut(self, connection: WatchConnection, reason: str, detail: str) -> None:
+        self.stats[reason] += 1
+        log.info("Watch %s from %s cut off: %s", connection.identifier, connection.address, detail)
+        connection.abort()
+
+    def unknown(self, connection: WatchConnection, identifier: str) -> None:
+        self.stats["unknown_device"] += 1
+        if self.unknown_ids.due(identifier, time.monotonic()):
+            log.warning(
+                "Unknown or unpaired watch %r from %s: cut off (logged once per %d s)",
+                identifier[:40],
+                connection.address,
+                self.config.unknown_log_interval_s,
+            )
+        connection.abort()
+
+    def identified(self, connection: WatchConnection) -> None:
+        assert connection.identifier is not None
+        older = self.by_device.get(connection.identifier)
+        if older is not None and older is not connection:
+            older.abort()  # the watch reconnected; the old socket is dead or stolen
+        self.by_device[connection.identifier] = connection
+        self.wake(connection.identifier)
+
+    # --- timeouts ------------------------------------------------------------------------
+
+    async def sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.sweep_every_s)
+            self.sweep(time.monotonic())
+            if self.commands is not None and self.by_device:
+                with contextlib.suppress(Exception):
+                    waiting = await self.commands.unsent(list(self.by_device))
+                    for identifier in waiting:
+                        self.wake(identifier)
+
+    def sweep(self, now: float) -> None:
+        config = self.config
+        for connection in list(self.connections):
+            if now - connection.last_active > config.idle_timeout_s:
+                self.cut(connection, "idle", "idle")
+            elif connection.identifier is None and now - connection.opened > config.hello_timeout_s:
+                self.cut(connection, "silent", "sent no frame")
+            elif (
+                connection.partial_since is not None
+                and now - connection.partial_since > config.frame_timeout_s
+            ):
+                self.cut(connection, "slow_frame", "a frame took too long")
+
+    # --- downlink ------------------------------------------------------------------------
+
+    def wake(self, identifier: str) -> None:
+        """Commands may be waiting for this device: send them if it is connected."""
+        connection = self.by_device.get(identifier)
+        if connection is not None and self.commands is not None and not connection.delivering:
+            connection.delivering = True
+            self.spawn(self.deliver(connection))
+
+    async def deliver(self, connection: WatchConnection) -> None:
+        assert self.commands is not None and connection.identifier is not None
+        try:
+            for command in await self.commands.pending(connection.identifier):
+                if not connection.send_command(command.id, command.text):
+                    await self.commands.requeue(command.id)
+        except Exception:
+            log.exception("Commands for watch %s could not be sent", connection.identifier)
+        finally:
+            connection.delivering = False
+
+    async def commands_answered(self, command_id: int, answer: str) -> None:
+        if self.commands is not None:
+            try:
+                await self.commands.answered(command_id, answer)
+            except Exception:
+                log.exception("The answer to command %s could not be recorded", command_id)

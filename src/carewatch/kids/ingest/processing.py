@@ -1,0 +1,452 @@
+"""The worker's database side: rules on a batch, one transaction, then dispatch and live messages.
+
+A batch is the messages a worker read from the log. In one transaction: positions,
+device state and events (through the tracker's bulk SQL), the guardians'
+Notification rows, and the partition offsets advanced with a compare-and-set. So a
+batch is written and counted, or neither: a worker killed mid-batch leaves nothing,
+and its successor starts from the same offset. Transports are handed over and live
+messages published only after the commit.
+
+Devices (their ids and rule state) are kept in memory between batches: the cache is
+what was last committed, so reloading is always safe; entries are reloaded after a
+minute (a pairing or a name changed elsewhere), and when a device has been silent long
+enough for the offline task to have changed its row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, InterfaceError, connection, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from carewatch.kids import tracking
+from carewatch.kids.ingest import codec
+from carewatch.kids.ingest.log import LANES, URGENT, LogMessage
+from carewatch.kids.ingest.models import Lease, Offset
+from carewatch.kids.tracker import alerts, sql
+from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache
+from carewatch.kids.tracker.models import Device, Event, Place
+from carewatch.kids.tracking.ingest import DeviceContext
+from carewatch.platform import pubsub
+
+log = logging.getLogger(__name__)
+# For the fault tests only: sleep inside the first batch's transaction, so that a test can
+# kill the worker mid-batch for certain.
+PAUSE_IN_BATCH_S = float(os.environ.get("CAREWATCH_INGEST_TEST_PAUSE_S") or 0)
+IDENTITY_MAX_AGE_S = 60.0
+UNKNOWN_MAX_AGE_S = 30.0
+Key = tuple[int, int]  # (partition, lane)
+
+
+class Fenced(Exception):
+    """Another worker advanced this partition: this batch is not ours to write."""
+
+
+@dataclass(slots=True)
+class Known:
+    row: DeviceRow
+    state: tracking.DeviceState
+    loaded: float  # monotonic
+
+
+class DeviceCache:
+    def __init__(self) -> None:
+        self.known: dict[str, Known] = {}
+        self.unknown: dict[str, float] = {}
+
+    def get(self, ids: Collection[str], now: dt.datetime) -> dict[str, Known]:
+        clock = time.monotonic()
+        missing = [i for i in ids if self._stale(i, clock, now)]
+        if missing:
+            self._load(missing, clock)
+        found = {i: self.known.get(i) for i in ids}  # .get: another thread may forget one
+        return {i: entry for i, entry in found.items() if entry is not None}
+
+    def _stale(self, identifier: str, clock: float, now: dt.datetime) -> bool:
+        entry = self.known.get(identifier)
+        if entry is None:
+            return clock - self.unknown.get(identifier, -1e9) > UNKNOWN_MAX_AGE_S
+        if clock - entry.loaded > IDENTITY_MAX_AGE_S:
+            return True
+        seen = entry.state.last_seen
+        # the offline task may have marked it offline in the database meanwhile
+        silent_s = tracking.DEFAULT_CONFIG.offline_after_s - 60
+        return seen is not None and (now - seen).total_seconds() > silent_s
+
+    def _load(self, ids: list[str], clock: float) -> None:
+        found = {row[1]: row for row in sql.paired_devices(ids)}
+        for identifier in ids:
+            row = found.get(identifier)
+            if row is None:  # unknown, or unpaired since
+                self.known.pop(identifier, None)
+                self.unknown[identifier] = clock
+                continue
+            device = DeviceRow(*row)
+            state = tracking.DeviceState.from_json(device.state)
+            # spread the next reloads over half a minute instead of one slow batch
+            self.known[identifier] = Known(device, state, clock - random.uniform(0, 30))
+            self.unknown.pop(identifier, None)
+
+    def forget(self, ids: Iterable[str]) -> None:
+        for identifier in ids:
+            self.known.pop(identifier, None)
+            self.unknown.pop(identifier, None)
+
+    def forget_partitions(self, partitions: Collection[int], count: int) -> None:
+        gone = [
+            i for i in [*self.known, *self.unknown] if codec.partition_of(i, count) in partitions
+        ]
+        self.forget(gone)
+
+
+CHANGES = "kids.ingest.changes"  # pubsub channel: a device or a family's places changed
+PLACES_MAX_AGE_S = 300.0  # without a change message, places are read again this often
+
+
+@receiver([post_save, post_delete], sender=Device)
+def _device_changed(sender: Any, instance: Device, **kwargs: Any) -> None:
+    pubsub.publish(CHANGES, {"device": instance.identifier})
+
+
+@receiver([post_save, post_delete], sender=Place)
+def _place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
+    pubsub.publish(CHANGES, {"family": instance.family_id})
+
+
+class WorkerStore(OrmStore):
+    """OrmStore whose devices come from the worker's cache instead of a query."""
+
+    def __init__(self, cache: DeviceCache, places: PlaceCache, now: dt.datetime) -> None:
+        super().__init__()
+        self.cache, self.places, self.now = cache, places, now
+
+    def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
+        known = self.cache.get(device_ids, self.now)
+        self.devices = {identifier: entry.row for identifier, entry in known.items()}
+        places = self.places.get({entry.row.family_id for entry in known.values()})
+        return {
+            identifier: DeviceContext(entry.state, places[entry.row.family_id])
+            for identifier, entry in known.items()
+        }
+
+
+@dataclass(slots=True)
+class Outcome:
+    ok: bool = True
+    fixes: int = 0
+    positions: int = 0
+    events: list[Event] = field(default_factory=list)
+    error: str = ""
+    committed: float = 0.0  # Unix times: the commit, and the live messages sent
+    published: float = 0.0
+    appended: list[float] = field(default_factory=list)  # of each message written
+
+
+class BatchProcessor:
+    """Runs in the worker's one database thread (Django connections are per thread)."""
+
+    def __init__(self, log_name: str, partitions: int) -> None:
+        self.log_name, self.partitions = log_name, partitions
+        self.cache = DeviceCache()
+        self.places = PlaceCache()
+        self.places.max_age_s = PLACES_MAX_AGE_S
+        self.committed: dict[Key, int] = {}
+        # Bumped when a batch of a lane fails: batches queued behind it, read on the
+        # assumption that it would commit, are then skipped instead of leaving a hole.
+        self.generation = dict.fromkeys(LANES, 0)
+        # Alarms may run in their own thread: a device is in one batch at a time, so that
+        # two batches never start from the same state and overwrite each other's.
+        self._busy: set[str] = set()
+        self._free = threading.Condition()
+
+    def warm_up(self) -> None:
+        """What the first alarm would otherwise pay for: the URLconf (every app's views are
+        imported to reverse a URL), the message catalogues, the notify transports."""
+        from django.urls import reverse
+
+        from carewatch.platform.notify.transports import TRANSPORTS
+
+        reverse("tracker:dashboard")
+        for message in alerts.MESSAGES.values():
+            str(message)
+        len(TRANSPORTS)
+
+    # --- ownership ---------------------------------------------------------------
+
+    def gain(self, partitions: Collection[int]) -> dict[Key, int]:
+        """Start owning: offsets from the database, and no device state from before."""
+        Offset.objects.bulk_create(
+            [
+                Offset(log=self.log_name, partition=p, lane=lane)
+                for p in partitions
+                for lane in LANES
+            ],
+            ignore_conflicts=True,
+        )
+        rows = Offset.objects.filter(log=self.log_name, partition__in=list(partitions))
+        found = {(o.partition, o.lane): o.seq for o in rows}
+        self.committed.update(found)
+        self.cache.forget_partitions(set(partitions), self.partitions)
+        return found
+
+    def lose(self, partitions: Collection[int]) -> None:
+        for key in [k for k in self.committed if k[0] in partitions]:
+            del self.committed[key]
+        self.cache.forget_partitions(set(partitions), self.partitions)
+
+    def changed(self, message: dict[str, Any]) -> None:
+        """A CHANGES message: read that device or those places again when next needed."""
+        if isinstance(message.get("device"), str):
+            self.cache.forget([message["device"]])
+        if isinstance(message.get("family"), int):
+            self.places.forget(message["family"])
+
+    def claim(self, owner: str, ttl_s: float) -> set[int]:
+        return claim_partitions(self.log_name, self.partitions, owner, ttl_s)
+
+    def release(self, owner: str) -> None:
+        Lease.objects.filter(log__startswith=self.log_name, owner=owner).update(
+            owner="", expires=0.0
+        )
+
+    # --- one batch -----------------------------------------------------------------
+
+    def process(self, messages: Sequence[LogMessage], generation: int | None = None) -> Outcome:
+        lanes = {m.lane for m in messages}
+        if generation is not None and any(self.generation[ln] != generation for ln in lanes):
+            return Outcome(False, error="queued behind a failed batch")
+        fresh = [m for m in messages if m.seq > self.committed.get((m.partition, m.lane), -1)]
+        if not fresh:
+            return Outcome()
+        fixes, advance = self._unpack(fresh)
+        devices = {fix.device_id for fix in fixes}
+        with self._free:
+            self._free.wait_for(lambda: self._busy.isdisjoint(devices))
+            self._busy |= devices
+        try:
+            return self._process(fresh, fixes, advance, lanes)
+        finally:
+            with self._free:
+                self._busy -= devices
+                self._free.notify_all()
+
+    def _process(
+        self, fresh: list[LogMessage], fixes: list[tracking.Fix], advance: dict, lanes: set[int]
+    ) -> Outcome:
+        now = dt.datetime.fromtimestamp(max(m.appended for m in fresh), dt.UTC)
+        store = WorkerStore(self.cache, self.places, now)
+        try:
+            with transaction.atomic():
+                if URGENT not in lanes:
+                    relaxed_commit()
+                result = tracking.ingest(fixes, store, now=now)
+                self._advance(advance)
+                alert_all(store.saved_events)
+                self._pause_for_tests()
+        except (Fenced, DatabaseError, InterfaceError) as error:
+            for lane in lanes:
+                self.generation[lane] += 1
+            return self._failed(error, fixes, advance)
+        committed = time.time()
+        self.committed.update({key: new for key, (_, new, _) in advance.items()})
+        self._remember(result.updates)
+        publish(store, result.updates, store.saved_events)
+        appended = [m.appended for m in fresh]
+        return Outcome(
+            True,
+            len(fixes),
+            result.accepted,
+            store.saved_events,
+            "",
+            committed,
+            time.time(),
+            appended,
+        )
+
+    def _pause_for_tests(self) -> None:
+        global PAUSE_IN_BATCH_S
+        if PAUSE_IN_BATCH_S:
+            log.warning("Paused inside a batch (CAREWATCH_INGEST_TEST_PAUSE_S)")
+            time.sleep(PAUSE_IN_BATCH_S)
+            PAUSE_IN_BATCH_S = 0
+
+    def _unpack(self, messages: Sequence[LogMessage]) -> tuple[list[tracking.Fix], dict]:
+        fixes: list[tracking.Fix] = []
+        advance: dict[Key, tuple[int, int, int]] = {}  # key -> (old seq, new seq, fixes)
+        for message in messages:
+            key = (message.partition, message.lane)
+            try:
+                found = codec.decode(message.body)
+            except ValueError as error:  # never block a partition on one bad message
+                log.warning("Skipping ingest log message %s %s: %s", key, message.seq, error)
+                found = []
+            fixes += found
+            old, _, count = advance.get(key, (self.committed.get(key, 0), 0, 0))
+            advance[key] = (old, message.seq, count + len(found))
+        return fixes, advance
+
+    def _advance(self, advance: dict[Key, tuple[int, int, int]]) -> None:
+        from django.db.models import F
+
+        stamp = time.time()
+        for (partition, lane), (old, new, count) in advance.items():
+            moved = Offset.objects.filter(
+                log=self.log_name, partition=partition, lane=lane, seq=old
+            ).update(seq=new, fixes=F("fixes") + count, updated=stamp)
+            if moved != 1:
+                raise Fenced(f"partition {partition} lane {lane} is not at {old}")
+
+    def _failed(self, error: Exception, fixes: Sequence[tracking.Fix], advance: dict) -> Outcome:
+        self.cache.forget({fix.device_id for fix in fixes})  # rows were changed in memory
+        if isinstance(error, Fenced):
+            self.gain({partition for partition, _ in advance})  # re-read where we stand
+        else:
+            log.warning("Ingest batch failed, will retry: %s", error)
+            connection.close()  # a broken connection is replaced on the next query
+        return Outcome(False, error=str(error))
+
+    def _remember(self, updates: Sequence[tracking.DeviceUpdate]) -> None:
+        for update in updates:
+            entry = self.cache.known.get(update.device_id)
+            if entry is not None:
+                entry.state = update.state
+
+    def safely(self, work: Any, *args: Any) -> Any:
+        """For lease and offset work: a database error closes the connection and is raised."""
+        try:
+            return work(*args)
+        except (DatabaseError, InterfaceError):
+            connection.close()
+            raise
+
+
+def claim_partitions(log_name: str, count: int, owner: str, ttl_s: float) -> set[int]:
+    """Renew this worker's leases and take its fair share (ceil(P / live workers)) of the free or
+    expired ones, giving back any above it, so workers that join or die rebalance. Each
+    worker also keeps a presence row (log "<log>#<worker>"), so that one owning nothing yet
+    still counts."""
+    now = time.time()
+    presence = f"{log_name}#{owner}"[:100]
+    Lease.objects.update_or_create(
+        log=presence, partition=0, defaults={"owner": owner, "expires": now + ttl_s}
+    )
+    live = set(
+        Lease.objects.filter(log__startswith=f"{log_name}#", expires__gt=now).values_list(
+            "owner", flat=True
+        )
+    )
+    Lease.objects.bulk_create(
+        [Lease(log=log_name, partition=p) for p in range(count)], ignore_conflicts=True
+    )
+    leases = list(Lease.objects.filter(log=log_name, partition__lt=count).order_by("partition"))
+    fair = -(-count // len(live | {owner}))
+    mine = [lease.partition for lease in leases if lease.owner == owner]
+    extra, mine = mine[fair:], mine[:fair]
+    if extra:
+        Lease.objects.filter(log=log_name, owner=owner, partition__in=extra).update(
+            owner="", expires=0.0
+        )
+    Lease.objects.filter(log=log_name, owner=owner, partition__in=mine).update(expires=now + ttl_s)
+    for lease in leases:
+        if len(mine) >= fair:
+            break
+        if lease.owner != owner and (not lease.owner or lease.expires <= now):
+            taken = Lease.objects.filter(
+                pk=lease.pk, owner=lease.owner, expires=lease.expires
+            ).update(owner=owner, expires=now + ttl_s)
+            if taken:
+                mine.append(lease.partition)
+    return set(mine)
+
+
+def relaxed_commit() -> None:
+    """Positions (PostgreSQL): commit without waiting for the WAL flush. A crash of the
+    server may lose the last few commits, but the offsets go with them (same transaction),
+    so the log delivers those fixes again. Alarms keep the full guarantee: their
+    notifications leave for the transports right after the commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def alert_all(events: Sequence[Event]) -> None:
+    """Inside the batch's transaction: the Notification rows commit with the events."""
+    for event in events:
+        alerts.alert_guardians(event)
+
+
+def publish(
+    store: OrmStore, updates: Sequence[tracking.DeviceUpdate], events: Sequence[Event]
+) -> None:
+    """Live map messages, after the commit: each device's position and each event."""
+    for update in updates:
+        device = store.devices[update.device_id]
+        pubsub.publish(f"family.{device.family_id}", position_message(device))
+    for event in events:
+        pubsub.publish(f"family.{event.family_id}", event_message(event))
+
+
+def position_message(device: DeviceRow) -> dict[str, Any]:
+    return {
+        "type": "position",
+        "device": device.pk,
+        "identifier": device.identifier,
+        "lat": device.lat,
+        "lon": device.lon,
+        "accuracy": device.accuracy,
+        "fix_time": _iso(device.last_fix_time),
+        "last_seen": _iso(device.last_seen),
+        "battery": device.battery,
+        "status": device.status,
+    }
+
+
+def event_message(event: Event) -> dict[str, Any]:
+    return {
+        "type": "event",
+        "id": event.pk,
+        "kind": event.kind,
+        "device": event.device_id,
+        "child": event.child_id,
+        "place": event.place_id,
+        "text": str(alerts.describe(event)),
+        "time": _iso(event.time),
+        "lat": event.lat,
+        "lon": event.lon,
+        "delayed": event.delayed,
+    }
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def drain(log_: Any, processor: BatchProcessor | None = None) -> int:
+    """Process everything waiting in every partition here and now, without leases (tests,
+    one-off tools). Returns the fixes processed."""
+    import asyncio
+
+    processor = processor or BatchProcessor(log_.name, log_.partitions)
+    processor.gain(range(log_.partitions))
+    total = 0
+    for lane in LANES:
+        while True:
+            after = {p: processor.committed[(p, lane)] for p in range(log_.partitions)}
+            messages = asyncio.run(log_.read(lane, after, 1000, 0.0))
+            if not messages:
+                break
+            outcome = processor.process(messages)
+            if not outcome.ok:
+                raise RuntimeError(f"Ingest batch failed: {outcome.error}")
+            total += outcome.fixes
+    return total

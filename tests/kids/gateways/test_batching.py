@@ -1,0 +1,85 @@
+"""Appends handed over while one is in flight go to the log together; each caller
+returns only when its own fixes are durable, and gets the error when they are not."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import pytest
+
+from carewatch.kids.gateways.batching import BatchingLog
+from carewatch.kids.tracking import Fix
+
+WHEN = datetime(2026, 12, 7, tzinfo=UTC)
+
+
+def fix(device: str, second: int = 0) -> Fix:
+    return Fix(device, WHEN.replace(second=second), 1.0, 2.0)
+
+
+class SlowLog:
+    def __init__(self) -> None:
+        self.appends: list[list[Fix]] = []
+        self.release = asyncio.Event()
+        self.fail = False
+
+    async def append(self, fixes: Sequence[Fix]) -> None:
+        await self.release.wait()
+        if self.fail:
+            raise OSError("disk full")
+        self.appends.append(list(fixes))
+
+    def append_sync(self, fixes: Sequence[Fix]) -> None:
+        self.appends.append(list(fixes))
+
+    async def close(self) -> None:
+        pass
+
+
+def test_appends_made_while_one_is_in_flight_go_together_in_order() -> None:
+    async def scenario() -> None:
+        inner = SlowLog()
+        log = BatchingLog(inner)
+        first = asyncio.create_task(log.append([fix("a")]))
+        await asyncio.sleep(0.01)
+        others = [asyncio.create_task(log.append([fix(d, 1), fix(d, 2)])) for d in "bcd"]
+        await asyncio.sleep(0.01)
+        assert not any(t.done() for t in [first, *others])  # nobody returns before the log
+        inner.release.set()
+        await asyncio.gather(first, *others)
+        assert [len(batch) for batch in inner.appends] == [1, 6]
+        assert [f.device_id for f in inner.appends[1]] == ["b", "b", "c", "c", "d", "d"]
+
+    asyncio.run(scenario())
+
+
+def test_every_caller_of_a_failed_batch_gets_the_error_and_later_ones_go_on() -> None:
+    async def scenario() -> None:
+        inner = SlowLog()
+        inner.fail = True
+        log = BatchingLog(inner)
+        tasks = [asyncio.create_task(log.append([fix(d)])) for d in "ab"]
+        await asyncio.sleep(0.01)
+        inner.release.set()
+        for task in tasks:
+            with pytest.raises(OSError):
+                await task
+        inner.fail = False
+        await log.append([fix("c")])
+        assert inner.appends == [[fix("c")]]
+
+    asyncio.run(scenario())
+
+
+def test_a_batch_is_capped() -> None:
+    async def scenario() -> None:
+        inner = SlowLog()
+        inner.release.set()
+        log = BatchingLog(inner, max_batch=3)
+        await asyncio.gather(*(log.append([fix(str(n))]) for n in range(7)))
+        assert all(len(batch) <= 3 for batch in inner.appends)
+        assert sum(len(batch) for batch in inner.appends) == 7
+
+    asyncio.run(scenario())
