@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
-from carewatch.eyes.documents.content import document_for
 from carewatch.eyes.documents.pdf import report_pdf
+from carewatch.eyes.documents.report import document_for
 from carewatch.eyes.review.snapshot import EyeDecision
 from tests.base import BaseTestCase
 from tests.eyes.documents.factories import MODEL_VERSION, graded_image, heatmap_png, sign

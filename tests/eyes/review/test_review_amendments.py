@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry
-from carewatch.eyes.screening.recommend import Outcome
 from tests.base import BaseTestCase
 from tests.eyes.helpers import make_patient
 from tests.eyes.review.factory import Finding, graded_visit

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test import TransactionTestCase
 from django.urls import reverse
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signals import report_signed
 from carewatch.eyes.review.signing import SignedMeanwhile, sign
 from carewatch.eyes.screening.models import AuditEntry, Visit
-from carewatch.eyes.screening.recommend import Outcome
 from carewatch.platform.accounts.models import Clinic, User
 from tests.base import BaseTestCase, make_user
 from tests.eyes.helpers import make_patient, make_visit

@@ -153,7 +153,7 @@ def reports(request: HttpRequest, patient: Patient) -> HttpResponse:
 
 @patient_required
 def report(request: HttpRequest, patient: Patient, visit_id: int) -> HttpResponse:
-    from carewatch.eyes.documents.content import document_for
+    from carewatch.eyes.documents.report import document_for
 
     signed = patient_report(patient, visit_id)
     audit.record(request, "portal.view", patient, visit_id, signed)

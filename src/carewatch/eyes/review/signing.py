@@ -7,10 +7,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from carewatch.eyes.review.current import eyes_of
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signals import report_signed
 from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
-from carewatch.eyes.review.visits import eyes_of
 from carewatch.eyes.screening.models import Visit, VisitStatus
 from carewatch.platform.accounts.models import User
 

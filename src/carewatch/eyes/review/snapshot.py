@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from carewatch.eyes.screening.recommend import EyeResult, Outcome, patient_outcome, worse_eye
+from carewatch.eyes.clinical import EyeResult, Outcome, patient_outcome, worse_eye
 
 EYES = ("right", "left")
 GRADES = range(5)  # ICDR 0-4

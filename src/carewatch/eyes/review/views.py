@@ -15,15 +15,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from carewatch.eyes.documents.content import document_for
-from carewatch.eyes.review import export, queue, signing
+from carewatch.eyes.documents.fhir_export import diagnostic_report
+from carewatch.eyes.documents.report import document_for
+from carewatch.eyes.review import queue, signing
+from carewatch.eyes.review.current import eyes_of
 from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
-from carewatch.eyes.review.visits import eyes_of
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.models import Eye
-from carewatch.eyes.screening.report import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
+from carewatch.eyes.screening.results import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
 from carewatch.eyes.screening.views import get_visit
 from carewatch.platform.accounts.models import ClinicRole
 from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
@@ -216,7 +217,7 @@ def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpR
 @clinic_role_required(*ANY_STAFF)
 def fhir_export(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
     report = get_report(request, report_id)
-    resource = export.diagnostic_report(report, request.clinic)  # type: ignore[attr-defined]
+    resource = diagnostic_report(report, request.clinic)  # type: ignore[attr-defined]
     audit.record(request, "report.export_fhir", report.visit.patient, report.visit_id, report)
     response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
     name = f"report-{report.visit.patient.number}-v{report.version}.fhir.json"

@@ -225,12 +225,12 @@ class Grading(models.Model):
         return f"grading of photo {self.image_id} by {self.model_version}"
 
     def stage(self) -> str:
-        from carewatch.eyes.screening.report import STAGES
+        from carewatch.eyes.screening.results import STAGES
 
         return str(STAGES[self.grade]) if self.grade is not None else ""
 
     def dme_words(self) -> str:
-        from carewatch.eyes.screening.report import DME_RISKS
+        from carewatch.eyes.screening.results import DME_RISKS
 
         return str(DME_RISKS[self.dme_risk]) if self.dme_risk is not None else ""
 

@@ -20,9 +20,9 @@ from carewatch.eyes.screening import (
     audit,
     crypto,
     erasure,
-    report,
     research,
     research_export,
+    results,
     visits,
 )
 from carewatch.eyes.screening.forms import (
@@ -324,5 +324,5 @@ def image_file(request: HttpRequest, clinic_slug: str, image_id: int, kind: str)
 def visit_report(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
     visit = get_visit(request, visit_id)
     audit.record(request, "report.view", visit.patient, visit.pk, visit)
-    context = {"visit": visit, "patient": visit.patient, "report": report.build(visit)}
+    context = {"visit": visit, "patient": visit.patient, "report": results.build(visit)}
     return render(request, "screening/visit_report.html", context)

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.utils import translation
 
-from carewatch.eyes.review.fhir import ReportFacts, build
+from carewatch.eyes.clinical import Outcome
+from carewatch.eyes.documents.fhir import ReportFacts, build
 from carewatch.eyes.review.models import SignedReport
-from carewatch.eyes.screening.recommend import Outcome
-from carewatch.eyes.screening.report import DME_RISKS, RECOMMENDATIONS, STAGES
+from carewatch.eyes.screening.results import DME_RISKS, RECOMMENDATIONS, STAGES
 from carewatch.platform.accounts.models import Clinic
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.eyes.clinical import EyeResult, Outcome, patient_outcome, worse_eye
 from carewatch.eyes.screening.models import Eye, Grading, Image, ImageStatus, Visit
-from carewatch.eyes.screening.recommend import EyeResult, Outcome, patient_outcome, worse_eye
 
 STAGES = {
     0: _("No apparent diabetic retinopathy"),

@@ -10,8 +10,8 @@ from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
-from carewatch.eyes.review import fhir
-from carewatch.eyes.review.export import diagnostic_report
+from carewatch.eyes.documents import fhir
+from carewatch.eyes.documents.fhir_export import diagnostic_report
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry

@@ -17,11 +17,11 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Grading, Sex
-from carewatch.eyes.screening.recommend import Outcome
-from carewatch.eyes.screening.report import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
+from carewatch.eyes.screening.results import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
 
 Row = tuple[str, str]
 
