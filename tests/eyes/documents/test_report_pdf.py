@@ -7,7 +7,7 @@ from django.utils import translation
 from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.documents.pdf import report_pdf
 from carewatch.eyes.review.snapshot import EyeDecision
-from carewatch.eyes.screening.results import DISCLAIMER, RECOMMENDATIONS, STAGES
+from carewatch.eyes.wording import DISCLAIMER, RECOMMENDATIONS, STAGES
 from tests.base import BaseTestCase
 from tests.eyes.documents.factories import MODEL_VERSION, graded_image, sign
 from tests.eyes.documents.pdftext import compact, font_names, glyph_texts, reader, text, words

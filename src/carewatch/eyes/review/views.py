@@ -24,8 +24,8 @@ from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.models import Eye
-from carewatch.eyes.screening.results import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
 from carewatch.eyes.screening.views import get_visit
+from carewatch.eyes.wording import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES, reason_words
 from carewatch.platform.accounts.models import ClinicRole
 from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
 
@@ -65,7 +65,10 @@ def eye_forms(
 
 def described(eye: dict[str, Any]) -> dict[str, Any]:
     """Words for an eye's numbers, for display only (the stored content keeps the numbers)."""
-    words: dict[str, Any] = {"label": EYE_LABELS[eye["eye"]]}
+    words: dict[str, Any] = {
+        "label": EYE_LABELS[eye["eye"]],
+        "reason_words": reason_words(eye["reason"], eye.get("quality")),
+    }
     for key, scale in (("grade", STAGES), ("ai_grade", STAGES)):
         words[f"{key}_words"] = scale[eye[key]] if eye[key] is not None else ""
     for key in ("dme_risk", "ai_dme_risk"):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.eyes import wording
 from carewatch.platform.accounts.models import Clinic
 
 
@@ -225,14 +226,13 @@ class Grading(models.Model):
         return f"grading of photo {self.image_id} by {self.model_version}"
 
     def stage(self) -> str:
-        from carewatch.eyes.screening.results import STAGES
-
-        return str(STAGES[self.grade]) if self.grade is not None else ""
+        return wording.stage(self.grade)
 
     def dme_words(self) -> str:
-        from carewatch.eyes.screening.results import DME_RISKS
+        return wording.dme(self.dme_risk)
 
-        return str(DME_RISKS[self.dme_risk]) if self.dme_risk is not None else ""
+    def reason_words(self) -> str:
+        return wording.reason_words(self.reason, self.quality)
 
 
 class AppendOnly(Exception):

@@ -1,55 +1,13 @@
-"""The visit report: per eye and for the patient (worse eye), in plain translated words."""
+"""The software's results for a visit before a doctor signs: per eye and for the patient (the
+worse eye), in plain translated words (eyes/wording.py). The signed report is documents/."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
-
+from carewatch.eyes import wording
 from carewatch.eyes.clinical import EyeResult, Outcome, patient_outcome, worse_eye
 from carewatch.eyes.screening.models import Eye, Grading, Image, ImageStatus, Visit
-
-STAGES = {
-    0: _("No apparent diabetic retinopathy"),
-    1: _("Mild non-proliferative diabetic retinopathy (microaneurysms only)"),
-    2: _("Moderate non-proliferative diabetic retinopathy"),
-    3: _("Severe non-proliferative diabetic retinopathy"),
-    4: _("Proliferative diabetic retinopathy"),
-}
-DME_RISKS = {
-    0: _("No signs of macular edema"),
-    1: _("Possible macular edema: exudates away from the centre of vision"),
-    2: _("Possible macular edema near the centre of vision"),
-}
-RECOMMENDATIONS = {
-    Outcome.RESCREEN_12_MONTHS: (
-        _("No referral needed. Keep blood sugar, blood pressure and cholesterol under control."),
-        _("Screen again in 12 months."),
-    ),
-    Outcome.RETAKE: (
-        _(
-            "At least one eye could not be graded, so this is not a normal result: take a new "
-            "photo, or refer the patient to an eye doctor if a good photo cannot be taken."
-        ),
-        _("A new photo today, or a referral."),
-    ),
-    Outcome.REFER_3_6_MONTHS: (
-        _("Refer to an eye doctor (referable diabetic retinopathy)."),
-        _("See an eye doctor within 3 to 6 months."),
-    ),
-    Outcome.REFER_WEEKS: (
-        _("Refer to an eye doctor soon (severe diabetic retinopathy)."),
-        _("See an eye doctor within a few weeks."),
-    ),
-    Outcome.REFER_URGENT: (
-        _("Urgent referral to an eye doctor (sight-threatening findings)."),
-        _("See an eye doctor urgently, within days."),
-    ),
-}
-DISCLAIMER = _(
-    "This report is decision support produced by software, not a diagnosis. A doctor reviews "
-    "every result and decides on care."
-)
 
 
 @dataclass
@@ -89,17 +47,17 @@ class VisitReport:
 
     @property
     def recommendation(self) -> str:
-        return str(RECOMMENDATIONS[self.outcome][0])
+        return str(wording.RECOMMENDATIONS[self.outcome][0])
 
     @property
     def follow_up(self) -> str:
-        return str(RECOMMENDATIONS[self.outcome][1])
+        return str(wording.RECOMMENDATIONS[self.outcome][1])
 
     @property
     def model_versions(self) -> list[str]:
         return sorted({e.grading.model_version for e in self.eyes if e.grading})
 
-    disclaimer = DISCLAIMER
+    disclaimer = wording.DISCLAIMER
 
 
 def build(visit: Visit) -> VisitReport:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carewatch.eyes import wording
 from carewatch.eyes.booking import desk
 from carewatch.eyes.screening import (
     audit,
@@ -45,7 +46,8 @@ from carewatch.eyes.screening.models import (
     new_patient_number,
     record_consent,
 )
-from carewatch.eyes.screening.uploads import BadUpload, CheckedPhoto
+from carewatch.eyes.screening.upload_errors import BadUpload
+from carewatch.eyes.screening.uploads import CheckedPhoto
 from carewatch.platform.accounts.models import ClinicRole
 from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
 
@@ -268,7 +270,7 @@ def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Im
         try:
             photo = visits.read_upload(chosen[0])
         except BadUpload as error:
-            form.add_error(eye, visits.upload_error(error))
+            form.add_error(eye, wording.upload_error(error.code, error.params))
             continue
         earlier = visits.duplicate_of(visit, eye, photo.sha256)
         wrong_eye = visits.wrong_eye_message(eye, photo)
