@@ -7,7 +7,7 @@ import shapely
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.tracker.models import AlertSetting, Child, EventKind, Place
+from carewatch.kids.tracker.models import EVENT_KIND_LABELS, AlertSetting, Child, EventKind, Place
 from carewatch.platform.notify.transports import KIND_CHOICES
 
 WEEKDAYS = [
@@ -176,7 +176,7 @@ def polygon_centre(points: list[list[float]]) -> tuple[float, float]:
 
 class AlertSettingForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(
-        choices=[(k.value, k.label) for k in EventKind if k != EventKind.SOS],
+        choices=[(k.value, EVENT_KIND_LABELS[k]) for k in EventKind if k != EventKind.SOS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Tell me about"),
