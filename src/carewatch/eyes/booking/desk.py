@@ -7,6 +7,7 @@ view calls, so a booking's details are typed once, by the patient."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
@@ -152,7 +153,7 @@ def centre_settings(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     return render(request, "booking/settings.html", {"form": form, "hours": hours})
 
 
-# --- Hooks for screening's register view ----------------------------------------------
+# --- Receivers of screening's registration signals (connected in apps.py) -------------
 
 
 def _booking_of(request: HttpRequest) -> Booking | None:
@@ -165,7 +166,7 @@ def _booking_of(request: HttpRequest) -> Booking | None:
     return booking
 
 
-def registration_initial(request: HttpRequest) -> dict[str, object]:
+def registration_initial(request: HttpRequest, **_kwargs: Any) -> dict[str, object]:
     """The booking's details as the registration form's starting values."""
     booking = _booking_of(request)
     if booking is None:
@@ -174,7 +175,7 @@ def registration_initial(request: HttpRequest) -> dict[str, object]:
     return {name: getattr(booking, name) for name in fields}
 
 
-def registered(request: HttpRequest, patient: Patient) -> None:
+def registered(request: HttpRequest, patient: Patient, **_kwargs: Any) -> None:
     """After registration: the booking has arrived, or a walk-in joins today's list."""
     booking = _booking_of(request)
     if booking is not None:

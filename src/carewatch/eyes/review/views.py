@@ -213,7 +213,7 @@ def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpR
         "doc": document_for(report),
         "can_amend": is_doctor(request),
     }
-    return render(request, "review/report.html", context)
+    return render(request, "documents/report.html", context)
 
 
 @require_GET

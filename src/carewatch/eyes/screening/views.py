@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carewatch.eyes import wording
-from carewatch.eyes.booking import desk
 from carewatch.eyes.screening import (
     audit,
     crypto,
@@ -24,6 +23,7 @@ from carewatch.eyes.screening import (
     research,
     research_export,
     results,
+    signals,
     visits,
 )
 from carewatch.eyes.screening.forms import (
@@ -79,7 +79,7 @@ def patient_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 @clinic_role_required(*ANY_STAFF)
 def register(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     clinic = request.clinic  # type: ignore[attr-defined]
-    initial = desk.registration_initial(request)  # from a booking being checked in
+    initial = signals.merged(signals.registration_opened, request=request)  # a booking
     form = PatientForm(request.POST or None, clinic=clinic, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -91,7 +91,7 @@ def register(request: HttpRequest, clinic_slug: str) -> HttpResponse:
             research = form.cleaned_data["consent_research"]
             record_consent(patient, ConsentKind.RESEARCH, research, request.user)
             audit.record(request, "patient.register", patient, obj=patient)
-            desk.registered(request, patient)  # a booking checked in, or a walk-in
+            signals.patient_registered.send(sender=None, request=request, patient=patient)
         messages.success(request, _("%(name)s is registered.") % {"name": patient.name})
         return redirect("screening:patient", clinic_slug, patient.pk)
     return render(request, "screening/patient_form.html", {"form": form})
