@@ -116,7 +116,7 @@ class FhirTests(BaseTestCase):
                 fhir.validated(bad)
 
     def test_it_downloads_as_fhir_json_for_the_centres_staff_and_audits_it(self) -> None:
-        url = reverse("review:fhir", args=["demo-centre", self.report.pk])
+        url = reverse("documents:fhir", args=["demo-centre", self.report.pk])
         for user in (self.doctor, self.screener, self.clinic_admin):
             self.login(user)
             response = self.client.get(url)

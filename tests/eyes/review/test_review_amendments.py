@@ -73,13 +73,13 @@ class AmendmentTests(BaseTestCase):
         self.amend()
         second = SignedReport.objects.latest_for(self.visit)
         assert second is not None
-        page = self.client.get(reverse("review:report", args=["demo-centre", second.pk]))
+        page = self.client.get(reverse("documents:report", args=["demo-centre", second.pk]))
         self.assertContains(page, "This report was amended: earlier versions are listed below.")
-        self.assertContains(page, reverse("review:report", args=["demo-centre", self.first.pk]))
+        self.assertContains(page, reverse("documents:report", args=["demo-centre", self.first.pk]))
         self.assertContains(page, "Second look at the photo.")
-        old = self.client.get(reverse("review:report", args=["demo-centre", self.first.pk]))
+        old = self.client.get(reverse("documents:report", args=["demo-centre", self.first.pk]))
         self.assertContains(old, "This is version 1, replaced by a later version (2).")
-        self.assertContains(old, reverse("review:report", args=["demo-centre", second.pk]))
+        self.assertContains(old, reverse("documents:report", args=["demo-centre", second.pk]))
         self.assertNotContains(old, self.url)  # only the latest version is amended
 
     def test_it_creates_one_version_when_the_amendment_is_submitted_twice(self) -> None:
@@ -91,7 +91,7 @@ class AmendmentTests(BaseTestCase):
     def test_it_sends_a_visit_that_is_already_signed_to_its_signed_report(self) -> None:
         review = reverse("review:visit", args=["demo-centre", self.visit.pk])
         page = self.client.get(review)
-        self.assertRedirects(page, reverse("review:report", args=["demo-centre", self.first.pk]))
+        self.assertRedirects(page, reverse("documents:report", args=["demo-centre", self.first.pk]))
 
     def test_it_lets_only_a_doctor_amend(self) -> None:
         for user in (self.screener, self.clinic_admin):

@@ -1,19 +1,24 @@
-"""Staff downloads of a signed report and its referral letter, as PDF, audited."""
+"""The signed report for staff: its page, its PDF and referral letter, its FHIR export; audited."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from carewatch.eyes.documents.fhir_export import diagnostic_report
 from carewatch.eyes.documents.pdf import referral_letter_pdf, report_pdf
+from carewatch.eyes.documents.report import document_for
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.screening import audit
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role_required
+from carewatch.platform.accounts.models import ClinicRole
+from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
 
 
 def get_report(request: HttpRequest, report_id: int) -> SignedReport:
@@ -69,3 +74,35 @@ def referral_download(request: HttpRequest, clinic_slug: str, report_id: int) ->
             )
         )
     return pdf_response(request, report, referral_letter_pdf, "referral", "referral.download")
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
+    report = get_report(request, report_id)
+    versions = list(SignedReport.objects.filter(visit=report.visit).order_by("-version"))
+    audit.record(request, "report.view_signed", report.visit.patient, report.visit_id, report)
+    is_doctor = clinic_role(request.user, report.visit.patient.clinic) == ClinicRole.DOCTOR
+    context = {
+        "report": report,
+        "visit": report.visit,
+        "patient": report.visit.patient,
+        "latest": versions[0],
+        "versions": versions,
+        # The same document the PDF is made from, so the page and the download agree.
+        "doc": document_for(report),
+        "can_amend": is_doctor,
+    }
+    return render(request, "documents/report.html", context)
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def fhir_export(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
+    report = get_report(request, report_id)
+    resource = diagnostic_report(report, report.visit.patient.clinic)
+    audit.record(request, "report.export_fhir", report.visit.patient, report.visit_id, report)
+    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
+    name = f"report-{report.visit.patient.number}-v{report.version}.fhir.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -3,7 +3,6 @@ reports up within `request.clinic`, so another centre's ids give 404."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -15,8 +14,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from carewatch.eyes.documents.fhir_export import diagnostic_report
-from carewatch.eyes.documents.report import document_for
 from carewatch.eyes.review import queue, signing
 from carewatch.eyes.review.current import eyes_of
 from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
@@ -101,7 +98,7 @@ def review(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpRespons
     if latest:
         if posted:
             signed_meanwhile(request, latest)
-        return redirect("review:report", clinic_slug, latest.pk)
+        return redirect("documents:report", clinic_slug, latest.pk)
     if visit.status not in signing.REVIEWABLE:
         messages.info(request, _("This visit is not graded yet: it can be reviewed once it is."))
         return redirect("screening:visit", clinic_slug, visit.pk)
@@ -120,10 +117,10 @@ def review(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpRespons
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
-            return redirect("review:report", clinic_slug, error.latest.pk)
+            return redirect("documents:report", clinic_slug, error.latest.pk)
         audit.record(request, "report.sign", visit.patient, visit.pk, report)
         messages.success(request, _("The report is signed."))
-        return redirect("review:report", clinic_slug, report.pk)
+        return redirect("documents:report", clinic_slug, report.pk)
     audit.record(request, "review.view", visit.patient, visit.pk, visit)
     context = {
         "visit": visit,
@@ -175,14 +172,14 @@ def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpRespons
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
-            return redirect("review:report", clinic_slug, error.latest.pk)
+            return redirect("documents:report", clinic_slug, error.latest.pk)
         audit.record(request, "report.amend", visit.patient, visit.pk, amended)
         messages.success(
             request,
             _("The amended report is signed as version %(version)s.")
             % {"version": amended.version},
         )
-        return redirect("review:report", clinic_slug, amended.pk)
+        return redirect("documents:report", clinic_slug, amended.pk)
     audit.record(request, "review.view", visit.patient, visit.pk, latest)
     context = {
         "visit": visit,
@@ -195,34 +192,3 @@ def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpRespons
         "disclaimer": DISCLAIMER,
     }
     return render(request, "review/review.html", context)
-
-
-@require_GET
-@clinic_role_required(*ANY_STAFF)
-def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
-    versions = list(SignedReport.objects.filter(visit=report.visit).order_by("-version"))
-    audit.record(request, "report.view_signed", report.visit.patient, report.visit_id, report)
-    context = {
-        "report": report,
-        "visit": report.visit,
-        "patient": report.visit.patient,
-        "latest": versions[0],
-        "versions": versions,
-        # The same document the PDF is made from, so the page and the download agree.
-        "doc": document_for(report),
-        "can_amend": is_doctor(request),
-    }
-    return render(request, "documents/report.html", context)
-
-
-@require_GET
-@clinic_role_required(*ANY_STAFF)
-def fhir_export(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
-    resource = diagnostic_report(report, request.clinic)  # type: ignore[attr-defined]
-    audit.record(request, "report.export_fhir", report.visit.patient, report.visit_id, report)
-    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
-    name = f"report-{report.visit.patient.number}-v{report.version}.fhir.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
