@@ -13,7 +13,7 @@ final_grades(visit_ids): a receiver returns {image id: the eye's final findings}
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.dispatch import Signal
 
@@ -26,5 +26,5 @@ def merged(signal: Signal, **kwargs: Any) -> dict[Any, Any]:
     """The receivers' dictionaries, merged: for the signals that ask a question."""
     answer: dict[Any, Any] = {}
     for _receiver, response in signal.send(sender=None, **kwargs):
-        answer.update(response or {})
+        answer.update(cast("dict[Any, Any]", response) or {})
     return answer
