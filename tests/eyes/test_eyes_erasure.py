@@ -52,7 +52,7 @@ class ErasureTests(BaseTestCase):
             self.kept_image = add_photo(keeper_visit, "right", self.screener, 60)
         self.url = reverse("screening:erase", args=[SLUG, self.patient.pk])
 
-    def erase(self, number: str = "P9", reason: str = REASON):  # type: ignore[no-untyped-def]
+    def erase(self, number: str = "P9", reason: str = REASON):
         self.login(self.clinic_admin)
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(self.url, {"number": number, "reason": reason})

@@ -28,7 +28,7 @@ class ResearchExportTests(BaseTestCase):
         withdrawn = self.patient_with_photos("P11", "Withdrawn Person", research=True, shade=80)
         record_consent(withdrawn, ConsentKind.RESEARCH, False, self.screener)
 
-    def patient_with_photos(self, number: str, name: str, research: bool, shade: int):  # type: ignore[no-untyped-def]
+    def patient_with_photos(self, number: str, name: str, research: bool, shade: int):
         patient = make_patient(self.clinic, self.screener, number=number, name=name)
         record_consent(patient, ConsentKind.RESEARCH, research, self.screener)
         visit = Visit.objects.create(patient=patient, created_by=self.screener)

@@ -28,7 +28,7 @@ class FhirTests(BaseTestCase):
         self.visit = visit
         self.report = sign(visit, {}, "Refer to the eye hospital.", self.doctor)
 
-    def contained(self, resource: dict, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    def contained(self, resource: dict, kind: str) -> list[dict]:
         return [r for r in resource["contained"] if r["resourceType"] == kind]
 
     def test_it_round_trips_through_the_r4b_models(self) -> None:

@@ -25,7 +25,7 @@ class ReferralLetterTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=right, dme_risk=dme)
         graded_image(visit, "left", self.screener, grade=left)
-        return sign(visit, self.doctor, **kwargs)  # type: ignore[arg-type]
+        return sign(visit, self.doctor, **kwargs)
 
     def test_it_writes_to_the_eye_department_with_findings_signer_and_contact(self) -> None:
         report = self.signed(2, 0, note="Please check the left eye too.")

@@ -17,8 +17,8 @@ class SignedReportPageTests(BaseTestCase):
         self.patient = make_patient(self.clinic, self.screener)
         self.login(self.screener)
 
-    def page_for(self, **findings: Finding):  # type: ignore[no-untyped-def]
-        visit = graded_visit(self.patient, self.screener, **findings)  # type: ignore[arg-type]
+    def page_for(self, **findings: Finding):
+        visit = graded_visit(self.patient, self.screener, **findings)
         report = sign(visit, {}, "Check again next year.", self.doctor)
         return report, self.client.get(reverse("documents:report", args=["demo-centre", report.pk]))
 

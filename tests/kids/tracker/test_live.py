@@ -34,7 +34,7 @@ def parse(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 class Stream:
     def __init__(self, response: StreamingHttpResponse) -> None:
-        self.chunks: AsyncIterator[bytes] = aiter(response.streaming_content)  # type: ignore[arg-type]
+        self.chunks: AsyncIterator[bytes] = aiter(response.streaming_content)
         self.text = ""
 
     async def until(self, needle: str) -> str:
