@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes import wording
-from carewatch.platform.accounts.models import Clinic
+from carewatch.platform.accounts.models import Clinic, User
 
 
 class Sex(models.TextChoices):
@@ -110,7 +110,7 @@ class Consent(models.Model):
         return f"{self.kind} {'given' if self.given else 'refused'} at {self.recorded_at}"
 
 
-def record_consent(patient: Patient, kind: str, given: bool, by: Any) -> Consent:
+def record_consent(patient: Patient, kind: str, given: bool, by: User) -> Consent:
     return Consent.objects.create(
         patient=patient, kind=kind, given=given, wording=str(CONSENT_WORDING[kind]), recorded_by=by
     )

@@ -3,7 +3,7 @@
 Screening is the bottom of Eyes: booking and review build on it, so it asks them through
 these signals instead of calling them (the arrows point down; a contract checks).
 
-registration_opened(request): a receiver returns starting values for the registration
+registration_opened(request, clinic): a receiver returns starting values for the registration
     form (booking: the details of the booking being checked in), or {}.
 patient_registered(request, patient): sent inside the registration's transaction
     (booking: the booking has arrived, or a walk-in joins today's list).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,6 +12,7 @@ from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Image, ImageStatus, Visit
 from carewatch.eyes.screening.upload_errors import BadUpload
 from carewatch.eyes.screening.uploads import CheckedPhoto, check_photo
+from carewatch.platform.accounts.models import User
 
 
 def read_upload(upload: UploadedFile) -> CheckedPhoto:
@@ -64,7 +63,7 @@ def other_patient_warning(visit: Visit, photo: CheckedPhoto) -> str:
     ) % {"name": photo.dicom.patient_name or "?", "id": found, "number": visit.patient.number}
 
 
-def add_image(visit: Visit, eye: str, photo: CheckedPhoto, by: Any) -> Image:
+def add_image(visit: Visit, eye: str, photo: CheckedPhoto, by: User) -> Image:
     image = Image(
         visit=visit,
         eye=eye,
