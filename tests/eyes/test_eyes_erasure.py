@@ -19,11 +19,11 @@ from carewatch.eyes.screening.models import (
 )
 from carewatch.platform.accounts.models import ClinicMembership, ClinicRole
 from tests.base import BaseTestCase, make_user
+from tests.eyes.factories.reports import signed_report
 from tests.eyes.helpers import (
     add_photo,
     make_grading,
     make_patient,
-    make_signed_report,
     make_visit,
 )
 
@@ -42,8 +42,8 @@ class ErasureTests(BaseTestCase):
                 add_photo(visit, "left", self.screener, 30),
             ]
         gradings = [make_grading(image) for image in images]
-        make_signed_report(visit, self.doctor)
-        make_signed_report(visit, self.doctor, version=2)  # an amendment
+        signed_report(visit, self.doctor)
+        signed_report(visit, self.doctor, version=2)  # an amendment
         self.files = [Path(f.path) for i in images for f in (i.photo, i.thumbnail)]
         self.files += [Path(g.heatmap.path) for g in gradings]
         self.keeper = make_patient(self.clinic, self.screener, number="P10", name="Kept Person")

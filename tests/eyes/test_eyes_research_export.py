@@ -9,10 +9,12 @@ import zipfile
 from django.urls import reverse
 from PIL import Image
 
+from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry, ConsentKind, Visit, record_consent
 from carewatch.platform.accounts.models import ClinicMembership, ClinicRole
 from tests.base import BaseTestCase, make_user
-from tests.eyes.helpers import add_photo, make_grading, make_patient, make_signed_report
+from tests.eyes.factories.reports import signed_report
+from tests.eyes.helpers import add_photo, make_grading, make_patient
 
 SLUG = "demo-centre"
 
@@ -37,7 +39,8 @@ class ResearchExportTests(BaseTestCase):
             left = add_photo(visit, "left", self.screener, shade + 20)
         make_grading(right, grade=2)
         make_grading(left, gradable=False)
-        make_signed_report(visit, self.doctor)  # the doctor's final grade is 3
+        worse = EyeDecision(grade=3, dme_risk=1, reason="Looks worse.")
+        signed_report(visit, self.doctor, {"right": worse})  # the doctor's final grade is 3
         return patient
 
     def export(self) -> bytes:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from carewatch.eyes.documents.pdf import NotReferable, referral_letter_pdf
 from carewatch.eyes.review.snapshot import EyeDecision
 from tests.base import BaseTestCase
-from tests.eyes.documents.factories import graded_image, sign
 from tests.eyes.documents.pdftext import compact, reader, text
+from tests.eyes.factories.photos import graded_image
+from tests.eyes.factories.reports import signed_report
 from tests.eyes.helpers import make_patient, make_visit
 
 
@@ -25,7 +26,7 @@ class ReferralLetterTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=right, dme_risk=dme)
         graded_image(visit, "left", self.screener, grade=left)
-        return sign(visit, self.doctor, **kwargs)
+        return signed_report(visit, self.doctor, **kwargs)
 
     def test_it_writes_to_the_eye_department_with_findings_signer_and_contact(self) -> None:
         report = self.signed(2, 0, note="Please check the left eye too.")
@@ -77,7 +78,7 @@ class ReferralLetterTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=None)
         graded_image(visit, "left", self.screener, grade=3, dme_risk=1)
-        report = sign(
+        report = signed_report(
             visit,
             self.doctor,
             {"left": EyeDecision(grade=4, reason="New vessels.")},
@@ -102,8 +103,8 @@ class ReferralLetterTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=0)
         graded_image(visit, "left", self.screener, grade=0)
-        first = sign(visit, self.doctor)
-        amended = sign(
+        first = signed_report(visit, self.doctor)
+        amended = signed_report(
             visit,
             self.doctor,
             {"left": EyeDecision(grade=3, reason="Venous beading in two quadrants.")},
