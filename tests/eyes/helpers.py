@@ -101,31 +101,6 @@ def open_image(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data))
 
 
-def make_grading(image: Any, grade: int = 2, gradable: bool = True) -> Any:
-    """A grading as the grader stores it, with an encrypted heatmap (no model needed)."""
-    from carewatch.eyes.screening import crypto
-    from carewatch.eyes.screening.models import Grading, ImageStatus
-
-    grading = Grading(
-        image=image,
-        model_version="test-1",
-        gradable=gradable,
-        reason="" if gradable else "Too dark: take it again.",
-        grade=grade if gradable else None,
-        referable=grade >= 2 if gradable else None,
-        referable_probability=0.9 if gradable else None,
-        dme_risk=0 if gradable else None,
-    )
-    if gradable:
-        grading.heatmap.save(
-            "heatmap.bin", crypto.encrypted_file(fundus_like(fmt="PNG")), save=False
-        )
-    grading.save()
-    image.status = ImageStatus.GRADED if gradable else ImageStatus.UNGRADABLE
-    image.save(update_fields=["status"])
-    return grading
-
-
 def add_photo(visit: Visit, eye: str, by: User, shade: int = 0) -> Any:
     from carewatch.eyes.screening import visits
     from carewatch.eyes.screening.uploads import check_photo

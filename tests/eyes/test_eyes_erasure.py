@@ -19,10 +19,10 @@ from carewatch.eyes.screening.models import (
 )
 from carewatch.platform.accounts.models import ClinicMembership, ClinicRole
 from tests.base import BaseTestCase, make_user
+from tests.eyes.factories.photos import grade
 from tests.eyes.factories.reports import signed_report
 from tests.eyes.helpers import (
     add_photo,
-    make_grading,
     make_patient,
     make_visit,
 )
@@ -41,7 +41,7 @@ class ErasureTests(BaseTestCase):
                 add_photo(visit, "right", self.screener),
                 add_photo(visit, "left", self.screener, 30),
             ]
-        gradings = [make_grading(image) for image in images]
+        gradings = [grade(image) for image in images]
         signed_report(visit, self.doctor)
         signed_report(visit, self.doctor, version=2)  # an amendment
         self.files = [Path(f.path) for i in images for f in (i.photo, i.thumbnail)]

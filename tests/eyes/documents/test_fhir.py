@@ -16,8 +16,8 @@ from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
 
 class FhirTests(BaseTestCase):
@@ -105,7 +105,10 @@ class FhirTests(BaseTestCase):
         resource = diagnostic_report(sign(visit, {}, "", self.doctor), self.clinic)
         left = next(o for o in self.contained(resource, "Observation") if o["id"] == "stage-left")
         self.assertNotIn("valueCodeableConcept", left)
-        self.assertEqual(left["dataAbsentReason"]["text"], "Too dark: take the photo again.")
+        self.assertEqual(
+            left["dataAbsentReason"]["text"],
+            "The photo is too dark; retake it with more light or a dilated pupil.",
+        )
         self.assertNotIn("conclusionCode", resource)
 
     def test_it_refuses_a_report_missing_a_required_element_or_with_a_bad_instant(self) -> None:

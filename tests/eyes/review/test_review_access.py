@@ -8,8 +8,8 @@ from django.urls import reverse
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signing import sign
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import graded_visit
 
 
 class ReviewAccessTests(BaseTestCase):

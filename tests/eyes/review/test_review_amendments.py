@@ -10,8 +10,8 @@ from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import Finding, graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import Finding, graded_visit
 
 
 class AmendmentTests(BaseTestCase):

@@ -13,8 +13,8 @@ from carewatch.eyes.review.queue import age_on, build
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.screening.models import AuditEntry, Grading
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient, make_visit
-from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
 
 class QueueTests(BaseTestCase):

@@ -16,8 +16,8 @@ from carewatch.eyes.review.signing import SignedMeanwhile, sign
 from carewatch.eyes.screening.models import AuditEntry, Visit
 from carewatch.platform.accounts.models import Clinic, User
 from tests.base import BaseTestCase, make_user
+from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient, make_visit
-from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
 AGREE_BOTH = {"right-choice": "agree", "left-choice": "agree", "seen_version": "0"}
 
