@@ -221,13 +221,15 @@ def new_visit(request: SignedInRequest, clinic: Clinic, patient_id: int) -> Http
     return redirect("screening:visit", clinic.slug, visit.pk)
 
 
-def eyes_of(visit: Visit) -> list[tuple[str, object, Image | None]]:
+def photos_by_eye(visit: Visit) -> list[tuple[str, object, Image | None]]:
+    """(eye, label, current photo) for the visit page; review.current.eyes_of is the
+    review's view of the same photos, as snapshot dictionaries."""
     current = visit.current_images()
     return [(eye, label, current[eye]) for eye, label in Eye.choices]
 
 
 def visit_context(visit: Visit) -> dict[str, object]:
-    eyes = eyes_of(visit)
+    eyes = photos_by_eye(visit)
     waiting = any(image and image.status == ImageStatus.QUEUED for _, _, image in eyes)
     return {"visit": visit, "patient": visit.patient, "eyes": eyes, "waiting": waiting}
 
