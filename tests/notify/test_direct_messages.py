@@ -6,6 +6,7 @@ from django.db import transaction
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from carewatch.platform.notify import direct
+from carewatch.platform.notify.transports.base import TransportError
 from tests.mailbox import smtp_server
 from tests.notify.servers import HttpReceiver
 
@@ -53,6 +54,6 @@ class SmsNotConfiguredTests(TestCase):
     def test_it_says_what_is_missing_when_sms_is_not_set_up(self) -> None:
         with (
             override_settings(SMS_API_URL=""),
-            self.assertRaisesMessage(direct.TransportError, "SMS is not set up on this server"),
+            self.assertRaisesMessage(TransportError, "SMS is not set up on this server"),
         ):
             direct.sms_now("+919876543210", "text", "ref")

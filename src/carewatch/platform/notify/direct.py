@@ -11,14 +11,10 @@ from __future__ import annotations
 import logging
 import uuid
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from carewatch.platform.lib import http
 from carewatch.platform.notify.transports import sms
-from carewatch.platform.notify.transports.base import TransportError, post
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +28,7 @@ def email_now(to: str, subject: str, text: str, html: str | None = None) -> None
 
 def sms_now(phone: str, text: str, reference: str) -> None:
     """Raises TransportError like the SMS channel: permanent for a refused number."""
-    if not sms.is_configured():
-        raise TransportError(
-            _("SMS is not set up on this server (SMS_API_URL and SMS_API_TOKEN)."), permanent=True
-        )
-    body = {"to": phone, "text": text[: sms.MAX_LENGTH], "reference": reference}
-    headers = {
-        "Authorization": f"Bearer {settings.SMS_API_TOKEN}",
-        "Content-Type": "application/json",
-    }
-    post(settings.SMS_API_URL, http.json_bytes(body), headers, trusted=True)
+    sms.send_text(phone, text, reference)
 
 
 def send_email(to: str, subject: str, text: str, html: str | None = None) -> None:
