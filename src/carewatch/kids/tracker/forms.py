@@ -7,7 +7,14 @@ import shapely
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.tracker.models import EVENT_KIND_LABELS, AlertSetting, Child, EventKind, Place
+from carewatch.kids.tracker.models import (
+    EVENT_KIND_LABELS,
+    PLACE_FIELDS,
+    AlertSetting,
+    Child,
+    EventKind,
+    Place,
+)
 from carewatch.platform.notify.transports import KIND_CHOICES
 
 WEEKDAYS = [
@@ -82,17 +89,7 @@ class PlaceForm(forms.ModelForm):
 
     class Meta:
         model = Place
-        fields = [
-            "name",
-            "kind",
-            "lat",
-            "lon",
-            "radius_m",
-            "polygon",
-            "active_days",
-            "active_from",
-            "active_until",
-        ]
+        fields = PLACE_FIELDS
         widgets = {
             "active_from": forms.TimeInput(attrs={"type": "time"}),
             "active_until": forms.TimeInput(attrs={"type": "time"}),

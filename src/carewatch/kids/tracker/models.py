@@ -140,6 +140,21 @@ class Position(models.Model):
         return f"{self.device} at {self.fix_time:%Y-%m-%d %H:%M:%S}"
 
 
+# What a family says about a place: the editing form and the family's data export both
+# use this list.
+PLACE_FIELDS = [
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "radius_m",
+    "polygon",
+    "active_days",
+    "active_from",
+    "active_until",
+]
+
+
 class Place(models.Model):
     """A safe place: a circle (centre and radius) or a polygon, optionally with active hours."""
 
