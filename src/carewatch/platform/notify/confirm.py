@@ -4,7 +4,6 @@ wants CareWatch's mail. Addresses the owner already verified at sign-up need no 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,13 +14,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from carewatch.platform.accounts.models import User
 from carewatch.platform.notify.models import Channel
 
 SALT = "carewatch.notify.confirm-email"
 MAX_AGE = timedelta(days=7)
 
 
-def needs_confirmation(user: Any, email: str) -> bool:
+def needs_confirmation(user: User, email: str) -> bool:
     return not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
