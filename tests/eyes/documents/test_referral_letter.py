@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from carewatch.eyes.documents.pdf import NotReferable, referral_letter_pdf
+from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.snapshot import EyeDecision
 from tests.base import BaseTestCase
 from tests.eyes.documents.pdftext import compact, reader, text
@@ -22,7 +25,9 @@ class ReferralLetterTests(BaseTestCase):
         self.clinic.save()
         self.patient = make_patient(self.clinic, self.screener)
 
-    def signed(self, right: int | None, left: int | None, dme: int = 0, **kwargs: object) -> object:
+    def signed(
+        self, right: int | None, left: int | None, dme: int = 0, **kwargs: Any
+    ) -> SignedReport:
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=right, dme_risk=dme)
         graded_image(visit, "left", self.screener, grade=left)

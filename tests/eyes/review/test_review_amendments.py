@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseBase
 from django.urls import reverse
 
 from carewatch.eyes.clinical import Outcome
@@ -25,7 +26,7 @@ class AmendmentTests(BaseTestCase):
         self.url = reverse("review:amend", args=["demo-centre", self.first.pk])
         self.login(self.doctor)
 
-    def amend(self, **fields: str) -> object:
+    def amend(self, **fields: str) -> HttpResponseBase:
         data = {
             "right-choice": "agree",
             "left-choice": "agree",
@@ -97,7 +98,7 @@ class AmendmentTests(BaseTestCase):
         for user in (self.screener, self.clinic_admin):
             self.login(user)
             self.assertEqual(self.client.get(self.url).status_code, 404)
-            self.assertEqual(self.amend().status_code, 404)  # type: ignore[attr-defined]
+            self.assertEqual(self.amend().status_code, 404)
         self.assertEqual(SignedReport.objects.count(), 1)
 
     def test_it_keeps_an_urgent_outcome_when_only_the_note_is_amended(self) -> None:
