@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.portal import links
+from carewatch.eyes.portal import actions
 from carewatch.eyes.portal.models import Feedback, Testimonial
 from carewatch.eyes.portal.summary import summarise
-from carewatch.eyes.screening import audit
-from carewatch.eyes.screening.audit import Action, by_staff
+from carewatch.eyes.screening.audit import by_staff
 from carewatch.eyes.screening.models import Patient
 from carewatch.platform.accounts.models import Clinic, User
 from carewatch.platform.accounts.permissions import (
@@ -31,8 +30,7 @@ from carewatch.platform.accounts.permissions import (
 @clinic_role_required(*ANY_STAFF)
 def reissue_link(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_id, clinic=clinic)
-    where = links.send_link(patient, by=request.user)
-    audit.record(by_staff(request, clinic), Action.PORTAL_LINK, patient, obj=patient)
+    where = actions.do_send_link(by_staff(request, clinic), patient)
     if where is None:
         messages.error(
             request,
