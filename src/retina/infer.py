@@ -24,7 +24,7 @@ class GradeResult:
     """One photo's outcome. `grade` and the probabilities are None unless `gradable`."""
 
     status: str  # "graded", "ungradable" (with a reason) or "invalid" (not a usable image)
-    reason: str
+    reason: str  # ungradable: a retina.quality.REASONS code; invalid: what is wrong, in English
     model_version: str
     grade: int | None = None  # ICDR 0-4
     grade_probabilities: list[float] | None = None

@@ -22,12 +22,16 @@ MIN_SHARPNESS = 0.08  # fine / coarse detail inside the disc; real: 0.5th percen
 MAX_CORNER_BRIGHTNESS = 35.0  # a fundus camera frames the disc with black corners ...
 MIN_REDNESS = 1.4  # ... unless the disc fills the frame; then it must be red (R / B)
 MIN_COLOUR = 6.0  # mean |R - G| + |G - B| inside the disc: below this the photo is grey
+# Why a photo is not gradable, as codes: the sentences (what to do next, in the reader's
+# language) are the product's (carewatch.eyes.wording), so a reworded sentence here can
+# never break a translation there. too_small's size is measures["min_side"].
+REASONS = ("too_small", "greyscale", "not_fundus", "too_dark", "blurred")
 
 
 @dataclass(frozen=True)
 class Quality:
     gradable: bool
-    reason: str  # "" when gradable; otherwise a sentence that says what to do next
+    reason: str  # "" when gradable; otherwise one of REASONS (the product words it for people)
     measures: dict[str, float]
 
 
@@ -62,22 +66,13 @@ def assess(fundus: Fundus) -> Quality:
     """Gradable, or the first reason it is not (checked in the order a photographer fixes)."""
     m = measure(fundus)
     if m["min_side"] < MIN_SIDE:
-        return Quality(
-            False,
-            f"The photo is too small ({int(m['min_side'])} px); "
-            f"send one at least {MIN_SIDE} px on each side.",
-            m,
-        )
+        return Quality(False, "too_small", m)
     if fundus.mode not in ("RGB", "RGBA", "CMYK", "YCbCr", "P") or m["colour"] < MIN_COLOUR:
-        return Quality(False, "The photo is greyscale; retake it as a colour fundus photo.", m)
+        return Quality(False, "greyscale", m)
     if m["corner_brightness"] > MAX_CORNER_BRIGHTNESS and m["redness"] < MIN_REDNESS:
-        return Quality(
-            False, "This does not look like a fundus photo; send a colour photo of the retina.", m
-        )
+        return Quality(False, "not_fundus", m)
     if m["brightness"] < MIN_BRIGHTNESS:
-        return Quality(
-            False, "The photo is too dark; retake it with more light or a dilated pupil.", m
-        )
+        return Quality(False, "too_dark", m)
     if m["sharpness"] < MIN_SHARPNESS:
-        return Quality(False, "The photo is blurred; refocus the camera and retake it.", m)
+        return Quality(False, "blurred", m)
     return Quality(True, "", m)

@@ -78,7 +78,7 @@ def doctor_signs(page: Any, base: str, centre: str, artifacts: Path) -> None:
     page.wait_for_selector("button:has-text('Sign the report')")
     screenshot(page, artifacts / "eyes-review.png")
     page.click("button:has-text('Sign the report')")
-    page.wait_for_url(re.compile(r".*/review/reports/[0-9]+/$"))
+    page.wait_for_url(re.compile(r".*/documents/reports/[0-9]+/$"))
     assert "Dr Rao" in page.inner_text("main")
 
 

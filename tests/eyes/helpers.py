@@ -101,59 +101,6 @@ def open_image(data: bytes) -> Image.Image:
     return Image.open(io.BytesIO(data))
 
 
-def make_signed_report(visit: Visit, by: User, version: int = 1) -> Any:
-    """A minimal signed version, as the review app saves it (content per the contract)."""
-    from django.utils import timezone
-
-    from carewatch.eyes.review.models import SignedReport
-
-    eyes = [
-        {"eye": eye, "image_id": None, "gradable": True, "reason": "", "ai_grade": 2,
-         "grade": 3, "ai_dme_risk": 0, "dme_risk": 1, "referable": True, "quality": {},
-         "model_version": "test-1", "override_reason": "looks worse"}
-        for eye in ("right", "left")
-    ]  # fmt: skip
-    for entry in eyes:
-        image = visit.current_image(str(entry["eye"]))
-        entry["image_id"] = image.pk if image else None
-    return SignedReport.objects.create(
-        visit=visit,
-        version=version,
-        content={"eyes": eyes, "worse_eye": "right", "doctor_note": ""},
-        outcome=3,
-        referable=True,
-        follow_up_months=None,
-        signed_by=by,
-        signer_name="Dr Test",
-        signed_at=timezone.now(),
-    )
-
-
-def make_grading(image: Any, grade: int = 2, gradable: bool = True) -> Any:
-    """A grading as the grader stores it, with an encrypted heatmap (no model needed)."""
-    from carewatch.eyes.screening import crypto
-    from carewatch.eyes.screening.models import Grading, ImageStatus
-
-    grading = Grading(
-        image=image,
-        model_version="test-1",
-        gradable=gradable,
-        reason="" if gradable else "Too dark: take it again.",
-        grade=grade if gradable else None,
-        referable=grade >= 2 if gradable else None,
-        referable_probability=0.9 if gradable else None,
-        dme_risk=0 if gradable else None,
-    )
-    if gradable:
-        grading.heatmap.save(
-            "heatmap.bin", crypto.encrypted_file(fundus_like(fmt="PNG")), save=False
-        )
-    grading.save()
-    image.status = ImageStatus.GRADED if gradable else ImageStatus.UNGRADABLE
-    image.save(update_fields=["status"])
-    return grading
-
-
 def add_photo(visit: Visit, eye: str, by: User, shade: int = 0) -> Any:
     from carewatch.eyes.screening import visits
     from carewatch.eyes.screening.uploads import check_photo

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from carewatch.eyes.screening.models import AuditEntry
 from carewatch.platform.lib.append_only import erasure_allowed, statements_for
 from tests.base import BaseTestCase, make_user
-from tests.eyes.helpers import make_patient, make_signed_report, make_visit
+from tests.eyes.factories.reports import signed_report
+from tests.eyes.helpers import make_patient, make_visit
 
 TABLE = AuditEntry._meta.db_table
 SCRATCH = "append_only_scratch"
@@ -157,7 +158,7 @@ class SignedReportTableTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         visit = make_visit(make_patient(self.clinic, self.screener), self.screener)
-        self.report = make_signed_report(visit, self.doctor)
+        self.report = signed_report(visit, self.doctor)
 
     def test_it_refuses_any_raw_change_or_deletion_of_a_signed_report(self) -> None:
         table = self.report._meta.db_table
@@ -165,7 +166,7 @@ class SignedReportTableTests(BaseTestCase):
         self.assertTrue(refused(f"UPDATE {table} SET content = '{{}}'"))
         self.assertTrue(refused(f"DELETE FROM {table}"))
         self.report.refresh_from_db()
-        self.assertEqual(self.report.signer_name, "Dr Test")
+        self.assertEqual(self.report.signer_name, "Dr Kavya Rao")
 
     def test_it_lets_only_an_erasure_delete_a_signed_report(self) -> None:
         table = self.report._meta.db_table

@@ -21,7 +21,7 @@ class DicomTests(BaseTestCase):
         self.url = reverse("screening:visit", args=["demo-centre", self.visit.pk])
         self.login(self.screener)
 
-    def send(self, **files: bytes):  # type: ignore[no-untyped-def]
+    def send(self, **files: bytes):
         data = {eye: upload(raw, "photo.dcm", "application/dicom") for eye, raw in files.items()}
         return self.client.post(self.url, data)
 

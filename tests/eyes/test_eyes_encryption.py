@@ -21,7 +21,7 @@ NEW_KEY = Fernet.generate_key().decode()
 
 
 class EncryptionTests(BaseTestCase):
-    def add_photo(self, data: bytes):  # type: ignore[no-untyped-def]
+    def add_photo(self, data: bytes):
         visit = make_visit(make_patient(self.clinic, self.screener), self.screener)
         return visits.add_image(visit, "left", check_photo(data, 10**7), self.screener)
 

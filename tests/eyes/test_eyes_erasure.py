@@ -22,11 +22,11 @@ from carewatch.platform.accounts.models import ClinicMembership, ClinicRole
 from carewatch.platform.notify import direct
 from carewatch.platform.notify.models import Notification
 from tests.base import BaseTestCase, make_user
+from tests.eyes.factories.photos import grade
+from tests.eyes.factories.reports import signed_report
 from tests.eyes.helpers import (
     add_photo,
-    make_grading,
     make_patient,
-    make_signed_report,
     make_visit,
 )
 
@@ -44,9 +44,9 @@ class ErasureTests(BaseTestCase):
                 add_photo(visit, "right", self.screener),
                 add_photo(visit, "left", self.screener, 30),
             ]
-        gradings = [make_grading(image) for image in images]
-        make_signed_report(visit, self.doctor)
-        make_signed_report(visit, self.doctor, version=2)  # an amendment
+        gradings = [grade(image) for image in images]
+        signed_report(visit, self.doctor)
+        signed_report(visit, self.doctor, version=2)  # an amendment
         self.files = [Path(f.path) for i in images for f in (i.photo, i.thumbnail)]
         self.files += [Path(g.heatmap.path) for g in gradings]
         self.keeper = make_patient(self.clinic, self.screener, number="P10", name="Kept Person")
@@ -55,7 +55,7 @@ class ErasureTests(BaseTestCase):
             self.kept_image = add_photo(keeper_visit, "right", self.screener, 60)
         self.url = reverse("screening:erase", args=[SLUG, self.patient.pk])
 
-    def erase(self, number: str = "P9", reason: str = REASON):  # type: ignore[no-untyped-def]
+    def erase(self, number: str = "P9", reason: str = REASON):
         self.login(self.clinic_admin)
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(self.url, {"number": number, "reason": reason})

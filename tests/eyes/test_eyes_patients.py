@@ -28,7 +28,7 @@ def desk_form(**changes: str) -> dict[str, str]:
 
 
 class PatientTests(BaseTestCase):
-    def register(self, **changes: str):  # type: ignore[no-untyped-def]
+    def register(self, **changes: str):
         self.login(self.screener)
         return self.client.post(reverse("screening:register", args=[SLUG]), desk_form(**changes))
 

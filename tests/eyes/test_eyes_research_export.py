@@ -9,10 +9,13 @@ import zipfile
 from django.urls import reverse
 from PIL import Image
 
+from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry, ConsentKind, Visit, record_consent
 from carewatch.platform.accounts.models import ClinicMembership, ClinicRole
 from tests.base import BaseTestCase, make_user
-from tests.eyes.helpers import add_photo, make_grading, make_patient, make_signed_report
+from tests.eyes.factories.photos import UNGRADABLE, Finding, grade
+from tests.eyes.factories.reports import MODEL_VERSION, signed_report
+from tests.eyes.helpers import add_photo, make_patient
 
 SLUG = "demo-centre"
 
@@ -28,16 +31,17 @@ class ResearchExportTests(BaseTestCase):
         withdrawn = self.patient_with_photos("P11", "Withdrawn Person", research=True, shade=80)
         record_consent(withdrawn, ConsentKind.RESEARCH, False, self.screener)
 
-    def patient_with_photos(self, number: str, name: str, research: bool, shade: int):  # type: ignore[no-untyped-def]
+    def patient_with_photos(self, number: str, name: str, research: bool, shade: int):
         patient = make_patient(self.clinic, self.screener, number=number, name=name)
         record_consent(patient, ConsentKind.RESEARCH, research, self.screener)
         visit = Visit.objects.create(patient=patient, created_by=self.screener)
         with self.captureOnCommitCallbacks():  # gradings are made below, not by the grader
             right = add_photo(visit, "right", self.screener, shade)
             left = add_photo(visit, "left", self.screener, shade + 20)
-        make_grading(right, grade=2)
-        make_grading(left, gradable=False)
-        make_signed_report(visit, self.doctor)  # the doctor's final grade is 3
+        grade(right, Finding(2))
+        grade(left, UNGRADABLE)
+        worse = EyeDecision(grade=3, dme_risk=1, reason="Looks worse.")
+        signed_report(visit, self.doctor, {"right": worse})  # the doctor's final grade is 3
         return patient
 
     def export(self) -> bytes:
@@ -59,7 +63,7 @@ class ResearchExportTests(BaseTestCase):
             ["50-59", "female", "type2", "1", "right"],
         )
         self.assertEqual((row["ai_grade"], row["final_grade"], row["dme_risk"]), ("2", "3", "1"))
-        self.assertEqual((row["referable"], row["model_version"]), ("yes", "test-1"))
+        self.assertEqual((row["referable"], row["model_version"]), ("yes", MODEL_VERSION))
 
     def test_it_leaves_no_name_number_contact_or_date_in_the_zip(self) -> None:
         data = self.export()

@@ -52,7 +52,7 @@ class UploadTests(BaseTestCase):
         self.url = reverse("screening:visit", args=["demo-centre", self.visit.pk])
         self.login(self.screener)
 
-    def send(self, **files: bytes):  # type: ignore[no-untyped-def]
+    def send(self, **files: bytes):
         return self.client.post(self.url, {eye: upload(data) for eye, data in files.items()})
 
     def assertRefused(self, data: bytes, sentence: str) -> None:

@@ -5,8 +5,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from carewatch.platform import notify
-from carewatch.platform.notify import confirm
+from carewatch.platform.notify import confirm, sending
 from carewatch.platform.notify.models import Channel
 from tests.notify.helpers import NotifyTestCase
 
@@ -41,7 +40,7 @@ class EmailConfirmationTests(NotifyTestCase):
         self.assertEqual(mail.outbox[0].to, ["grandma@example.org"])
         self.assertIn("alice@example.org asked CareWatch", mail.outbox[0].body)
         with self.captureOnCommitCallbacks(execute=True):
-            sent = notify.send(self.alice, "SOS", "Aarav pressed SOS.")
+            sent = sending.send(self.alice, "SOS", "Aarav pressed SOS.")
         self.assertNotIn(channel, [n.channel for n in sent])
         response = self.client.post(reverse("notify:test_channel", args=[channel.pk]), follow=True)
         self.assertContains(response, "Confirm the address")

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from carewatch.platform import notify
 from carewatch.platform.accounts.models import User
-from carewatch.platform.notify import inbox
+from carewatch.platform.notify import inbox, sending
 from carewatch.platform.notify.models import Channel
 from tests.notify.helpers import NotifyTestCase
 
@@ -14,7 +13,7 @@ class InboxTests(NotifyTestCase):
         self, user: User, subject: str = "Aarav arrived at School", url: str = "/kids/"
     ) -> int:
         with self.captureOnCommitCallbacks(execute=True):
-            [row] = notify.send(user, subject, "At 08:55.", url=url, kinds=["inbox"])
+            [row] = sending.send(user, subject, "At 08:55.", url=url, kinds=["inbox"])
         return row.pk
 
     def test_it_gives_every_new_user_an_inbox_channel(self) -> None:

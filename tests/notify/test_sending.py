@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from huey.contrib.djhuey import HUEY
 
-from carewatch.platform import notify
 from carewatch.platform.notify import inbox, sending, tasks
 from carewatch.platform.notify.models import Attempt, Notification, Status
 from carewatch.platform.notify.transports.base import TransportError
@@ -37,7 +36,7 @@ class SendingTests(NotifyTestCase):
         channel = self.channel("webhook", HOOK)
         with mock.patch.object(WebhookTransport, "notify") as transport_notify:
             with self.captureOnCommitCallbacks(execute=False) as callbacks:
-                notify.send(self.alice, "SOS", "Aarav pressed SOS.", kinds=["webhook"])
+                sending.send(self.alice, "SOS", "Aarav pressed SOS.", kinds=["webhook"])
             transport_notify.assert_not_called()
             for callback in callbacks:
                 callback()
@@ -67,8 +66,8 @@ class SendingTests(NotifyTestCase):
             mock.patch.object(WebhookTransport, "notify"),
             self.captureOnCommitCallbacks(execute=True),
         ):
-            everywhere = notify.send(self.alice, "Low battery", "Aarav's watch is at 10%.")
-            inbox_only = notify.send(self.alice, "Low battery", "Again.", kinds=["inbox"])
+            everywhere = sending.send(self.alice, "Low battery", "Aarav's watch is at 10%.")
+            inbox_only = sending.send(self.alice, "Low battery", "Again.", kinds=["inbox"])
         self.assertEqual(sorted(n.channel.kind for n in everywhere), ["inbox", "webhook"])
         self.assertEqual([n.channel.kind for n in inbox_only], ["inbox"])
 
@@ -76,7 +75,7 @@ class SendingTests(NotifyTestCase):
         self.alice.language = "hi"
         self.alice.save()
         with self.captureOnCommitCallbacks(execute=True):
-            [row] = notify.send(
+            [row] = sending.send(
                 self.alice, gettext_lazy("January"), gettext_lazy("Yes"), kinds=["inbox"]
             )
         self.assertEqual((row.subject, row.text), ("जनवरी", "हाँ"))
@@ -131,7 +130,7 @@ class SendingTests(NotifyTestCase):
     def test_it_tells_a_deactivated_user_nothing(self) -> None:
         self.alice.is_active = False
         self.alice.save()
-        self.assertEqual(notify.send(self.alice, "SOS", "Aarav pressed SOS."), [])
+        self.assertEqual(sending.send(self.alice, "SOS", "Aarav pressed SOS."), [])
         self.assertFalse(Notification.objects.exists())
 
     def test_it_does_not_send_a_notification_twice(self) -> None:

@@ -19,6 +19,11 @@ class ClinicPermissionTests(BaseTestCase):
         response = self.client.get(self.team_url())
         self.assertContains(response, "doctor@example.org")
 
+    def test_the_team_page_is_a_centre_page_and_the_old_clinic_address_redirects(self) -> None:
+        self.assertEqual(self.team_url(), "/centre/demo-centre/team/")
+        response = self.client.get("/clinic/demo-centre/team/")
+        self.assertRedirects(response, self.team_url(), fetch_redirect_response=False)
+
     def test_it_refuses_staff_without_the_admin_role(self) -> None:
         for user in (self.screener, self.doctor):
             self.login(user)

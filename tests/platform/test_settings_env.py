@@ -94,6 +94,12 @@ def test_it_accepts_only_clear_true_or_false_words() -> None:
         env_bool({"DEBUG": "yes please"}, "DEBUG", False)
 
 
+@pytest.mark.parametrize("word", ["1", "0", "yes", "no", "on", "off"])
+def test_it_refuses_other_words_for_true_and_false_as_its_message_says(word: str) -> None:
+    with pytest.raises(ConfigError, match="set it to True or False"):
+        env_bool({"DEBUG": word}, "DEBUG", False)
+
+
 def test_it_generates_and_keeps_a_secret_in_embedded_mode(tmp_path: Path) -> None:
     first = read_secret({}, "SECRET_KEY", tmp_path, production=False)
     second = read_secret({}, "SECRET_KEY", tmp_path, production=False)

@@ -23,26 +23,26 @@ def test_it_passes_a_clean_synthetic_fundus():
 
 
 def test_it_catches_a_dark_photo():
-    assert "too dark" in verdict(ImageEnhance.Brightness(fake_fundus()).enhance(0.08))
+    assert verdict(ImageEnhance.Brightness(fake_fundus()).enhance(0.08)) == "too_dark"
 
 
 def test_it_catches_a_blurred_photo():
-    assert "blurred" in verdict(fake_fundus().filter(ImageFilter.GaussianBlur(10)))
+    assert verdict(fake_fundus().filter(ImageFilter.GaussianBlur(10))) == "blurred"
 
 
 def test_it_catches_a_photo_too_small_to_grade():
-    assert "too small" in verdict(fake_fundus().resize((120, 90)))
+    assert verdict(fake_fundus().resize((120, 90))) == "too_small"
 
 
 def test_it_catches_a_greyscale_photo():
     img = fake_fundus().convert("L")
-    assert "greyscale" in verdict(img)
-    assert "greyscale" in verdict(img.convert("RGB"))
+    assert verdict(img) == "greyscale"
+    assert verdict(img.convert("RGB")) == "greyscale"
 
 
 def test_it_catches_a_portrait_that_is_not_a_fundus_photo():
     photo = Image.open(matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
-    assert "not look like a fundus" in verdict(photo)
+    assert verdict(photo) == "not_fundus"
 
 
 @pytest.mark.parametrize("colour", [(90, 150, 230), (60, 160, 70), (240, 240, 235)])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
+from django.http import HttpResponseBase
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from carewatch.eyes.booking.models import Booking, Status
+from carewatch.eyes.booking.models import Booking, Centre, Status
 from tests.base import BaseTestCase
 from tests.eyes.booking.helpers import (
     form_data,
@@ -24,13 +25,16 @@ from tests.notify.servers import HttpReceiver
 
 
 class BookingTests(BaseTestCase):
+    centre: Centre
+    url: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.centre = make_centre(cls.clinic, per_slot=1, closed=(6,), directions="Bring glasses.")
         cls.url = reverse("booking:book", args=["demo-centre"])
 
-    def book(self, data: dict[str, str]) -> object:
+    def book(self, data: dict[str, str]) -> HttpResponseBase:
         with self.captureOnCommitCallbacks(execute=True):
             return self.client.post(self.url, data, follow=True)
 
@@ -131,6 +135,8 @@ class BookingTests(BaseTestCase):
 
 
 class PrivateLinkTests(BaseTestCase):
+    centre: Centre
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -181,6 +187,8 @@ class PrivateLinkTests(BaseTestCase):
 
 
 class MoveTests(BaseTestCase):
+    centre: Centre
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

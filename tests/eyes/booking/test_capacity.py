@@ -3,6 +3,7 @@ places at the same instant: the database refuses a second live booking of a seat
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from datetime import date
@@ -16,7 +17,7 @@ from carewatch.platform.accounts.models import Clinic
 from tests.eyes.booking.helpers import in_days, make_booking, make_centre
 
 
-def raw_booking(centre_id: int, start: object, seat: int, reference: str) -> Booking:
+def raw_booking(centre_id: int, start: dt.datetime, seat: int, reference: str) -> Booking:
     return Booking.objects.create(
         centre_id=centre_id,
         start=start,

@@ -31,6 +31,8 @@ def settings_form(**overrides: str) -> dict[str, str]:
 
 
 class CentreSettingsTests(BaseTestCase):
+    url: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from carewatch.eyes.booking.models import Booking, Status
+from carewatch.eyes.booking.models import Booking, Centre, Status
 from carewatch.eyes.screening.models import AuditEntry, Patient
 from tests.base import BaseTestCase
 from tests.eyes.booking.helpers import in_days, make_booking, make_centre
@@ -29,6 +29,11 @@ def registration(**overrides: str) -> dict[str, str]:
 
 
 class DeskTests(BaseTestCase):
+    centre: Centre
+    other_centre: Centre
+    day_url: str
+    register_url: str
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -139,6 +144,12 @@ class DeskTests(BaseTestCase):
 
 
 class DeskOutsiderTests(BaseTestCase):
+    centre: Centre
+    booking: Booking
+    patient: Patient
+    other_booking: Booking
+    other_patient: Patient
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -6,13 +6,16 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from carewatch.eyes.booking.models import OpeningHours
+from carewatch.eyes.booking.models import Centre, OpeningHours
 from carewatch.platform.accounts.models import Clinic
 from tests.base import BaseTestCase
 from tests.eyes.booking.helpers import in_days, make_booking, make_centre
 
 
 class FinderTests(BaseTestCase):
+    centre: Centre
+    madurai: Centre
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

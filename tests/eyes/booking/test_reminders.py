@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import formats, timezone, translation
 
 from carewatch.eyes.booking import actions
-from carewatch.eyes.booking.models import Booking
+from carewatch.eyes.booking.models import Booking, Centre
 from carewatch.eyes.booking.tasks import booking_reminders, send_reminders
 from tests.base import BaseTestCase
 from tests.eyes.booking.helpers import in_days, local, make_booking, make_centre
@@ -16,6 +16,8 @@ from tests.mailbox import smtp_server
 
 
 class ReminderTests(BaseTestCase):
+    centre: Centre
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

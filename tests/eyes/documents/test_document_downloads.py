@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from carewatch.eyes.screening.models import AuditEntry
 from tests.base import BaseTestCase
-from tests.eyes.documents.factories import graded_image, sign
 from tests.eyes.documents.pdftext import reader, text
+from tests.eyes.factories.photos import graded_image
+from tests.eyes.factories.reports import signed_report
 from tests.eyes.helpers import make_patient, make_visit
 
 
@@ -20,7 +21,7 @@ class DownloadTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=3)
         graded_image(visit, "left", self.screener, grade=0)
-        self.report = sign(visit, self.doctor)
+        self.report = signed_report(visit, self.doctor)
         self.report_url = reverse("documents:report_pdf", args=["demo-centre", self.report.pk])
         self.referral_url = reverse("documents:referral_pdf", args=["demo-centre", self.report.pk])
 
@@ -78,7 +79,7 @@ class DownloadTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=0)
         graded_image(visit, "left", self.screener, grade=1)
-        report = sign(visit, self.doctor)
+        report = signed_report(visit, self.doctor)
         self.login(self.doctor)
         response = self.client.get(
             reverse("documents:referral_pdf", args=["demo-centre", report.pk])
@@ -105,7 +106,7 @@ class DownloadTests(BaseTestCase):
         other_patient = make_patient(self.other_clinic, self.outsider_staff, number="P9")
         visit = make_visit(other_patient, self.outsider_staff)
         graded_image(visit, "right", self.outsider_staff, grade=4)
-        theirs = sign(visit, self.outsider_staff)
+        theirs = signed_report(visit, self.outsider_staff)
         self.login(self.doctor)
         for name in ("documents:report_pdf", "documents:referral_pdf"):
             url = reverse(name, args=["demo-centre", theirs.pk])

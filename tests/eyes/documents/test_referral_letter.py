@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from carewatch.eyes.documents.pdf import NotReferable, referral_letter_pdf
+from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.snapshot import EyeDecision
 from tests.base import BaseTestCase
-from tests.eyes.documents.factories import graded_image, sign
 from tests.eyes.documents.pdftext import compact, reader, text
+from tests.eyes.factories.photos import graded_image
+from tests.eyes.factories.reports import signed_report
 from tests.eyes.helpers import make_patient, make_visit
 
 
@@ -21,11 +25,13 @@ class ReferralLetterTests(BaseTestCase):
         self.clinic.save()
         self.patient = make_patient(self.clinic, self.screener)
 
-    def signed(self, right: int | None, left: int | None, dme: int = 0, **kwargs: object) -> object:
+    def signed(
+        self, right: int | None, left: int | None, dme: int = 0, **kwargs: Any
+    ) -> SignedReport:
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=right, dme_risk=dme)
         graded_image(visit, "left", self.screener, grade=left)
-        return sign(visit, self.doctor, **kwargs)  # type: ignore[arg-type]
+        return signed_report(visit, self.doctor, **kwargs)
 
     def test_it_writes_to_the_eye_department_with_findings_signer_and_contact(self) -> None:
         report = self.signed(2, 0, note="Please check the left eye too.")
@@ -77,7 +83,7 @@ class ReferralLetterTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=None)
         graded_image(visit, "left", self.screener, grade=3, dme_risk=1)
-        report = sign(
+        report = signed_report(
             visit,
             self.doctor,
             {"left": EyeDecision(grade=4, reason="New vessels.")},
@@ -102,8 +108,8 @@ class ReferralLetterTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=0)
         graded_image(visit, "left", self.screener, grade=0)
-        first = sign(visit, self.doctor)
-        amended = sign(
+        first = signed_report(visit, self.doctor)
+        amended = signed_report(
             visit,
             self.doctor,
             {"left": EyeDecision(grade=3, reason="Venous beading in two quadrants.")},

@@ -9,12 +9,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
-from carewatch.eyes.documents.content import document_for
 from carewatch.eyes.documents.pdf import report_pdf
+from carewatch.eyes.documents.report import document_for
 from carewatch.eyes.review.snapshot import EyeDecision
 from tests.base import BaseTestCase
-from tests.eyes.documents.factories import MODEL_VERSION, graded_image, heatmap_png, sign
 from tests.eyes.documents.pdftext import compact, text
+from tests.eyes.factories.photos import graded_image, heatmap_png
+from tests.eyes.factories.reports import MODEL_VERSION, signed_report
 from tests.eyes.helpers import make_patient, make_visit
 
 
@@ -25,7 +26,7 @@ class ReportPartialTests(BaseTestCase):
         self.visit = make_visit(self.patient, self.screener)
         graded_image(self.visit, "right", self.screener, grade=1)
         graded_image(self.visit, "left", self.screener, grade=2, dme_risk=1)
-        self.report = sign(
+        self.report = signed_report(
             self.visit,
             self.doctor,
             {"right": EyeDecision(grade=0, reason="Dust on the lens, not a microaneurysm.")},

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.documents.pdf import report_pdf
 from carewatch.eyes.review.snapshot import EyeDecision
-from carewatch.eyes.screening.recommend import Outcome
-from carewatch.eyes.screening.report import DISCLAIMER, RECOMMENDATIONS, STAGES
+from carewatch.eyes.wording import DISCLAIMER, RECOMMENDATIONS, STAGES
 from tests.base import BaseTestCase
-from tests.eyes.documents.factories import MODEL_VERSION, graded_image, sign
 from tests.eyes.documents.pdftext import compact, font_names, glyph_texts, reader, text, words
+from tests.eyes.factories.photos import graded_image
+from tests.eyes.factories.reports import MODEL_VERSION, signed_report
 from tests.eyes.helpers import aptos_photos, make_patient, make_visit
 from tests.eyes.test_eyes_grading import MODEL_VERSION as GRADER_VERSION
 from tests.eyes.test_eyes_grading import GradingCase
@@ -23,7 +24,7 @@ class ReportPdfTests(BaseTestCase):
         self.visit = make_visit(self.patient, self.screener)
         graded_image(self.visit, "right", self.screener, grade=0)
         graded_image(self.visit, "left", self.screener, grade=3)
-        self.report = sign(self.visit, self.doctor, note="Blood sugar poorly controlled.")
+        self.report = signed_report(self.visit, self.doctor, note="Blood sugar poorly controlled.")
 
     def translated(self, language: str, message: object) -> str:
         with translation.override(language):
@@ -100,7 +101,7 @@ class ReportPdfTests(BaseTestCase):
             self.assertIn("12 Gandhi Road · Chennai", found)
 
     def test_it_says_an_amended_report_is_version_2_and_why(self) -> None:
-        sign(
+        signed_report(
             self.visit,
             self.doctor,
             {"left": EyeDecision(grade=4, reason="New vessels at the disc.")},
@@ -120,7 +121,7 @@ class ReportPdfTests(BaseTestCase):
         visit = make_visit(self.patient, self.screener)
         graded_image(visit, "right", self.screener, grade=None)
         graded_image(visit, "left", self.screener, grade=0)
-        found = text(report_pdf(sign(visit, self.doctor), "en"))
+        found = text(report_pdf(signed_report(visit, self.doctor), "en"))
         self.assertIn("Image quality: cannot be graded. The photo is too dark", found)
         self.assertIn("At least one eye could not be graded", found)
         self.assertNotIn("Screen again in 12 months", found)
@@ -144,7 +145,7 @@ class RealGradingTests(GradingCase):
     def test_it_reports_real_photos_graded_by_the_model_with_their_heatmaps(self) -> None:
         right, left = aptos_photos(2)
         self.send(right=right.read_bytes(), left=left.read_bytes())
-        report = sign(self.visit, self.doctor)
+        report = signed_report(self.visit, self.doctor)
         data = report_pdf(report, "en")
         images = [img for page in reader(data).pages for img in page.images]
         self.assertEqual(len(images), 2)

@@ -13,6 +13,7 @@ from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signals import report_signed
 from carewatch.eyes.screening.models import Patient, Visit
 from tests.base import BaseTestCase
+from tests.eyes.factories.reports import graded_eye, signed_report
 from tests.eyes.helpers import make_patient, make_visit
 from tests.mailbox import smtp_server
 
@@ -23,30 +24,19 @@ RESULT_WORDS = [
 ]  # fmt: skip
 
 
-def eye(side: str, grade: int) -> dict[str, Any]:
-    return {
-        "eye": side, "image_id": None, "gradable": True, "reason": "", "ai_grade": grade,
-        "grade": grade, "ai_dme_risk": 0, "dme_risk": 0, "referable": grade >= 2,
-        "quality": {}, "model_version": "retina-test-1.0.0", "override_reason": "",
-    }  # fmt: skip
-
-
 def sign(visit: Visit, doctor: Any, version: int = 1, follow_up: int | None = 12) -> SignedReport:
-    """A signed version as the review app saves it: no DR (rescreen) or moderate (refer)."""
+    """A signed version: no DR (rescreen in 12 months) or, without follow_up, moderate
+    (refer)."""
     grade = 0 if follow_up else 2
-    return SignedReport.objects.create(
-        visit=visit,
+    return signed_report(
+        visit,
+        doctor,
         version=version,
-        content={"eyes": [eye("right", grade), eye("left", grade)], "worse_eye": "right",
-                 "doctor_note": ""},
-        outcome=0 if follow_up else 2,
-        referable=not follow_up,
-        follow_up_months=follow_up,
-        signed_by=doctor,
-        signer_name="Dr Kavya Rao",
-        signed_at=timezone.now(),
         amendment_reason="" if version == 1 else "A second look",
-    )  # fmt: skip
+        eyes=[graded_eye("right", grade), graded_eye("left", grade)],
+        signed_at=timezone.now(),
+        follow_up_months=follow_up,
+    )
 
 
 class PortalTestCase(BaseTestCase):

@@ -214,7 +214,7 @@ class SigningJourneyTests(PortalTestCase):
     ) -> None:
         from carewatch.eyes.portal.models import Reminder
         from carewatch.eyes.review import signing
-        from tests.eyes.documents.factories import graded_image
+        from tests.eyes.factories.photos import graded_image
 
         visit = make_visit(self.patient, self.screener)
         for side in ("right", "left"):

@@ -26,7 +26,7 @@ class ReminderTests(PortalTestCase):
         self.visit.date = dt.date(2026, 11, 23)
         self.visit.save()
 
-    def send(self, day: dt.date) -> list:  # type: ignore[type-arg]
+    def send(self, day: dt.date) -> list:
         with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):
             reminders.send_due(now=at(day))
         return mailbox.messages

@@ -8,8 +8,8 @@ from django.urls import reverse
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signing import sign
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import graded_visit
 
 
 class ReviewAccessTests(BaseTestCase):
@@ -25,9 +25,9 @@ class ReviewAccessTests(BaseTestCase):
         return [
             reverse("review:queue", args=[slug]),
             reverse("review:visit", args=[slug, self.unsigned.pk]),
-            reverse("review:report", args=[slug, r]),
+            reverse("documents:report", args=[slug, r]),
             reverse("review:amend", args=[slug, r]),
-            reverse("review:fhir", args=[slug, r]),
+            reverse("documents:fhir", args=[slug, r]),
         ]
 
     def test_it_sends_anonymous_visitors_to_log_in(self) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseBase
 from django.urls import reverse
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry
-from carewatch.eyes.screening.recommend import Outcome
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import Finding, graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import Finding, graded_visit
 
 
 class AmendmentTests(BaseTestCase):
@@ -25,7 +26,7 @@ class AmendmentTests(BaseTestCase):
         self.url = reverse("review:amend", args=["demo-centre", self.first.pk])
         self.login(self.doctor)
 
-    def amend(self, **fields: str) -> object:
+    def amend(self, **fields: str) -> HttpResponseBase:
         data = {
             "right-choice": "agree",
             "left-choice": "agree",
@@ -73,13 +74,13 @@ class AmendmentTests(BaseTestCase):
         self.amend()
         second = SignedReport.objects.latest_for(self.visit)
         assert second is not None
-        page = self.client.get(reverse("review:report", args=["demo-centre", second.pk]))
+        page = self.client.get(reverse("documents:report", args=["demo-centre", second.pk]))
         self.assertContains(page, "This report was amended: earlier versions are listed below.")
-        self.assertContains(page, reverse("review:report", args=["demo-centre", self.first.pk]))
+        self.assertContains(page, reverse("documents:report", args=["demo-centre", self.first.pk]))
         self.assertContains(page, "Second look at the photo.")
-        old = self.client.get(reverse("review:report", args=["demo-centre", self.first.pk]))
+        old = self.client.get(reverse("documents:report", args=["demo-centre", self.first.pk]))
         self.assertContains(old, "This is version 1, replaced by a later version (2).")
-        self.assertContains(old, reverse("review:report", args=["demo-centre", second.pk]))
+        self.assertContains(old, reverse("documents:report", args=["demo-centre", second.pk]))
         self.assertNotContains(old, self.url)  # only the latest version is amended
 
     def test_it_creates_one_version_when_the_amendment_is_submitted_twice(self) -> None:
@@ -91,13 +92,13 @@ class AmendmentTests(BaseTestCase):
     def test_it_sends_a_visit_that_is_already_signed_to_its_signed_report(self) -> None:
         review = reverse("review:visit", args=["demo-centre", self.visit.pk])
         page = self.client.get(review)
-        self.assertRedirects(page, reverse("review:report", args=["demo-centre", self.first.pk]))
+        self.assertRedirects(page, reverse("documents:report", args=["demo-centre", self.first.pk]))
 
     def test_it_lets_only_a_doctor_amend(self) -> None:
         for user in (self.screener, self.clinic_admin):
             self.login(user)
             self.assertEqual(self.client.get(self.url).status_code, 404)
-            self.assertEqual(self.amend().status_code, 404)  # type: ignore[attr-defined]
+            self.assertEqual(self.amend().status_code, 404)
         self.assertEqual(SignedReport.objects.count(), 1)
 
     def test_it_keeps_an_urgent_outcome_when_only_the_note_is_amended(self) -> None:

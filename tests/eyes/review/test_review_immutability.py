@@ -8,8 +8,8 @@ from carewatch.eyes.review.models import SignedReport, SignedReportImmutable
 from carewatch.eyes.review.signing import SignedMeanwhile, create, sign
 from carewatch.eyes.screening.models import AppendOnly
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import graded_visit
 
 
 class ImmutabilityTests(BaseTestCase):

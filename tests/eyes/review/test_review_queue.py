@@ -13,8 +13,8 @@ from carewatch.eyes.review.queue import age_on, build
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.screening.models import AuditEntry, Grading
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient, make_visit
-from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
 
 class QueueTests(BaseTestCase):
@@ -23,10 +23,10 @@ class QueueTests(BaseTestCase):
         self.url = reverse("review:queue", args=["demo-centre"])
         self.n = 0
 
-    def visit(self, minutes_ago: int, **findings: Finding | None):  # type: ignore[no-untyped-def]
+    def visit(self, minutes_ago: int, **findings: Finding | None):
         self.n += 1
         patient = make_patient(self.clinic, self.screener, f"Q{self.n}", f"Patient {self.n}")
-        visit = graded_visit(patient, self.screener, **findings)  # type: ignore[arg-type]
+        visit = graded_visit(patient, self.screener, **findings)
         when = timezone.now() - timedelta(minutes=minutes_ago)
         Grading.objects.filter(image__visit=visit).update(created=when)
         return visit

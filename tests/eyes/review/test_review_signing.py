@@ -9,15 +9,15 @@ from django.db import connection
 from django.test import TransactionTestCase
 from django.urls import reverse
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signals import report_signed
 from carewatch.eyes.review.signing import SignedMeanwhile, sign
 from carewatch.eyes.screening.models import AuditEntry, Visit
-from carewatch.eyes.screening.recommend import Outcome
 from carewatch.platform.accounts.models import Clinic, User
 from tests.base import BaseTestCase, make_user
+from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient, make_visit
-from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
 AGREE_BOTH = {"right-choice": "agree", "left-choice": "agree", "seen_version": "0"}
 
@@ -61,7 +61,7 @@ class SigningTests(BaseTestCase):
         self.assertEqual(report.content["worse_eye"], "left")
         self.assertEqual(report.content["doctor_note"], "Refer to the eye hospital.")
         self.assertEqual([e["grade"] for e in report.content["eyes"]], [0, 2])
-        self.assertRedirects(page, reverse("review:report", args=["demo-centre", report.pk]))
+        self.assertRedirects(page, reverse("documents:report", args=["demo-centre", report.pk]))
         self.assertContains(page, "The report is signed.")
         self.assertIn("report.sign", AuditEntry.objects.values_list("action", flat=True))
 
@@ -176,7 +176,7 @@ class SigningTests(BaseTestCase):
             self.assertContains(self.client.get(page), self.url)
             self.assertContains(self.client.get(page), "Not yet reviewed by a doctor.")
         self.sign()
-        signed = reverse("review:report", args=["demo-centre", SignedReport.objects.get().pk])
+        signed = reverse("documents:report", args=["demo-centre", SignedReport.objects.get().pk])
         for page in (visit_page, report_page):
             self.assertContains(self.client.get(page), signed)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.snapshot import (
     AGREE,
     DecisionError,
@@ -14,7 +15,6 @@ from carewatch.eyes.review.snapshot import (
     missing_eye,
     snapshot,
 )
-from carewatch.eyes.screening.recommend import Outcome
 
 
 def eye(side: str = "right", grade: int | None = 0, dme: int | None = 0, referable: bool = False):

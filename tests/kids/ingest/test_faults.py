@@ -75,7 +75,7 @@ class Cluster:
         import psycopg
 
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
 
 
 def _as_postgres(command: list[str]) -> None:
@@ -150,7 +150,7 @@ class Rig:
             import psycopg
 
             with psycopg.connect(self.pg_url, connect_timeout=2) as conn:
-                return list(conn.execute(statement))  # type: ignore[arg-type]
+                return list(conn.execute(statement))
         with sqlite3.connect(self.data_dir / "carewatch.sqlite3", timeout=10) as conn:
             return list(conn.execute(statement))
 

@@ -13,7 +13,7 @@ from carewatch.kids.protocols.osmand import decode
 from .samples import OSMAND_SAMPLES, RECEIVED
 
 
-def get(uri: str):  # type: ignore[no-untyped-def]
+def get(uri: str):
     message = decode("GET", uri, b"", None, RECEIVED)
     (fix,) = message.fixes
     return message, fix

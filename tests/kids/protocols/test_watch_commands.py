@@ -85,6 +85,6 @@ def test_the_command_helpers_write_the_watch_syntax(text: str, expected: str) ->
         lambda: watch.language_timezone(100, 0),
     ],
 )
-def test_the_helpers_refuse_bad_values(build) -> None:  # type: ignore[no-untyped-def]
+def test_the_helpers_refuse_bad_values(build) -> None:
     with pytest.raises(ValueError):
         build()

@@ -40,6 +40,10 @@ def card(number: str = GOOD_CARD, cvc: str = CVC) -> dict[str, Any]:
 
 
 class StoreTestCase(BaseTestCase):
+    junior: Product
+    swim: Product
+    strap: Product
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -106,7 +106,7 @@ def localstripe(port: int = 0) -> Iterator[str]:
     """Runs localstripe until the block ends; yields its base URL (http://127.0.0.1:PORT).
     Port 0 picks a free one."""
     # An instance attribute shadows Store.dump_to_disk: the store stays in memory.
-    resources.store.dump_to_disk = lambda: None  # type: ignore[method-assign]
+    resources.store.dump_to_disk = lambda: None
     sock = socket.socket()
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from carewatch.kids.store.catalogue.guidelines import STEPS, guidelines
-from carewatch.kids.store.catalogue.recommend import Spec
+from carewatch.kids.store.catalogue.scoring import Spec
 from tests.kids.store.base import StoreTestCase
 
 SWIM = Spec(

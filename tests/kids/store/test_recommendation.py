@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from carewatch.kids.store.catalogue.recommend import Need, Spec, recommend, score
+from carewatch.kids.store.catalogue.scoring import Need, Spec, recommend, score
 
 JUNIOR = Spec(
     "junior",

@@ -18,7 +18,7 @@ from django.utils import translation
 
 from carewatch.kids.tracker import livefeed
 from carewatch.kids.tracker.ingestion import DeviceRow, ingest_fixes
-from carewatch.kids.tracker.models import Child, Device, DeviceStatus, Event
+from carewatch.kids.tracker.models import DEVICE_STATUS_LABELS, Child, Device, DeviceStatus, Event
 from carewatch.kids.tracking import Fix
 from carewatch.platform import pubsub
 from tests.kids.tracker.base import TrackerTestCase
@@ -45,7 +45,7 @@ def positions(text: str) -> list[dict[str, Any]]:
 
 class Stream:
     def __init__(self, response: StreamingHttpResponse) -> None:
-        self.chunks: AsyncIterator[bytes] = aiter(response.streaming_content)  # type: ignore[arg-type]
+        self.chunks: AsyncIterator[bytes] = aiter(response.streaming_content)
         self.text = ""
 
     async def until(self, needle: str, count: int = 1) -> str:
@@ -130,7 +130,7 @@ class LiveStreamTests(TrackerTestCase):
         await stream.close()
         label = positions(stream.text)[-1]["status_label"]
         with translation.override("hi"):
-            self.assertEqual(label, str(DeviceStatus.OFFLINE.label))
+            self.assertEqual(label, str(DEVICE_STATUS_LABELS[DeviceStatus.OFFLINE]))
         self.assertNotEqual(label, "Offline")
 
     @override_settings(**LONG)

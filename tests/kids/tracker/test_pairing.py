@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseBase
 from django.urls import reverse
 
 from carewatch.kids.tracker.models import Device
@@ -18,7 +19,7 @@ class PairingTests(TrackerTestCase):
         self.unpaired.save()
         self.url = reverse("tracker:pair", args=[self.family.pk])
 
-    def pair(self, identifier: str, code: str) -> object:
+    def pair(self, identifier: str, code: str) -> HttpResponseBase:
         data = {"identifier": identifier, "code": code, "child": self.child.pk}
         return self.client.post(self.url, data)
 

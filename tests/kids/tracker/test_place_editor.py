@@ -49,7 +49,7 @@ class PlaceEditorTests(TrackerTestCase):
             ({"lat": 1}, "The drawn area could not be read."),
         ]:
             response = self.post(polygon)
-            self.assertContains(response, message, status_code=400)  # type: ignore[arg-type]
+            self.assertContains(response, message, status_code=400)
         self.login(self.alice)
         response = self.client.post(self.url(), GOOD | {"polygon": "[[13.05, "})
         self.assertContains(response, "The drawn area could not be read.", status_code=400)

@@ -89,7 +89,7 @@ def test_it_refuses_a_polygon_of_two_points() -> None:
 
 
 def test_it_takes_polygon_points_as_lists_and_compares_them_as_tuples() -> None:
-    as_lists = Polygon([[48.0, 2.0], [48.001, 2.0], [48.001, 2.001]])  # type: ignore[list-item]
+    as_lists = Polygon([[48.0, 2.0], [48.001, 2.0], [48.001, 2.001]])
     as_tuples = Polygon(((48.0, 2.0), (48.001, 2.0), (48.001, 2.001)))
     assert as_lists == as_tuples and hash(as_lists) == hash(as_tuples)
 

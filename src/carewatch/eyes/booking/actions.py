@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from carewatch.eyes.booking import notices, slots
 from carewatch.eyes.booking.models import Booking, Centre, Status
+from carewatch.eyes.screening.audit import Action, Actor, record
 from carewatch.eyes.screening.models import Patient
 
 
@@ -89,6 +90,19 @@ def arrive(booking: Booking, patient: Patient) -> None:
         status=Status.ARRIVED, patient=patient, arrived_at=timezone.now()
     )
     booking.refresh_from_db()
+
+
+def do_arrive(actor: Actor, booking: Booking, patient: Patient) -> None:
+    with transaction.atomic():
+        arrive(booking, patient)
+        record(actor, Action.BOOKING_ARRIVE, patient, obj=booking)
+
+
+def do_walk_in(actor: Actor, centre: Centre, patient: Patient) -> Booking:
+    with transaction.atomic():
+        booking = record_walk_in(centre, patient)
+        record(actor, Action.BOOKING_WALK_IN, patient, obj=booking)
+    return booking
 
 
 def mark_no_show(booking: Booking) -> bool:

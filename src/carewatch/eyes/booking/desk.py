@@ -7,6 +7,7 @@ view calls, so a booking's details are typed once, by the patient."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
@@ -21,19 +22,20 @@ from carewatch.eyes.booking import actions
 from carewatch.eyes.booking.forms import CentreForm, HoursForm
 from carewatch.eyes.booking.models import Booking, Centre, OpeningHours, Status
 from carewatch.eyes.screening import audit
+from carewatch.eyes.screening.audit import Action, by_staff
 from carewatch.eyes.screening.models import Patient
-from carewatch.platform.accounts.models import ClinicRole
+from carewatch.platform.accounts.models import Clinic, ClinicRole
 from carewatch.platform.accounts.permissions import (
     ANY_STAFF,
+    SignedInRequest,
     clinic_role_required,
     has_clinic_role,
 )
 from carewatch.platform.lib.phones import normalise_phone, same_phone
 
 
-def centre_of(request: HttpRequest) -> Centre:
+def centre_of(clinic: Clinic) -> Centre:
     """Every clinic gets a (private) centre row the first time its desk is opened."""
-    clinic = request.clinic  # type: ignore[attr-defined]
     centre, _created = Centre.objects.get_or_create(
         clinic=clinic,
         defaults={"address": clinic.address, "city": clinic.city, "phone": clinic.phone},
@@ -41,8 +43,8 @@ def centre_of(request: HttpRequest) -> Centre:
     return centre
 
 
-def bookings_here(request: HttpRequest) -> QuerySet[Booking]:
-    return Booking.objects.filter(centre__clinic=request.clinic)  # type: ignore[attr-defined]
+def bookings_here(clinic: Clinic) -> QuerySet[Booking]:
+    return Booking.objects.filter(centre__clinic=clinic)
 
 
 def day_from(request: HttpRequest) -> dt.date:
@@ -60,8 +62,8 @@ def matches(booking: Booking, patients: list[Patient]) -> list[Patient]:
 
 
 @clinic_role_required(*ANY_STAFF)
-def day_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    centre, day = centre_of(request), day_from(request)
+def day_list(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
+    centre, day = centre_of(clinic), day_from(request)
     begin = timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
     rows = list(
         Booking.objects.filter(centre=centre, start__gte=begin, start__lt=begin + dt.timedelta(1))
@@ -74,7 +76,7 @@ def day_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     for ending in endings:
         query |= Q(phone__endswith=ending)
     patients = list(Patient.objects.filter(query, clinic=centre.clinic))
-    audit.record(request, "desk.view")
+    audit.record(by_staff(request, clinic), Action.DESK_VIEW)
     context = {
         "centre": centre,
         "day": day,
@@ -100,42 +102,40 @@ def find_patients(request: HttpRequest, centre: Centre) -> list[Patient] | None:
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def arrive(request: HttpRequest, clinic_slug: str, booking_id: int) -> HttpResponse:
+def arrive(request: SignedInRequest, clinic: Clinic, booking_id: int) -> HttpResponse:
     """Check-in to an existing patient record (found by phone)."""
-    booking = get_object_or_404(bookings_here(request), pk=booking_id)
+    booking = get_object_or_404(bookings_here(clinic), pk=booking_id)
     patient_id = request.POST.get("patient", "")
-    patients = Patient.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
+    patients = Patient.objects.filter(clinic=clinic)
     patient = get_object_or_404(patients, pk=patient_id if patient_id.isdigit() else 0)
-    actions.arrive(booking, patient)
-    audit.record(request, "booking.arrive", patient, obj=booking)
+    actions.do_arrive(by_staff(request, clinic), booking, patient)
     messages.success(request, _("%(name)s has arrived.") % {"name": patient.name})
-    return redirect("screening:patient", clinic_slug, patient.pk)
+    return redirect("screening:patient", clinic.slug, patient.pk)
 
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def no_show(request: HttpRequest, clinic_slug: str, booking_id: int) -> HttpResponse:
-    booking = get_object_or_404(bookings_here(request), pk=booking_id)
+def no_show(request: SignedInRequest, clinic: Clinic, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(bookings_here(clinic), pk=booking_id)
     if not actions.mark_no_show(booking):
         messages.info(request, _("Only a booking still waiting can be marked as not come."))
     day = timezone.localtime(booking.start).date().isoformat()
-    return redirect(reverse("desk:day", args=[clinic_slug]) + f"?day={day}")
+    return redirect(reverse("desk:day", args=[clinic.slug]) + f"?day={day}")
 
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def walk_in(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
+def walk_in(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
     """A registered patient who walked in: recorded on today's list, then their record."""
-    patient = get_object_or_404(Patient, clinic=request.clinic, pk=patient_id)  # type: ignore[attr-defined]
-    booking = actions.record_walk_in(centre_of(request), patient)
-    audit.record(request, "booking.walk_in", patient, obj=booking)
+    patient = get_object_or_404(Patient, clinic=clinic, pk=patient_id)
+    actions.do_walk_in(by_staff(request, clinic), centre_of(clinic), patient)
     messages.success(request, _("%(name)s has arrived.") % {"name": patient.name})
-    return redirect("screening:patient", clinic_slug, patient.pk)
+    return redirect("screening:patient", clinic.slug, patient.pk)
 
 
 @clinic_role_required(ClinicRole.ADMIN)
-def centre_settings(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    centre = centre_of(request)
+def centre_settings(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
+    centre = centre_of(clinic)
     current = {f"opens_{h.weekday}": h.opens for h in centre.hours.all()}
     current |= {f"closes_{h.weekday}": h.closes for h in centre.hours.all()}
     form = CentreForm(request.POST or None, instance=centre)
@@ -148,36 +148,37 @@ def centre_settings(request: HttpRequest, clinic_slug: str) -> HttpResponse:
             for day, (opens, closes) in hours.hours().items()
         )
         messages.success(request, _("The centre's details and hours are saved."))
-        return redirect("desk:settings", clinic_slug)
+        return redirect("desk:settings", clinic.slug)
     return render(request, "booking/settings.html", {"form": form, "hours": hours})
 
 
-# --- Hooks for screening's register view ----------------------------------------------
+# --- Receivers of screening's registration signals (connected in apps.py) -------------
 
 
-def _booking_of(request: HttpRequest) -> Booking | None:
+def _booking_of(request: HttpRequest, clinic: Clinic) -> Booking | None:
     booking_id = request.GET.get("booking", "")
     if not booking_id.isdigit():
         return None
-    booking = bookings_here(request).filter(pk=booking_id).first()
+    booking = bookings_here(clinic).filter(pk=booking_id).first()
     if booking is None:
         raise Http404("No such booking.")
     return booking
 
 
-def registration_initial(request: HttpRequest) -> dict[str, object]:
+def registration_initial(request: HttpRequest, clinic: Clinic, **_kwargs: Any) -> dict[str, object]:
     """The booking's details as the registration form's starting values."""
-    booking = _booking_of(request)
+    booking = _booking_of(request, clinic)
     if booking is None:
         return {}
     fields = ("name", "date_of_birth", "phone", "email", "language")
     return {name: getattr(booking, name) for name in fields}
 
 
-def registered(request: HttpRequest, patient: Patient) -> None:
+def registered(request: HttpRequest, patient: Patient, **_kwargs: Any) -> None:
     """After registration: the booking has arrived, or a walk-in joins today's list."""
-    booking = _booking_of(request)
+    clinic = patient.clinic
+    booking = _booking_of(request, clinic)
     if booking is not None:
-        actions.arrive(booking, patient)
+        actions.do_arrive(by_staff(request, clinic), booking, patient)
     elif request.GET.get("walk_in"):
-        actions.record_walk_in(centre_of(request), patient)
+        actions.do_walk_in(by_staff(request, clinic), centre_of(clinic), patient)

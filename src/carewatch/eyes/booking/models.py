@@ -30,7 +30,8 @@ WEEKDAYS = [
 
 
 class Centre(models.Model):
-    """What the public sees of a clinic, and how its appointments are cut."""
+    """A screening centre's public booking profile (one per Clinic, the centre itself):
+    what the public sees of it, and how its appointments are cut."""
 
     clinic = models.OneToOneField(Clinic, models.CASCADE, related_name="centre")
     public = models.BooleanField(_("shown in the public centre finder"), default=False)

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from carewatch.eyes.documents.content import ReportDocument, Row, document_for
+from carewatch.eyes.documents.report import ReportDocument, Row, document_for
 from carewatch.eyes.review.models import SignedReport
 
 FONTS = Path(__file__).parent / "fonts"

@@ -1,25 +1,35 @@
-"""Staff downloads of a signed report and its referral letter, as PDF, audited."""
+"""The signed report for staff: its page, its PDF and referral letter, its FHIR export; audited."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from carewatch.eyes.documents.fhir_export import diagnostic_report
 from carewatch.eyes.documents.pdf import referral_letter_pdf, report_pdf
+from carewatch.eyes.documents.report import document_for
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.screening import audit
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role_required
+from carewatch.eyes.screening.audit import Action, by_staff
+from carewatch.platform.accounts.models import Clinic, ClinicRole
+from carewatch.platform.accounts.permissions import (
+    ANY_STAFF,
+    SignedInRequest,
+    clinic_role,
+    clinic_role_required,
+)
 
 
-def get_report(request: HttpRequest, report_id: int) -> SignedReport:
+def get_report(clinic: Clinic, report_id: int) -> SignedReport:
     """Scoped to the centre in the URL: another centre's report id is a 404."""
     reports = SignedReport.objects.select_related("visit__patient__clinic")
-    clinic = request.clinic  # type: ignore[attr-defined]
     return get_object_or_404(reports.filter(visit__patient__clinic=clinic), pk=report_id)
 
 
@@ -33,7 +43,7 @@ def pdf_response(
     report: SignedReport,
     make: Callable[[SignedReport, str], bytes],
     name: str,
-    action: str,
+    action: Action,
 ) -> HttpResponse:
     language = language_for(request, report)
     if language not in dict(settings.LANGUAGES):
@@ -43,7 +53,8 @@ def pdf_response(
             % {"code": language, "codes": codes}
         )
     data = make(report, language)
-    audit.record(request, action, report.visit.patient, report.visit_id, report)
+    staff = by_staff(request, report.visit.patient.clinic)
+    audit.record(staff, action, report.visit.patient, report.visit_id, report)
     response = HttpResponse(data, content_type="application/pdf")
     # The visit number and version name the file: never the patient's name.
     filename = f"{name}-visit{report.visit_id}-v{report.version}-{language}.pdf"
@@ -53,14 +64,14 @@ def pdf_response(
 
 
 @clinic_role_required(*ANY_STAFF)
-def report_download(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
-    return pdf_response(request, report, report_pdf, "eye-report", "report.download")
+def report_download(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpResponse:
+    report = get_report(clinic, report_id)
+    return pdf_response(request, report, report_pdf, "eye-report", Action.REPORT_DOWNLOAD)
 
 
 @clinic_role_required(*ANY_STAFF)
-def referral_download(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
+def referral_download(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpResponse:
+    report = get_report(clinic, report_id)
     if not report.referable:
         return HttpResponseBadRequest(
             _(
@@ -68,4 +79,38 @@ def referral_download(request: HttpRequest, clinic_slug: str, report_id: int) ->
                 "download the report instead."
             )
         )
-    return pdf_response(request, report, referral_letter_pdf, "referral", "referral.download")
+    return pdf_response(request, report, referral_letter_pdf, "referral", Action.REFERRAL_DOWNLOAD)
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def report_page(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpResponse:
+    report = get_report(clinic, report_id)
+    versions = list(SignedReport.objects.filter(visit=report.visit).order_by("-version"))
+    staff = by_staff(request, clinic)
+    audit.record(staff, Action.REPORT_VIEW_SIGNED, report.visit.patient, report.visit_id, report)
+    is_doctor = clinic_role(request.user, clinic) == ClinicRole.DOCTOR
+    context = {
+        "report": report,
+        "visit": report.visit,
+        "patient": report.visit.patient,
+        "latest": versions[0],
+        "versions": versions,
+        # The same document the PDF is made from, so the page and the download agree.
+        "doc": document_for(report),
+        "can_amend": is_doctor,
+    }
+    return render(request, "documents/report.html", context)
+
+
+@require_GET
+@clinic_role_required(*ANY_STAFF)
+def fhir_export(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpResponse:
+    report = get_report(clinic, report_id)
+    resource = diagnostic_report(report, clinic)
+    staff = by_staff(request, clinic)
+    audit.record(staff, Action.REPORT_EXPORT_FHIR, report.visit.patient, report.visit_id, report)
+    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
+    name = f"report-{report.visit.patient.number}-v{report.version}.fhir.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

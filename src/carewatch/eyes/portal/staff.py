@@ -1,32 +1,36 @@
 """Centre staff pages of the patient side: a new private link, feedback and testimonials.
-Every view goes through `clinic_role_required` and scopes its lookups to `request.clinic`."""
+Every view goes through `clinic_role_required` and scopes its lookups to the `clinic` it
+hands the view."""
 
 from __future__ import annotations
 
 from typing import cast
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.portal import links
+from carewatch.eyes.portal import actions
 from carewatch.eyes.portal.models import Feedback, Testimonial
 from carewatch.eyes.portal.summary import summarise
-from carewatch.eyes.screening import audit
+from carewatch.eyes.screening.audit import by_staff
 from carewatch.eyes.screening.models import Patient
-from carewatch.platform.accounts.models import User
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role_required
+from carewatch.platform.accounts.models import Clinic, User
+from carewatch.platform.accounts.permissions import (
+    ANY_STAFF,
+    SignedInRequest,
+    clinic_role_required,
+)
 
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def reissue_link(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=patient_id, clinic=request.clinic)  # type: ignore[attr-defined]
-    where = links.send_link(patient, by=request.user)
-    audit.record(request, "portal.link", patient, obj=patient)
+def reissue_link(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=patient_id, clinic=clinic)
+    where = actions.do_send_link(by_staff(request, clinic), patient)
     if where is None:
         messages.error(
             request,
@@ -38,12 +42,11 @@ def reissue_link(request: HttpRequest, clinic_slug: str, patient_id: int) -> Htt
             _("A new private link was sent to %(where)s. Earlier links no longer work.")
             % {"where": where},
         )
-    return redirect("screening:patient", clinic_slug, patient.pk)
+    return redirect("screening:patient", clinic.slug, patient.pk)
 
 
 @clinic_role_required(*ANY_STAFF)
-def feedback_summary(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    clinic = request.clinic  # type: ignore[attr-defined]
+def feedback_summary(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
     answers = Feedback.objects.filter(clinic=clinic)
     summary = summarise(answers.values_list("satisfaction", flat=True))
     context = {
@@ -57,8 +60,7 @@ def feedback_summary(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def moderate(request: HttpRequest, clinic_slug: str, testimonial_id: int) -> HttpResponse:
-    clinic = request.clinic  # type: ignore[attr-defined]
+def moderate(request: SignedInRequest, clinic: Clinic, testimonial_id: int) -> HttpResponse:
     found = get_object_or_404(Testimonial, pk=testimonial_id, clinic=clinic)
     if request.POST.get("decision") == "approve" and found.withdrawn_at is None:
         found.approved_at, found.approved_by = timezone.now(), cast(User, request.user)
@@ -67,4 +69,4 @@ def moderate(request: HttpRequest, clinic_slug: str, testimonial_id: int) -> Htt
         found.approved_at, found.approved_by = None, None
         messages.success(request, _("The testimonial is not published."))
     found.save(update_fields=["approved_at", "approved_by"])
-    return redirect("portal:staff_feedback", clinic_slug)
+    return redirect("portal:staff_feedback", clinic.slug)

@@ -10,23 +10,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.portal import access, audit, invitation, links
+from carewatch.eyes.portal import access, actions, invitation, links
 from carewatch.eyes.portal.forms import CodeForm, FeedbackForm, PreferencesForm, TestimonialForm
 from carewatch.eyes.portal.models import (
     Invitation,
-    Preferences,
     Testimonial,
     preferences_of,
 )
 from carewatch.eyes.portal.reminders import CENTRE_FINDER
 from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.screening import audit
+from carewatch.eyes.screening.audit import Action, by_patient
 from carewatch.eyes.screening.models import Patient, Visit
 
 PatientView = Callable[..., HttpResponse]
@@ -67,7 +67,7 @@ def start(request: HttpRequest) -> HttpResponse:
         verdict, left = links.try_code(link, form.cleaned_data["code"])
         if verdict == access.Check.RIGHT:
             links.open_session(request, link)
-            audit.record(request, "portal.login", link.patient)
+            audit.record(by_patient(request, link.patient), Action.PORTAL_LOGIN, link.patient)
             return redirect("portal:reports")
         form.add_error("code", code_error(verdict, left))
     return render(request, "portal/code.html", {"form": form, "has_code": link.codes.exists()})
@@ -153,10 +153,10 @@ def reports(request: HttpRequest, patient: Patient) -> HttpResponse:
 
 @patient_required
 def report(request: HttpRequest, patient: Patient, visit_id: int) -> HttpResponse:
-    from carewatch.eyes.documents.content import document_for
+    from carewatch.eyes.documents.report import document_for
 
     signed = patient_report(patient, visit_id)
-    audit.record(request, "portal.view", patient, visit_id, signed)
+    audit.record(by_patient(request, patient), Action.PORTAL_VIEW, patient, visit_id, signed)
     context = {"patient": patient, "report": signed, "doc": document_for(signed)}
     return render(request, "portal/report.html", context)
 
@@ -167,7 +167,8 @@ def report_pdf(request: HttpRequest, patient: Patient, visit_id: int) -> HttpRes
 
     signed = patient_report(patient, visit_id)
     pdf = make_pdf(signed, patient.language or "en")
-    audit.record(request, "portal.download", patient, visit_id, signed)
+    actor = by_patient(request, patient)
+    audit.record(actor, Action.PORTAL_DOWNLOAD, patient, visit_id, signed)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"eye-screening-report-{signed.visit.date.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -196,14 +197,13 @@ def preferences(request: HttpRequest, patient: Patient) -> HttpResponse:
     form = PreferencesForm(request.POST or None, initial=initial, patient=patient)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            Preferences.objects.update_or_create(
-                patient=patient,
-                defaults={"contact_by": data["contact_by"], "reminders": data["reminders"]},
-            )
-            patient.language = data["language"]
-            patient.save(update_fields=["language"])
-            audit.record(request, "portal.preferences", patient)
+        actions.do_set_preferences(
+            by_patient(request, patient),
+            patient,
+            data["contact_by"],
+            data["reminders"],
+            data["language"],
+        )
         messages.success(request, _("Your choices are saved."))
         return redirect("portal:reports")
     return render(request, "portal/preferences.html", {"form": form})

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes.review.snapshot import AGREE, DecisionError, EyeDecision, changes, check
-from carewatch.eyes.screening.report import DME_RISKS, STAGES
+from carewatch.eyes.wording import DME_RISKS, STAGES
 
 AGREE_CHOICE, OVERRIDE_CHOICE = "agree", "override"
 MESSAGES = {

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from django.db.models import Max
 
+from carewatch.eyes.review.current import eyes_of, with_gradings
 from carewatch.eyes.review.signing import REVIEWABLE
 from carewatch.eyes.review.snapshot import Decision, decide, snapshot
-from carewatch.eyes.review.visits import eyes_of, with_gradings
 from carewatch.eyes.screening.models import Visit
 from carewatch.platform.accounts.models import Clinic
 

@@ -7,10 +7,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from carewatch.eyes.review.current import eyes_of
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.signals import report_signed
 from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
-from carewatch.eyes.review.visits import eyes_of
+from carewatch.eyes.screening.audit import Action, Actor, record
 from carewatch.eyes.screening.models import Visit, VisitStatus
 from carewatch.platform.accounts.models import User
 
@@ -51,6 +52,31 @@ def sign(
         content = snapshot(base, decisions, doctor_note)
         report = create(visit, seen_version + 1, content, by, amendment_reason)
         transaction.on_commit(lambda: report_signed.send(sender=SignedReport, report=report))
+    return report
+
+
+def do_sign(
+    actor: Actor,
+    visit: Visit,
+    decisions: dict[str, EyeDecision],
+    doctor_note: str,
+    *,
+    seen_version: int = 0,
+    amendment_reason: str = "",
+) -> SignedReport:
+    """sign() by the acting doctor, with its audit entry in the same transaction."""
+    assert actor.user is not None, "a doctor signs"
+    with transaction.atomic():
+        report = sign(
+            visit,
+            decisions,
+            doctor_note,
+            actor.user,
+            seen_version=seen_version,
+            amendment_reason=amendment_reason,
+        )
+        action = Action.REPORT_AMEND if report.version > 1 else Action.REPORT_SIGN
+        record(actor, action, visit.patient, visit.pk, report)
     return report
 
 

@@ -2,7 +2,8 @@
 decisions: plain Python, no Django, so the clinical bookkeeping is tested on its own.
 
 content = {
-  "eyes": [ {"eye": "right"|"left", "image_id": int|None, "gradable": bool, "reason": str,
+  "eyes": [ {"eye": "right"|"left", "image_id": int|None, "gradable": bool,
+             "reason": str,  # a grader code (retina.quality.REASONS, "no_photo") or text
              "ai_grade": int|None, "grade": int|None,          # grade: final ICDR 0-4
              "ai_dme_risk": int|None, "dme_risk": int|None,    # final DME risk 0/1/2
              "referable": bool, "quality": {...}, "model_version": str,
@@ -20,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from carewatch.eyes.screening.recommend import EyeResult, Outcome, patient_outcome, worse_eye
+from carewatch.eyes.clinical import EyeResult, Outcome, patient_outcome, worse_eye
 
 EYES = ("right", "left")
 GRADES = range(5)  # ICDR 0-4
 DME_RISKS = range(3)  # 0 none, 1 away from the macula, 2 near it
-NO_PHOTO = "No photo of this eye was taken."
+NO_PHOTO = "no_photo"  # a reason code: eyes/wording.py words it
 
 
 class DecisionError(ValueError):

@@ -1,9 +1,8 @@
 """Doctor review pages. Every view goes through `clinic_role_required` and looks visits and
-reports up within `request.clinic`, so another centre's ids give 404."""
+reports up within the `clinic` it hands the view, so another centre's ids give 404."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -15,37 +14,42 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from carewatch.eyes.documents.content import document_for
-from carewatch.eyes.review import export, queue, signing
+from carewatch.eyes.review import queue, signing
+from carewatch.eyes.review.current import eyes_of
 from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
-from carewatch.eyes.review.visits import eyes_of
 from carewatch.eyes.screening import audit
+from carewatch.eyes.screening.audit import Action, by_staff
 from carewatch.eyes.screening.models import Eye
-from carewatch.eyes.screening.report import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
 from carewatch.eyes.screening.views import get_visit
-from carewatch.platform.accounts.models import ClinicRole
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
+from carewatch.eyes.wording import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES, reason_words
+from carewatch.platform.accounts.models import Clinic, ClinicRole
+from carewatch.platform.accounts.permissions import (
+    ANY_STAFF,
+    SignedInRequest,
+    clinic_role,
+    clinic_role_required,
+)
 
 EYE_LABELS = dict(Eye.choices)
 
 
-def is_doctor(request: HttpRequest) -> bool:
-    return clinic_role(request.user, request.clinic) == ClinicRole.DOCTOR  # type: ignore[attr-defined]
+def is_doctor(request: SignedInRequest, clinic: Clinic) -> bool:
+    return clinic_role(request.user, clinic) == ClinicRole.DOCTOR
 
 
-def get_report(request: HttpRequest, report_id: int) -> SignedReport:
-    here = SignedReport.objects.filter(visit__patient__clinic=request.clinic)  # type: ignore[attr-defined]
+def get_report(clinic: Clinic, report_id: int) -> SignedReport:
+    here = SignedReport.objects.filter(visit__patient__clinic=clinic)
     return get_object_or_404(here.select_related("visit__patient"), pk=report_id)
 
 
 @require_GET
 @clinic_role_required(*ANY_STAFF)
-def queue_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    items = queue.build(request.clinic, timezone.localdate())  # type: ignore[attr-defined]
-    audit.record(request, "review.queue")
-    context = {"items": items, "can_sign": is_doctor(request), "now": timezone.now()}
+def queue_page(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
+    items = queue.build(clinic, timezone.localdate())
+    audit.record(by_staff(request, clinic), Action.REVIEW_QUEUE)
+    context = {"items": items, "can_sign": is_doctor(request, clinic), "now": timezone.now()}
     return render(request, "review/queue.html", context | {"follow_up": follow_up_words()})
 
 
@@ -64,7 +68,10 @@ def eye_forms(
 
 def described(eye: dict[str, Any]) -> dict[str, Any]:
     """Words for an eye's numbers, for display only (the stored content keeps the numbers)."""
-    words: dict[str, Any] = {"label": EYE_LABELS[eye["eye"]]}
+    words: dict[str, Any] = {
+        "label": EYE_LABELS[eye["eye"]],
+        "reason_words": reason_words(eye["reason"], eye.get("quality")),
+    }
     for key, scale in (("grade", STAGES), ("ai_grade", STAGES)):
         words[f"{key}_words"] = scale[eye[key]] if eye[key] is not None else ""
     for key in ("dme_risk", "ai_dme_risk"):
@@ -88,46 +95,45 @@ def decisions_of(forms: list[tuple[dict[str, Any], EyeForm]]) -> dict[str, EyeDe
 
 
 @clinic_role_required(*ANY_STAFF)
-def review(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
-    visit = get_visit(request, visit_id)
+def review(request: SignedInRequest, clinic: Clinic, visit_id: int) -> HttpResponse:
+    visit = get_visit(clinic, visit_id)
     latest = SignedReport.objects.latest_for(visit)
     posted = request.method == "POST"
-    if posted and not is_doctor(request):
+    if posted and not is_doctor(request, clinic):
         raise PermissionDenied("Only a doctor signs a report.")
     if latest:
         if posted:
             signed_meanwhile(request, latest)
-        return redirect("review:report", clinic_slug, latest.pk)
+        return redirect("documents:report", clinic.slug, latest.pk)
     if visit.status not in signing.REVIEWABLE:
         messages.info(request, _("This visit is not graded yet: it can be reviewed once it is."))
-        return redirect("screening:visit", clinic_slug, visit.pk)
+        return redirect("screening:visit", clinic.slug, visit.pk)
     data = request.POST if posted else None
     eyes = eyes_of(visit)
     forms = eye_forms(data, eyes)
     form = SignForm(data, initial={"seen_version": 0})
     if posted and form.is_valid() and all(f.is_valid() for _e, f in forms):
         try:
-            report = signing.sign(
+            report = signing.do_sign(
+                by_staff(request, clinic),
                 visit,
                 decisions_of(forms),
                 form.cleaned_data["doctor_note"],
-                request.user,  # type: ignore[arg-type]
                 seen_version=form.cleaned_data["seen_version"],
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
-            return redirect("review:report", clinic_slug, error.latest.pk)
-        audit.record(request, "report.sign", visit.patient, visit.pk, report)
+            return redirect("documents:report", clinic.slug, error.latest.pk)
         messages.success(request, _("The report is signed."))
-        return redirect("review:report", clinic_slug, report.pk)
-    audit.record(request, "review.view", visit.patient, visit.pk, visit)
+        return redirect("documents:report", clinic.slug, report.pk)
+    audit.record(by_staff(request, clinic), Action.REVIEW_VIEW, visit.patient, visit.pk, visit)
     context = {
         "visit": visit,
         "patient": visit.patient,
         "forms": forms,
         "form": form,
         "result": current_result(eyes),
-        "can_sign": is_doctor(request),
+        "can_sign": is_doctor(request, clinic),
         "disclaimer": DISCLAIMER,
     }
     return render(request, "review/review.html", context)
@@ -149,8 +155,8 @@ def signed_meanwhile(request: HttpRequest, latest: SignedReport) -> None:
 
 
 @clinic_role_required(ClinicRole.DOCTOR)
-def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
+def amend(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpResponse:
+    report = get_report(clinic, report_id)
     visit = report.visit
     latest = SignedReport.objects.latest_for(visit)
     assert latest is not None  # `report` itself is one
@@ -161,25 +167,24 @@ def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpRespons
     form = AmendForm(data, initial=initial)
     if posted and form.is_valid() and all(f.is_valid() for _e, f in forms):
         try:
-            amended = signing.sign(
+            amended = signing.do_sign(
+                by_staff(request, clinic),
                 visit,
                 decisions_of(forms),
                 form.cleaned_data["doctor_note"],
-                request.user,  # type: ignore[arg-type]
                 seen_version=form.cleaned_data["seen_version"],
                 amendment_reason=form.cleaned_data["amendment_reason"],
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
-            return redirect("review:report", clinic_slug, error.latest.pk)
-        audit.record(request, "report.amend", visit.patient, visit.pk, amended)
+            return redirect("documents:report", clinic.slug, error.latest.pk)
         messages.success(
             request,
             _("The amended report is signed as version %(version)s.")
             % {"version": amended.version},
         )
-        return redirect("review:report", clinic_slug, amended.pk)
-    audit.record(request, "review.view", visit.patient, visit.pk, latest)
+        return redirect("documents:report", clinic.slug, amended.pk)
+    audit.record(by_staff(request, clinic), Action.REVIEW_VIEW, visit.patient, visit.pk, latest)
     context = {
         "visit": visit,
         "patient": visit.patient,
@@ -191,34 +196,3 @@ def amend(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpRespons
         "disclaimer": DISCLAIMER,
     }
     return render(request, "review/review.html", context)
-
-
-@require_GET
-@clinic_role_required(*ANY_STAFF)
-def report_page(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
-    versions = list(SignedReport.objects.filter(visit=report.visit).order_by("-version"))
-    audit.record(request, "report.view_signed", report.visit.patient, report.visit_id, report)
-    context = {
-        "report": report,
-        "visit": report.visit,
-        "patient": report.visit.patient,
-        "latest": versions[0],
-        "versions": versions,
-        # The same document the PDF is made from, so the page and the download agree.
-        "doc": document_for(report),
-        "can_amend": is_doctor(request),
-    }
-    return render(request, "review/report.html", context)
-
-
-@require_GET
-@clinic_role_required(*ANY_STAFF)
-def fhir_export(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
-    report = get_report(request, report_id)
-    resource = export.diagnostic_report(report, request.clinic)  # type: ignore[attr-defined]
-    audit.record(request, "report.export_fhir", report.visit.patient, report.visit_id, report)
-    response = HttpResponse(json.dumps(resource, indent=2), content_type="application/fhir+json")
-    name = f"report-{report.visit.patient.number}-v{report.version}.fhir.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

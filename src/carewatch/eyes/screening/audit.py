@@ -1,11 +1,79 @@
-"""Write an audit entry for every view, download or change of patient data."""
+"""The audit log: who saw or changed which patient's data, from one list of action names.
+
+Reads are recorded by the view that shows them; every change is recorded by its `do_*`
+action (screening/actions.py, booking/actions.py, review/signing.py, portal/actions.py),
+in the same transaction as the change, so a change is never saved without its entry.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import models
 from django.http import HttpRequest
 
 from carewatch.eyes.screening.models import AuditEntry, Patient
+from carewatch.platform.accounts.models import Clinic, User
+
+
+class Action(StrEnum):
+    """Every audit action name; AuditEntry.action holds the value."""
+
+    # Staff reading
+    PATIENT_SEARCH = "patient.search"
+    PATIENT_VIEW = "patient.view"
+    VISIT_VIEW = "visit.view"
+    VISIT_RESULTS = "visit.results"
+    IMAGE_VIEW = "image.view"
+    IMAGE_THUMBNAIL = "image.thumbnail"
+    IMAGE_HEATMAP = "image.heatmap"
+    REPORT_VIEW = "report.view"
+    REPORT_VIEW_SIGNED = "report.view_signed"
+    REPORT_DOWNLOAD = "report.download"
+    REFERRAL_DOWNLOAD = "referral.download"
+    REPORT_EXPORT_FHIR = "report.export_fhir"
+    REVIEW_QUEUE = "review.queue"
+    REVIEW_VIEW = "review.view"
+    DESK_VIEW = "desk.view"
+    AUDIT_VIEW = "audit.view"
+    RESEARCH_EXPORT = "research.export"
+    # Staff changing patient data (each through its do_* action)
+    PATIENT_REGISTER = "patient.register"
+    CONSENT_RECORD = "consent.record"
+    PATIENT_ERASE = "patient.erase"
+    VISIT_START = "visit.start"
+    IMAGE_UPLOAD = "image.upload"
+    REPORT_SIGN = "report.sign"
+    REPORT_AMEND = "report.amend"
+    BOOKING_ARRIVE = "booking.arrive"
+    BOOKING_WALK_IN = "booking.walk_in"
+    PORTAL_LINK = "portal.link"
+    # The patient, on their private pages
+    PORTAL_LOGIN = "portal.login"
+    PORTAL_VIEW = "portal.view"
+    PORTAL_DOWNLOAD = "portal.download"
+    PORTAL_PREFERENCES = "portal.preferences"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, at which centre, from where: staff, or a patient without an account."""
+
+    clinic: Clinic
+    user: User | None
+    who: str
+    ip: str | None
+
+
+def by_staff(request: HttpRequest, clinic: Clinic) -> Actor:
+    user = request.user if isinstance(request.user, User) else None
+    return Actor(clinic, user, user.email if user else "anonymous", client_ip(request))
+
+
+def by_patient(request: HttpRequest, patient: Patient) -> Actor:
+    """The patient on their private pages: no account, only their number."""
+    return Actor(patient.clinic, None, f"patient {patient.number}", client_ip(request))
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -15,35 +83,23 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def record(
-    request: HttpRequest,
-    action: str,
+    actor: Actor,
+    action: Action,
     patient: Patient | None = None,
     visit_id: int | None = None,
     obj: models.Model | None = None,
     note: str = "",
-    *,
-    by_patient: bool = False,
 ) -> AuditEntry:
-    """By staff (the signed-in user, at request.clinic) or, with `by_patient`, by the
-    patient themselves through their private pages: no account, only their number."""
-    if by_patient:
-        assert patient is not None, "a patient's own action names the patient"
-        clinic, user, who = patient.clinic, None, f"patient {patient.number}"
-    else:
-        account = request.user
-        clinic = request.clinic  # type: ignore[attr-defined]
-        user = account if account.is_authenticated else None
-        who = getattr(account, "email", "") or "anonymous"
     return AuditEntry.objects.create(
-        clinic=clinic,
-        user=user,
-        who=who,
+        clinic=actor.clinic,
+        user=actor.user,
+        who=actor.who,
         action=action,
         patient=patient,
         patient_number=patient.number if patient else "",
         visit_id=visit_id,
         object_type=obj._meta.model_name or "" if obj is not None else "",
         object_id=obj.pk if obj is not None else None,
-        ip=client_ip(request),
+        ip=actor.ip,
         note=note,
     )

@@ -1,7 +1,8 @@
 """DICOM ophthalmic photographs (what fundus cameras export): the pixels, the eye, the patient.
 
 Plain Python, no Django. Reads uncompressed and JPEG-baseline pixel data (pydicom with
-Pillow); anything else gets a sentence asking for a JPEG export.
+Pillow); anything else raises BadUpload("dicom_unreadable"), worded as a request for a JPEG
+export.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from carewatch.eyes.screening.upload_errors import BadUpload
+
 LATERALITY = {"R": "right", "L": "left"}
 
 
@@ -24,30 +27,18 @@ class DicomTags:
     patient_name: str = ""
 
 
-def bad(code: str, message: str, **params: object) -> Exception:
-    from carewatch.eyes.screening.uploads import BadUpload
-
-    return BadUpload(code, message, **params)
-
-
 def read(raw: bytes, check_size: Callable[[int, int], None]) -> tuple[Image.Image, DicomTags]:
     from pydicom import dcmread
 
     try:
         ds = dcmread(io.BytesIO(raw))
     except Exception:  # pydicom raises many types for damaged files
-        raise unreadable() from None
+        raise BadUpload("dicom_unreadable") from None
     if "PixelData" not in ds or not ds.get("Rows") or not ds.get("Columns"):
-        raise bad(
-            "dicom_no_image",
-            "This DICOM file holds no photo: export the fundus photo from the camera.",
-        )
+        raise BadUpload("dicom_no_image")
     check_size(int(ds.Columns), int(ds.Rows))  # before decoding: a header can lie
     if int(ds.get("NumberOfFrames", 1) or 1) > 1:
-        raise bad(
-            "dicom_frames",
-            "This DICOM file holds several photos: export each eye's photo on its own.",
-        )
+        raise BadUpload("dicom_frames")
     return Image.fromarray(pixels(ds)), tags(ds)
 
 
@@ -55,7 +46,7 @@ def pixels(ds: Any) -> np.ndarray:
     try:
         array = np.asarray(ds.pixel_array)  # YBR is converted to RGB by pydicom
     except Exception:  # unsupported compression or truncated pixel data
-        raise unreadable() from None
+        raise BadUpload("dicom_unreadable") from None
     if array.dtype != np.uint8:
         top = float(array.max()) or 1.0
         array = (array.astype(np.float32) * (255 / top)).astype(np.uint8)
@@ -68,12 +59,4 @@ def tags(ds: Any) -> DicomTags:
         laterality=LATERALITY.get(side),
         patient_id=str(ds.get("PatientID", "") or "").strip(),
         patient_name=str(ds.get("PatientName", "") or "").replace("^", " ").strip(),
-    )
-
-
-def unreadable() -> Exception:
-    return bad(
-        "dicom_unreadable",
-        "This DICOM file cannot be read (it may be damaged, or compressed in a way we do not "
-        "support): export the photo from the camera again, or as JPEG.",
     )

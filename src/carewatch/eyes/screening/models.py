@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.platform.accounts.models import Clinic
+from carewatch.eyes import wording
+from carewatch.platform.accounts.models import Clinic, User
 
 
 class Sex(models.TextChoices):
@@ -109,7 +110,7 @@ class Consent(models.Model):
         return f"{self.kind} {'given' if self.given else 'refused'} at {self.recorded_at}"
 
 
-def record_consent(patient: Patient, kind: str, given: bool, by: Any) -> Consent:
+def record_consent(patient: Patient, kind: str, given: bool, by: User) -> Consent:
     return Consent.objects.create(
         patient=patient, kind=kind, given=given, wording=str(CONSENT_WORDING[kind]), recorded_by=by
     )
@@ -228,14 +229,13 @@ class Grading(models.Model):
         return f"grading of photo {self.image_id} by {self.model_version}"
 
     def stage(self) -> str:
-        from carewatch.eyes.screening.report import STAGES
-
-        return str(STAGES[self.grade]) if self.grade is not None else ""
+        return wording.stage(self.grade)
 
     def dme_words(self) -> str:
-        from carewatch.eyes.screening.report import DME_RISKS
+        return wording.dme(self.dme_risk)
 
-        return str(DME_RISKS[self.dme_risk]) if self.dme_risk is not None else ""
+    def reason_words(self) -> str:
+        return wording.reason_words(self.reason, self.quality)
 
 
 class AppendOnly(Exception):

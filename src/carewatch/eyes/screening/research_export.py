@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
-from carewatch.eyes.screening import crypto, research
+from carewatch.eyes.screening import crypto, research, signals
 from carewatch.eyes.screening.models import Consent, ConsentKind, Image, ImageStatus, Patient
 from carewatch.platform.accounts.models import Clinic
 
@@ -65,20 +64,8 @@ def eye_photo(image: Image, visit_number: int, final: dict[str, Any] | None) -> 
 
 
 def signed_grades(visit_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The doctor's final grades from each visit's latest signed report, by photo id."""
-    if not apps.is_installed("carewatch.eyes.review"):
-        return {}
-    from carewatch.eyes.review.models import SignedReport
-
-    latest: dict[int, Any] = {}
-    for report in SignedReport.objects.filter(visit__in=visit_ids).order_by("visit", "-version"):
-        latest.setdefault(report.visit_id, report)
-    return {
-        eye["image_id"]: eye
-        for report in latest.values()
-        for eye in report.content.get("eyes", [])
-        if eye.get("image_id") and eye.get("gradable")
-    }
+    """The doctor's final grades, by photo id (from review, when it is installed)."""
+    return signals.merged(signals.final_grades, visit_ids=visit_ids)
 
 
 def write_export(clinic: Clinic, out: IO[bytes]) -> tuple[int, int]:

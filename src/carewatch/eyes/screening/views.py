@@ -1,5 +1,6 @@
 """Centre staff pages. Every view goes through `clinic_role_required`: 404 for everyone else,
-and every patient lookup is scoped to `request.clinic`, so another centre's ids give 404 too."""
+and every patient lookup is scoped to the `clinic` it hands the view, so another centre's ids
+give 404 too. Changes go through the do_* actions (actions.py), which write the audit entry."""
 
 from __future__ import annotations
 
@@ -10,21 +11,23 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.booking import desk
+from carewatch.eyes import wording
 from carewatch.eyes.screening import (
+    actions,
     audit,
     crypto,
-    erasure,
-    report,
     research,
     research_export,
+    results,
+    signals,
     visits,
 )
+from carewatch.eyes.screening.audit import Action, Actor, by_staff
 from carewatch.eyes.screening.forms import (
     AuditFilterForm,
     ConsentForm,
@@ -42,31 +45,31 @@ from carewatch.eyes.screening.models import (
     ImageStatus,
     Patient,
     Visit,
-    new_patient_number,
-    record_consent,
 )
-from carewatch.eyes.screening.uploads import BadUpload, CheckedPhoto
-from carewatch.platform.accounts.models import ClinicRole
-from carewatch.platform.accounts.permissions import ANY_STAFF, clinic_role, clinic_role_required
+from carewatch.eyes.screening.upload_errors import BadUpload
+from carewatch.eyes.screening.uploads import CheckedPhoto
+from carewatch.platform.accounts.models import Clinic, ClinicRole
+from carewatch.platform.accounts.permissions import (
+    ANY_STAFF,
+    SignedInRequest,
+    clinic_role,
+    clinic_role_required,
+)
 
 
-def patients_of(request: HttpRequest) -> QuerySet[Patient]:
-    return Patient.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
-
-
-def get_patient(request: HttpRequest, patient_id: int) -> Patient:
-    return get_object_or_404(patients_of(request), pk=patient_id)
+def get_patient(clinic: Clinic, patient_id: int) -> Patient:
+    return get_object_or_404(Patient.objects.filter(clinic=clinic), pk=patient_id)
 
 
 @clinic_role_required(*ANY_STAFF)
-def patient_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+def patient_list(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    patients = patients_of(request)
+    patients = Patient.objects.filter(clinic=clinic)
     if query:
         patients = patients.filter(Q(name__icontains=query) | Q(number__iexact=query))
-        audit.record(request, "patient.search")
-    is_admin = clinic_role(request.user, request.clinic) == ClinicRole.ADMIN  # type: ignore[attr-defined]
+        audit.record(by_staff(request, clinic), Action.PATIENT_SEARCH)
+    is_admin = clinic_role(request.user, clinic) == ClinicRole.ADMIN
     return render(
         request,
         "screening/patient_list.html",
@@ -75,36 +78,32 @@ def patient_list(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 
 
 @clinic_role_required(*ANY_STAFF)
-def register(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    clinic = request.clinic  # type: ignore[attr-defined]
-    initial = desk.registration_initial(request)  # from a booking being checked in
+def register(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
+    # A booking being checked in fills the form in (booking answers this signal).
+    initial = signals.merged(signals.registration_opened, request=request, clinic=clinic)
     form = PatientForm(request.POST or None, clinic=clinic, initial=initial)
     if request.method == "POST" and form.is_valid():
+        research = form.cleaned_data["consent_research"]
         with transaction.atomic():
-            patient = form.save(commit=False)
-            patient.clinic = clinic
-            patient.number = patient.number or new_patient_number(clinic)
-            patient.save()
-            record_consent(patient, ConsentKind.SCREENING, True, request.user)
-            research = form.cleaned_data["consent_research"]
-            record_consent(patient, ConsentKind.RESEARCH, research, request.user)
-            audit.record(request, "patient.register", patient, obj=patient)
-            desk.registered(request, patient)  # a booking checked in, or a walk-in
+            patient = actions.do_register_patient(
+                by_staff(request, clinic), form.save(commit=False), research
+            )
+            signals.patient_registered.send(sender=None, request=request, patient=patient)
         messages.success(request, _("%(name)s is registered.") % {"name": patient.name})
-        return redirect("screening:patient", clinic_slug, patient.pk)
+        return redirect("screening:patient", clinic.slug, patient.pk)
     return render(request, "screening/patient_form.html", {"form": form})
 
 
 @clinic_role_required(*ANY_STAFF)
-def patient_detail(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
-    patient = get_patient(request, patient_id)
-    audit.record(request, "patient.view", patient, obj=patient)
+def patient_detail(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
+    patient = get_patient(clinic, patient_id)
+    audit.record(by_staff(request, clinic), Action.PATIENT_VIEW, patient, obj=patient)
     context = {
         "patient": patient,
         "consents": patient.consents.select_related("recorded_by"),
         "consent_form": ConsentForm(),
         "can_screen": patient.has_consent(ConsentKind.SCREENING),
-        "is_admin": clinic_role(request.user, request.clinic) == ClinicRole.ADMIN,  # type: ignore[attr-defined]
+        "is_admin": clinic_role(request.user, clinic) == ClinicRole.ADMIN,
         "visits": patient.visits.all(),
     }
     return render(request, "screening/patient_detail.html", context)
@@ -112,37 +111,32 @@ def patient_detail(request: HttpRequest, clinic_slug: str, patient_id: int) -> H
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def add_consent(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
-    patient = get_patient(request, patient_id)
+def add_consent(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
+    patient = get_patient(clinic, patient_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        consent = record_consent(
-            patient, form.cleaned_data["kind"], form.cleaned_data["given"], request.user
-        )
-        audit.record(request, "consent.record", patient, obj=consent)
+        kind, given = form.cleaned_data["kind"], form.cleaned_data["given"]
+        actions.do_record_consent(by_staff(request, clinic), patient, kind, given)
         messages.success(request, _("The patient's decision is recorded."))
     else:
         messages.error(request, _("Choose what the consent is for and the patient's decision."))
-    return redirect("screening:patient", clinic_slug, patient.pk)
+    return redirect("screening:patient", clinic.slug, patient.pk)
 
 
 @clinic_role_required(ClinicRole.ADMIN)
-def erase_patient(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
-    patient = get_patient(request, patient_id)
+def erase_patient(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
+    patient = get_patient(clinic, patient_id)
     form = EraseForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         number = patient.number
-        with transaction.atomic():
-            reason = form.cleaned_data["reason"]
-            audit.record(request, "patient.erase", patient, obj=patient, note=reason)
-            erasure.erase(patient)
+        actions.do_erase_patient(by_staff(request, clinic), patient, form.cleaned_data["reason"])
         messages.success(
             request,
             _("Patient %(number)s is erased. The audit log keeps the number and the reason.")
             % {"number": number},
         )
-        return redirect("screening:patients", clinic_slug)
-    audit.record(request, "patient.view", patient, obj=patient)
+        return redirect("screening:patients", clinic.slug)
+    audit.record(by_staff(request, clinic), Action.PATIENT_VIEW, patient, obj=patient)
     context = {
         "patient": patient,
         "form": form,
@@ -153,9 +147,8 @@ def erase_patient(request: HttpRequest, clinic_slug: str, patient_id: int) -> Ht
 
 
 @clinic_role_required(ClinicRole.ADMIN)
-def research_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+def research_page(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
     """The de-identified export: a page saying what it holds; POST downloads it."""
-    clinic = request.clinic  # type: ignore[attr-defined]
     if request.method == "POST":
         # On disk: a big centre's photos would not fit in memory. FileResponse closes it.
         out = tempfile.TemporaryFile()  # noqa: SIM115
@@ -166,9 +159,10 @@ def research_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
                 request,
                 _("There is nothing to export yet: no consenting patient has a gradable photo."),
             )
-            return redirect("screening:research", clinic_slug)
+            return redirect("screening:research", clinic.slug)
         out.seek(0)
-        audit.record(request, "research.export", note=f"{photos} photos of {patients} patients")
+        note = f"{photos} photos of {patients} patients"
+        audit.record(by_staff(request, clinic), Action.RESEARCH_EXPORT, note=note)
         response = FileResponse(
             out, as_attachment=True, filename="research-export.zip", content_type="application/zip"
         )
@@ -182,15 +176,15 @@ def research_page(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 
 
 @clinic_role_required(ClinicRole.ADMIN)
-def audit_log(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    entries: QuerySet[AuditEntry] = AuditEntry.objects.filter(clinic=request.clinic)  # type: ignore[attr-defined]
+def audit_log(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
+    entries: QuerySet[AuditEntry] = AuditEntry.objects.filter(clinic=clinic)
     actions = sorted(entries.order_by().values_list("action", flat=True).distinct())
     form = AuditFilterForm(request.GET, actions=actions)
     # A bad filter shows its error and no entries, never the whole log as if it matched.
     valid = form.is_valid()
     entries = filter_entries(entries, form.cleaned_data) if valid else entries.none()
     # Recorded before paging: the page counts its rows first and reads them later.
-    audit.record(request, "audit.view", note=request.GET.urlencode()[:500])
+    audit.record(by_staff(request, clinic), Action.AUDIT_VIEW, note=request.GET.urlencode()[:500])
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "screening/audit_log.html", {"form": form, "page": page})
 
@@ -210,50 +204,52 @@ def filter_entries(entries: QuerySet[AuditEntry], data: dict[str, Any]) -> Query
     return entries
 
 
-def get_visit(request: HttpRequest, visit_id: int) -> Visit:
-    visits_here = Visit.objects.filter(patient__clinic=request.clinic)  # type: ignore[attr-defined]
+def get_visit(clinic: Clinic, visit_id: int) -> Visit:
+    visits_here = Visit.objects.filter(patient__clinic=clinic)
     return get_object_or_404(visits_here.select_related("patient"), pk=visit_id)
 
 
 @require_POST
 @clinic_role_required(*ANY_STAFF)
-def new_visit(request: HttpRequest, clinic_slug: str, patient_id: int) -> HttpResponse:
-    patient = get_patient(request, patient_id)
-    if not patient.has_consent(ConsentKind.SCREENING):
+def new_visit(request: SignedInRequest, clinic: Clinic, patient_id: int) -> HttpResponse:
+    patient = get_patient(clinic, patient_id)
+    try:
+        visit = actions.do_start_visit(by_staff(request, clinic), patient)
+    except actions.NoConsent:
         messages.error(request, _("Record the patient's consent to screening first."))
-        return redirect("screening:patient", clinic_slug, patient.pk)
-    visit = Visit.objects.create(patient=patient, created_by=request.user)  # type: ignore[misc]
-    audit.record(request, "visit.start", patient, visit.pk, visit)
-    return redirect("screening:visit", clinic_slug, visit.pk)
+        return redirect("screening:patient", clinic.slug, patient.pk)
+    return redirect("screening:visit", clinic.slug, visit.pk)
 
 
-def eyes_of(visit: Visit) -> list[tuple[str, object, Image | None]]:
+def photos_by_eye(visit: Visit) -> list[tuple[str, object, Image | None]]:
+    """(eye, label, current photo) for the visit page; review.current.eyes_of is the
+    review's view of the same photos, as snapshot dictionaries."""
     current = visit.current_images()
     return [(eye, label, current[eye]) for eye, label in Eye.choices]
 
 
 def visit_context(visit: Visit) -> dict[str, object]:
-    eyes = eyes_of(visit)
+    eyes = photos_by_eye(visit)
     waiting = any(image and image.status == ImageStatus.QUEUED for _, _, image in eyes)
     return {"visit": visit, "patient": visit.patient, "eyes": eyes, "waiting": waiting}
 
 
 @clinic_role_required(*ANY_STAFF)
-def visit_detail(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
-    visit = get_visit(request, visit_id)
+def visit_detail(request: SignedInRequest, clinic: Clinic, visit_id: int) -> HttpResponse:
+    visit = get_visit(clinic, visit_id)
     posted = request.method == "POST"
     form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
     if posted and form.is_valid():
-        saved = save_photos(request, visit, form)
+        saved = save_photos(by_staff(request, clinic), visit, form)
         if saved and not form.errors:
             messages.success(request, _("Photos received: grading has started."))
-            return redirect("screening:visit", clinic_slug, visit.pk)
-    audit.record(request, "visit.view", visit.patient, visit.pk, visit)
+            return redirect("screening:visit", clinic.slug, visit.pk)
+    audit.record(by_staff(request, clinic), Action.VISIT_VIEW, visit.patient, visit.pk, visit)
     context = visit_context(visit) | {"form": form}
     return render(request, "screening/visit_detail.html", context)
 
 
-def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Image]:
+def save_photos(actor: Actor, visit: Visit, form: UploadForm) -> list[Image]:
     """Each eye on its own: a bad file is reported, the good one is still kept."""
     checked: dict[str, CheckedPhoto] = {}
     for eye in Eye.values:
@@ -268,7 +264,7 @@ def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Im
         try:
             photo = visits.read_upload(chosen[0])
         except BadUpload as error:
-            form.add_error(eye, visits.upload_error(error))
+            form.add_error(eye, wording.upload_error(error.code, error.params))
             continue
         earlier = visits.duplicate_of(visit, eye, photo.sha256)
         wrong_eye = visits.wrong_eye_message(eye, photo)
@@ -282,28 +278,30 @@ def save_photos(request: HttpRequest, visit: Visit, form: UploadForm) -> list[Im
             )
         else:
             checked[eye] = photo
-    saved = [visits.add_image(visit, eye, photo, request.user) for eye, photo in checked.items()]
-    for image in saved:
-        audit.record(request, "image.upload", visit.patient, visit.pk, image)
-    return saved
+    return [actions.do_add_photo(actor, visit, eye, photo) for eye, photo in checked.items()]
 
 
 @clinic_role_required(*ANY_STAFF)
-def visit_progress(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
+def visit_progress(request: SignedInRequest, clinic: Clinic, visit_id: int) -> HttpResponse:
     """The per-eye results, polled by the visit page while a photo is being graded."""
-    visit = get_visit(request, visit_id)
+    visit = get_visit(clinic, visit_id)
     context = visit_context(visit)
     if not context["waiting"]:  # the results are now on screen: that is a view of them
-        audit.record(request, "visit.results", visit.patient, visit.pk, visit)
+        staff = by_staff(request, clinic)
+        audit.record(staff, Action.VISIT_RESULTS, visit.patient, visit.pk, visit)
     return render(request, "screening/_visit_progress.html", context)
 
 
-IMAGE_KINDS = {"photo": "image.view", "thumbnail": "image.thumbnail", "heatmap": "image.heatmap"}
+IMAGE_KINDS = {
+    "photo": Action.IMAGE_VIEW,
+    "thumbnail": Action.IMAGE_THUMBNAIL,
+    "heatmap": Action.IMAGE_HEATMAP,
+}
 
 
 @clinic_role_required(*ANY_STAFF)
-def image_file(request: HttpRequest, clinic_slug: str, image_id: int, kind: str) -> HttpResponse:
-    images_here = Image.objects.filter(visit__patient__clinic=request.clinic)  # type: ignore[attr-defined]
+def image_file(request: SignedInRequest, clinic: Clinic, image_id: int, kind: str) -> HttpResponse:
+    images_here = Image.objects.filter(visit__patient__clinic=clinic)
     image = get_object_or_404(images_here.select_related("visit__patient"), pk=image_id)
     if kind == "heatmap":
         grading = Grading.objects.filter(image=image).first()
@@ -314,15 +312,16 @@ def image_file(request: HttpRequest, clinic_slug: str, image_id: int, kind: str)
         data, content_type = crypto.read(image.thumbnail), "image/jpeg"
     else:
         data, content_type = crypto.read(image.photo), image.content_type
-    audit.record(request, IMAGE_KINDS[kind], image.visit.patient, image.visit_id, image)
+    staff = by_staff(request, clinic)
+    audit.record(staff, IMAGE_KINDS[kind], image.visit.patient, image.visit_id, image)
     response = HttpResponse(data, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"  # one id's bytes never change
     return response
 
 
 @clinic_role_required(*ANY_STAFF)
-def visit_report(request: HttpRequest, clinic_slug: str, visit_id: int) -> HttpResponse:
-    visit = get_visit(request, visit_id)
-    audit.record(request, "report.view", visit.patient, visit.pk, visit)
-    context = {"visit": visit, "patient": visit.patient, "report": report.build(visit)}
+def visit_report(request: SignedInRequest, clinic: Clinic, visit_id: int) -> HttpResponse:
+    visit = get_visit(clinic, visit_id)
+    audit.record(by_staff(request, clinic), Action.REPORT_VIEW, visit.patient, visit.pk, visit)
+    context = {"visit": visit, "patient": visit.patient, "report": results.build(visit)}
     return render(request, "screening/visit_report.html", context)

@@ -2,59 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Image, ImageStatus, Visit
-from carewatch.eyes.screening.uploads import BadUpload, CheckedPhoto, check_photo
-
-UPLOAD_MESSAGES = {
-    "empty": gettext_lazy("The file is empty: choose the photo again."),
-    "too_big": gettext_lazy(
-        "The file is larger than the %(mb)d MB we accept: export the photo as JPEG."
-    ),
-    "pdf": gettext_lazy("This file is a PDF document, not a photo: upload the JPEG or PNG photo."),
-    "dicom_no_image": gettext_lazy(
-        "This DICOM file holds no photo: export the fundus photo from the camera."
-    ),
-    "dicom_frames": gettext_lazy(
-        "This DICOM file holds several photos: export each eye's photo on its own."
-    ),
-    "dicom_unreadable": gettext_lazy(
-        "This DICOM file cannot be read (it may be damaged, or compressed in a way we do not "
-        "support): export the photo from the camera again, or as JPEG."
-    ),
-    "format": gettext_lazy("This file is a %(format)s image: upload the photo as JPEG or PNG."),
-    "bomb": gettext_lazy(
-        "The image is too large to open safely: upload the camera's original photo."
-    ),
-    "unreadable": gettext_lazy(
-        "This file is not a readable JPEG or PNG photo (it may be damaged or cut short): "
-        "export it from the camera again and upload it."
-    ),
-    "too_small": gettext_lazy(
-        "The image is only %(width)dx%(height)d pixels, too small to grade: "
-        "upload a photo at least %(min)d pixels on each side."
-    ),
-}
-
-
-def upload_error(error: BadUpload) -> str:
-    return str(UPLOAD_MESSAGES[error.code]) % error.params
+from carewatch.eyes.screening.upload_errors import BadUpload
+from carewatch.eyes.screening.uploads import CheckedPhoto, check_photo
+from carewatch.platform.accounts.models import User
 
 
 def read_upload(upload: UploadedFile) -> CheckedPhoto:
     """The checked photo; raises BadUpload. Too big a file is refused before it is read."""
     limit = settings.EYES_MAX_UPLOAD_BYTES
     if upload.size and upload.size > limit:
-        raise BadUpload("too_big", "too big", mb=limit // 2**20)
+        raise BadUpload("too_big", mb=limit // 2**20)
     return check_photo(upload.read(), limit)
 
 
@@ -98,7 +63,7 @@ def other_patient_warning(visit: Visit, photo: CheckedPhoto) -> str:
     ) % {"name": photo.dicom.patient_name or "?", "id": found, "number": visit.patient.number}
 
 
-def add_image(visit: Visit, eye: str, photo: CheckedPhoto, by: Any) -> Image:
+def add_image(visit: Visit, eye: str, photo: CheckedPhoto, by: User) -> Image:
     image = Image(
         visit=visit,
         eye=eye,

@@ -22,20 +22,21 @@ from carewatch.kids.gateways.commands import CommandError
 from carewatch.kids.gateways.forms import CommandForm, PhoneForm
 from carewatch.kids.gateways.models import DeviceSecret
 from carewatch.kids.tracker.models import Device, Protocol
-from carewatch.platform.accounts.permissions import family_member_required
+from carewatch.platform.accounts.models import Family
+from carewatch.platform.accounts.permissions import SignedInRequest, family_member_required
 
 RECENT_COMMANDS = 20
 
 
-def _device(request: HttpRequest, device_id: int) -> Device:
-    return get_object_or_404(Device, pk=device_id, family=request.family)  # type: ignore[attr-defined]
+def _device(family: Family, device_id: int) -> Device:
+    return get_object_or_404(Device, pk=device_id, family=family)
 
 
 def device_context(request: HttpRequest, device: Device, **extra: Any) -> dict[str, Any]:
     config = settings.GATEWAYS
     site = settings.SITE_URL
     context: dict[str, Any] = {
-        "family": request.family,  # type: ignore[attr-defined]
+        "family": device.family,
         "device": device,
         "host": config.public_host,
         "watch_port": config.watch_port,
@@ -58,15 +59,15 @@ def device_context(request: HttpRequest, device: Device, **extra: Any) -> dict[s
 
 
 @family_member_required
-def device_page(request: HttpRequest, family_id: int, device_id: int) -> HttpResponse:
-    device = _device(request, device_id)
+def device_page(request: SignedInRequest, family: Family, device_id: int) -> HttpResponse:
+    device = _device(family, device_id)
     return render(request, "gateways/device.html", device_context(request, device))
 
 
 @require_POST
 @family_member_required
-def queue_command(request: HttpRequest, family_id: int, device_id: int) -> HttpResponse:
-    device = _device(request, device_id)
+def queue_command(request: SignedInRequest, family: Family, device_id: int) -> HttpResponse:
+    device = _device(family, device_id)
     form = CommandForm(request.POST)
     if form.is_valid():
         try:
@@ -81,14 +82,13 @@ def queue_command(request: HttpRequest, family_id: int, device_id: int) -> HttpR
                 _("“%(command)s” is on its way. It waits until the watch connects.")
                 % {"command": command.get_kind_display()},
             )
-            return redirect("devices:device", family_id, device.pk)
+            return redirect("devices:device", family.pk, device.pk)
     context = device_context(request, device, command_form=form)
     return render(request, "gateways/device.html", context, status=400)
 
 
 @family_member_required
-def add_phone(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def add_phone(request: SignedInRequest, family: Family) -> HttpResponse:
     form = PhoneForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         child = form.cleaned_data["child"]
@@ -104,7 +104,7 @@ def add_phone(request: HttpRequest, family_id: int) -> HttpResponse:
         if device.protocol == Protocol.OWNTRACKS:
             return _show_secret(request, device)
         messages.success(request, _("The phone is added. Now set up the app on it."))
-        return redirect("devices:device", family_id, device.pk)
+        return redirect("devices:device", family.pk, device.pk)
     status = 400 if form.errors else 200
     return render(
         request, "gateways/add_phone.html", {"form": form, "family": family}, status=status
@@ -113,10 +113,10 @@ def add_phone(request: HttpRequest, family_id: int) -> HttpResponse:
 
 @require_POST
 @family_member_required
-def new_secret(request: HttpRequest, family_id: int, device_id: int) -> HttpResponse:
-    device = _device(request, device_id)
+def new_secret(request: SignedInRequest, family: Family, device_id: int) -> HttpResponse:
+    device = _device(family, device_id)
     if device.protocol != Protocol.OWNTRACKS:
-        return redirect("devices:device", family_id, device.pk)
+        return redirect("devices:device", family.pk, device.pk)
     return _show_secret(request, device)
 
 

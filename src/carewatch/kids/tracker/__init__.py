@@ -1,5 +1,6 @@
-"""The tracker app: children, devices, positions, places, events, alert settings.
+"""The tracker app (Django): children, devices, positions, places, events, alert settings.
 
-The rules themselves live in `carewatch.kids.tracking` (plain Python); this app
-stores what they need and shows parents what they decided.
+`tracker` is the Django app, `tracking` its rules: the rules themselves (place
+entry and exit, battery, offline, SOS) live in `carewatch.kids.tracking`, plain
+Python; this app stores what they need and shows parents what they decided.
 """

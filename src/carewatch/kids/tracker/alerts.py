@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.tracker.models import AlertSetting, Event, EventKind
+from carewatch.platform.accounts.models import User
 from carewatch.platform.notify import sending
 
 ALWAYS_EVERYWHERE = {EventKind.SOS}  # SOS ignores choices and quiet hours
@@ -120,7 +121,7 @@ def alert_guardians(event: Event) -> int:
     return written
 
 
-def _preferences(user: Any, event: Event) -> Preferences:
+def _preferences(user: User, event: Event) -> Preferences:
     setting = AlertSetting.objects.filter(user=user, family=event.family).first()
     if setting is None:
         return Preferences()

@@ -7,7 +7,15 @@ import shapely
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.tracker.models import AlertSetting, Child, EventKind, Place, TrackerSettings
+from carewatch.kids.tracker.models import (
+    EVENT_KIND_LABELS,
+    PLACE_FIELDS,
+    AlertSetting,
+    Child,
+    EventKind,
+    Place,
+    TrackerSettings,
+)
 from carewatch.platform.notify.transports import KIND_CHOICES
 
 WEEKDAYS = [
@@ -82,17 +90,7 @@ class PlaceForm(forms.ModelForm):
 
     class Meta:
         model = Place
-        fields = [
-            "name",
-            "kind",
-            "lat",
-            "lon",
-            "radius_m",
-            "polygon",
-            "active_days",
-            "active_from",
-            "active_until",
-        ]
+        fields = PLACE_FIELDS
         widgets = {
             "active_from": forms.TimeInput(attrs={"type": "time"}),
             "active_until": forms.TimeInput(attrs={"type": "time"}),
@@ -176,7 +174,7 @@ def polygon_centre(points: list[list[float]]) -> tuple[float, float]:
 
 class AlertSettingForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(
-        choices=[(k.value, k.label) for k in EventKind if k != EventKind.SOS],
+        choices=[(k.value, EVENT_KIND_LABELS[k]) for k in EventKind if k != EventKind.SOS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label=_("Tell me about"),

@@ -29,9 +29,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from carewatch.kids.tracker import livefeed
-from carewatch.kids.tracker.models import Device, DeviceStatus, Event, Place, Position
+from carewatch.kids.tracker.models import (
+    DEVICE_STATUS_LABELS,
+    Device,
+    DeviceStatus,
+    Event,
+    Place,
+    Position,
+)
 from carewatch.platform import pubsub
-from carewatch.platform.accounts.permissions import families_of, family_member_required
+from carewatch.platform.accounts.models import Family
+from carewatch.platform.accounts.permissions import (
+    SignedInRequest,
+    families_of,
+    family_member_required,
+)
 
 RETRY_MS = 3000  # how soon EventSource reconnects after the stream ends
 MAX_TRACK_POINTS = 20_000  # a watch reporting every 5 s sends 17,280 fixes a day
@@ -116,8 +128,7 @@ def tracks(devices: Iterable[Device], start: dt.datetime, end: dt.datetime) -> d
 
 
 @family_member_required
-def map_page(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def map_page(request: SignedInRequest, family: Family) -> HttpResponse:
     devices = list(family.devices.select_related("child").order_by("child__name", "pk"))
     start, end = day_bounds(timezone.localdate())
     last_event = Event.objects.filter(family=family).order_by("-pk").first()
@@ -280,7 +291,8 @@ def _when(raw: str) -> dt.datetime:
 
 
 def _status_label(status: str) -> str:
-    return str(DeviceStatus(status).label) if status in DeviceStatus.values else status
+    label = DEVICE_STATUS_LABELS.get(DeviceStatus(status)) if status in set(DeviceStatus) else None
+    return str(label) if label else status
 
 
 def sse(event: str, data: dict[str, Any], event_id: int) -> str:
@@ -324,8 +336,7 @@ def read_family_and_release(
 
 
 @family_member_required
-def history(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def history(request: SignedInRequest, family: Family) -> HttpResponse:
     devices = list(family.devices.select_related("child").order_by("child__name", "pk"))
     device = _chosen_device(request, devices)
     today = timezone.localdate()

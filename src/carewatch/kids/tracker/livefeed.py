@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
-from carewatch.kids.tracker.models import Event, EventKind
+from carewatch.kids.tracker.models import EVENT_KIND_LABELS, Event, EventKind
 from carewatch.platform import pubsub
 
 
@@ -110,7 +110,7 @@ def no_fix_minutes(event: Event) -> int | None | Literal[-1]:
 def alert_text(kind: str, place: str, who: str, no_fix_minutes: int | None = -1) -> str:
     """ "Left a place · School · Asha", in the active language; an alarm without a GPS fix
     says how old the position on the map is."""
-    label = str(EventKind(kind).label) if kind in EventKind.values else kind
+    label = str(EVENT_KIND_LABELS[EventKind(kind)]) if kind in set(EventKind) else kind
     parts = [label, place, who]
     if no_fix_minutes is None:
         parts.append(_("no GPS fix"))

@@ -2,13 +2,53 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.tracking import DeviceStatus, EventKind, PlaceKind
 from carewatch.platform.accounts.models import Family, User
+
+# The vocabularies are the tracking core's enums; these are their words, the one place they
+# are written. labelled() refuses to start when a member has no label, so the core and the
+# database choices cannot drift apart.
+DEVICE_STATUS_LABELS = {
+    DeviceStatus.ONLINE: _("Online"),
+    DeviceStatus.OFFLINE: _("Offline"),
+    DeviceStatus.UNKNOWN: _("Not seen yet"),
+}
+PLACE_KIND_LABELS = {
+    PlaceKind.HOME: _("Home"),
+    PlaceKind.SCHOOL: _("School"),
+    PlaceKind.OTHER: _("Other"),
+}
+EVENT_KIND_LABELS = {
+    EventKind.PLACE_ENTER: _("Arrived at a place"),
+    EventKind.PLACE_EXIT: _("Left a place"),
+    EventKind.SOS: _("SOS"),
+    EventKind.LOW_BATTERY: _("Low battery"),
+    EventKind.CRITICAL_BATTERY: _("Battery almost empty"),
+    EventKind.OFFLINE: _("Offline"),
+    EventKind.BACK_ONLINE: _("Back online"),
+    EventKind.REMOVED: _("Taken off the wrist"),
+    EventKind.FALL: _("Fall"),
+    EventKind.OVERSPEED: _("Moving fast"),
+}
+
+
+def labelled(enum: type[StrEnum], labels: Mapping[Any, str | Promise]) -> list[tuple[str, Any]]:
+    """Model choices from a core enum; every member must have its label."""
+    missing = [member for member in enum if member not in labels]
+    if missing:
+        raise ImproperlyConfigured(f"{enum.__name__} members without a label: {missing}")
+    return [(str(member), label) for member, label in labels.items()]
 
 
 class Child(models.Model):
@@ -34,12 +74,6 @@ class Protocol(models.TextChoices):
     OWNTRACKS = "owntracks", _("OwnTracks")
 
 
-class DeviceStatus(models.TextChoices):
-    ONLINE = "online", _("Online")
-    OFFLINE = "offline", _("Offline")
-    UNKNOWN = "unknown", _("Not seen yet")
-
-
 def hash_pairing_code(code: str) -> str:
     return hashlib.sha256(code.strip().upper().encode()).hexdigest()
 
@@ -57,7 +91,9 @@ class Device(models.Model):
     pairing_code_hash = models.CharField(max_length=64, blank=True)
     paired_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
-        max_length=8, choices=DeviceStatus.choices, default=DeviceStatus.UNKNOWN
+        max_length=8,
+        choices=labelled(DeviceStatus, DEVICE_STATUS_LABELS),
+        default=DeviceStatus.UNKNOWN,
     )
     last_seen = models.DateTimeField(null=True, blank=True)
     last_fix_time = models.DateTimeField(null=True, blank=True)
@@ -105,10 +141,19 @@ class Position(models.Model):
         return f"{self.device} at {self.fix_time:%Y-%m-%d %H:%M:%S}"
 
 
-class PlaceKind(models.TextChoices):
-    HOME = "home", _("Home")
-    SCHOOL = "school", _("School")
-    OTHER = "other", _("Other")
+# What a family says about a place: the editing form and the family's data export both
+# use this list.
+PLACE_FIELDS = [
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "radius_m",
+    "polygon",
+    "active_days",
+    "active_from",
+    "active_until",
+]
 
 
 class Place(models.Model):
@@ -117,7 +162,10 @@ class Place(models.Model):
     family = models.ForeignKey(Family, models.CASCADE, related_name="places")
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(
-        _("kind"), max_length=8, choices=PlaceKind.choices, default=PlaceKind.OTHER
+        _("kind"),
+        max_length=8,
+        choices=labelled(PlaceKind, PLACE_KIND_LABELS),
+        default=PlaceKind.OTHER,
     )
     lat = models.FloatField(_("centre latitude"), null=True, blank=True)
     lon = models.FloatField(_("centre longitude"), null=True, blank=True)
@@ -139,24 +187,11 @@ class Place(models.Model):
         return not self.polygon
 
 
-class EventKind(models.TextChoices):
-    PLACE_ENTER = "place_enter", _("Arrived at a place")
-    PLACE_EXIT = "place_exit", _("Left a place")
-    SOS = "sos", _("SOS")
-    LOW_BATTERY = "low_battery", _("Low battery")
-    CRITICAL_BATTERY = "critical_battery", _("Battery almost empty")
-    OFFLINE = "offline", _("Offline")
-    BACK_ONLINE = "back_online", _("Back online")
-    REMOVED = "removed", _("Taken off the wrist")
-    FALL = "fall", _("Fall")
-    OVERSPEED = "overspeed", _("Moving fast")
-
-
 class Event(models.Model):
     device = models.ForeignKey(Device, models.CASCADE, related_name="events")
     family = models.ForeignKey(Family, models.CASCADE, related_name="tracker_events")
     child = models.ForeignKey(Child, models.SET_NULL, null=True, blank=True, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    kind = models.CharField(max_length=20, choices=labelled(EventKind, EVENT_KIND_LABELS))
     time = models.DateTimeField()
     server_time = models.DateTimeField(default=timezone.now)
     place = models.ForeignKey(Place, models.SET_NULL, null=True, blank=True, related_name="events")

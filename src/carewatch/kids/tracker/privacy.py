@@ -8,7 +8,7 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
-from carewatch.kids.tracker.models import AlertSetting, Device, Event, Place, Position
+from carewatch.kids.tracker.models import PLACE_FIELDS, AlertSetting, Device, Event, Place, Position
 from carewatch.platform.accounts.models import Family
 
 
@@ -26,20 +26,7 @@ def export_family(family: Family) -> dict[str, Any]:
             {"id": d.pk, "identifier": d.identifier, "name": d.name, "child_id": d.child_id}
             for d in devices
         ],
-        "places": list(
-            Place.objects.filter(family=family).values(
-                "id",
-                "name",
-                "kind",
-                "lat",
-                "lon",
-                "radius_m",
-                "polygon",
-                "active_days",
-                "active_from",
-                "active_until",
-            )
-        ),
+        "places": list(Place.objects.filter(family=family).values("id", *PLACE_FIELDS)),
         "positions": list(
             Position.objects.filter(device__in=devices)
             .order_by("device_id", "fix_time")

@@ -20,8 +20,9 @@ from carewatch.kids.tracker.forms import (
     RetentionForm,
 )
 from carewatch.kids.tracker.models import AlertSetting, Event, Place, TrackerSettings
-from carewatch.platform.accounts.models import FamilyRole
+from carewatch.platform.accounts.models import Family, FamilyRole
 from carewatch.platform.accounts.permissions import (
+    SignedInRequest,
     families_of,
     family_member_required,
     family_role,
@@ -35,22 +36,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @family_member_required
-def add_child(request: HttpRequest, family_id: int) -> HttpResponse:
+def add_child(request: SignedInRequest, family: Family) -> HttpResponse:
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         child = form.save(commit=False)
-        child.family = request.family  # type: ignore[attr-defined]
+        child.family = family
         child.save()
         messages.success(
             request, _("%(name)s is added. Now pair their watch.") % {"name": child.name}
         )
-        return redirect("tracker:pair", family_id)
-    return render(request, "tracker/child_form.html", {"form": form, "family": request.family})  # type: ignore[attr-defined]
+        return redirect("tracker:pair", family.pk)
+    return render(request, "tracker/child_form.html", {"form": form, "family": family})
 
 
 @family_member_required
-def pair(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def pair(request: SignedInRequest, family: Family) -> HttpResponse:
     form = PairingForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         who = f"{request.user.pk}:{request.META.get('REMOTE_ADDR', '')}"
@@ -70,7 +70,7 @@ def pair(request: HttpRequest, family_id: int) -> HttpResponse:
                 _("The watch is paired with %(name)s. Now point it at CareWatch.")
                 % {"name": device.child},
             )
-            return redirect("devices:device", family_id, device.pk)
+            return redirect("devices:device", family.pk, device.pk)
     status = 400 if form.errors else 200
     config = settings.GATEWAYS
     context = {
@@ -83,14 +83,14 @@ def pair(request: HttpRequest, family_id: int) -> HttpResponse:
 
 
 @family_member_required
-def places(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def places(request: SignedInRequest, family: Family) -> HttpResponse:
     return render(request, "tracker/places.html", {"family": family, "places": family.places.all()})
 
 
 @family_member_required
-def edit_place(request: HttpRequest, family_id: int, place_id: int | None = None) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def edit_place(
+    request: SignedInRequest, family: Family, place_id: int | None = None
+) -> HttpResponse:
     place = get_object_or_404(Place, pk=place_id, family=family) if place_id else None
     form = PlaceForm(request.POST or None, instance=place)
     if request.method == "POST" and form.is_valid():
@@ -98,44 +98,41 @@ def edit_place(request: HttpRequest, family_id: int, place_id: int | None = None
         saved.family = family
         saved.save()
         messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
-        return redirect("tracker:places", family_id)
+        return redirect("tracker:places", family.pk)
     context = {"family": family, "form": form, "place": place}
     return render(request, "tracker/place_form.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
 @family_member_required
-def delete_place(request: HttpRequest, family_id: int, place_id: int) -> HttpResponse:
-    place = get_object_or_404(Place, pk=place_id, family=request.family)  # type: ignore[attr-defined]
+def delete_place(request: SignedInRequest, family: Family, place_id: int) -> HttpResponse:
+    place = get_object_or_404(Place, pk=place_id, family=family)
     place.delete()
     messages.success(request, _("%(name)s is deleted.") % {"name": place.name})
-    return redirect("tracker:places", family_id)
+    return redirect("tracker:places", family.pk)
 
 
 @family_member_required
-def events(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def events(request: SignedInRequest, family: Family) -> HttpResponse:
     feed = Event.objects.filter(family=family).select_related("child", "place", "device")[:200]
     return render(request, "tracker/events.html", {"family": family, "events": feed})
 
 
 @family_member_required
-def alert_settings(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def alert_settings(request: SignedInRequest, family: Family) -> HttpResponse:
     user = request.user  # logged in: family_member_required checked
-    setting, _created = AlertSetting.objects.get_or_create(user=user, family=family)  # type: ignore[misc]
+    setting, _created = AlertSetting.objects.get_or_create(user=user, family=family)
     form = AlertSettingForm(request.POST or None, instance=setting)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your alert settings are saved."))
-        return redirect("tracker:alert_settings", family_id)
+        return redirect("tracker:alert_settings", family.pk)
     return render(request, "tracker/alert_settings.html", {"family": family, "form": form})
 
 
 @family_member_required
-def privacy_settings(request: HttpRequest, family_id: int) -> HttpResponse:
+def privacy_settings(request: SignedInRequest, family: Family) -> HttpResponse:
     """Every guardian sees how long history is kept; the family's owner changes it."""
-    family = request.family  # type: ignore[attr-defined]
     chosen, _created = TrackerSettings.objects.get_or_create(family=family)
     may_change = family_role(request.user, family) == FamilyRole.OWNER
     form = RetentionForm((request.POST or None) if may_change else None, instance=chosen)
@@ -146,15 +143,14 @@ def privacy_settings(request: HttpRequest, family_id: int) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved: location history is kept for the period you chose."))
-        return redirect("tracker:privacy", family_id)
+        return redirect("tracker:privacy", family.pk)
     context = {"family": family, "form": form, "may_change": may_change}
     status = 400 if form.errors else 200
     return render(request, "tracker/privacy.html", context, status=status)
 
 
 @family_member_required
-def export(request: HttpRequest, family_id: int) -> HttpResponse:
-    family = request.family  # type: ignore[attr-defined]
+def export(request: SignedInRequest, family: Family) -> HttpResponse:
     response = JsonResponse(privacy.export_family(family), json_dumps_params={"indent": 1})
     response["Content-Disposition"] = f'attachment; filename="carewatch-family-{family.pk}.json"'
     return response

@@ -1,5 +1,8 @@
 """The Kids tracking core: fixes in; positions, device state and events out.
 
+`tracking` is the rules (this package, no Django); `tracker` is the Django app that
+stores and shows what they decide (carewatch.kids.tracker).
+
 Plain Python with no Django (a test checks it): the Django app is a thin shell
 that implements `Store` over the ORM and sends the events it gets back. Every
 time given to it or taken from it is an aware UTC datetime.

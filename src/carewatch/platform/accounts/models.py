@@ -108,7 +108,8 @@ class FamilyInvite(models.Model):
 
 
 class Clinic(models.Model):
-    """A screening centre."""
+    """A screening centre: "centre" in URLs and on every page; Clinic is the model's name
+    (models are not renamed). Its public booking profile is eyes.booking's Centre."""
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(unique=True)

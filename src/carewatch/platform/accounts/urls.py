@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from carewatch.platform.accounts import views
 
@@ -12,5 +13,9 @@ urlpatterns = [
     path("invite/<str:token>/", views.accept_invite, name="accept_invite"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
-    path("clinic/<slug:clinic_slug>/team/", views.clinic_team, name="clinic_team"),
+    # A screening centre is a "centre" in every address and page (Clinic is its model).
+    path("centre/<slug:clinic_slug>/team/", views.clinic_team, name="clinic_team"),
+    path(
+        "clinic/<slug:clinic_slug>/team/", RedirectView.as_view(pattern_name="accounts:clinic_team")
+    ),
 ]

@@ -9,35 +9,37 @@ from django.views.decorators.http import require_POST
 
 from carewatch.platform.accounts import actions, permissions
 from carewatch.platform.accounts.forms import ApiTokenForm, FamilyForm, InviteForm
-from carewatch.platform.accounts.models import ApiToken, ClinicRole, FamilyInvite
+from carewatch.platform.accounts.models import ApiToken, Clinic, ClinicRole, Family, FamilyInvite
+from carewatch.platform.accounts.permissions import SignedInRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     context = {
         "families": permissions.families_of(request.user),
-        "clinic_memberships": request.user.clinic_memberships.select_related("clinic"),  # type: ignore[union-attr]
+        "clinic_memberships": request.user.clinic_memberships.select_related("clinic"),
     }
     return render(request, "accounts/home.html", context)
 
 
 @login_required
-def create_family(request: HttpRequest) -> HttpResponse:
+def create_family(request: SignedInRequest) -> HttpResponse:
     form = FamilyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        family = actions.do_create_family(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        family = actions.do_create_family(request.user, form.cleaned_data["name"])
         messages.success(request, _("Your family is ready. Invite another guardian if you like."))
         return redirect("accounts:family", family.pk)
     return render(request, "accounts/create_family.html", {"form": form})
 
 
 @permissions.family_member_required
-def family(request: HttpRequest, family_id: int) -> HttpResponse:
-    return _family_page(request, InviteForm())
+def family(request: SignedInRequest, the_family: Family) -> HttpResponse:
+    return _family_page(request, the_family, InviteForm())
 
 
-def _family_page(request: HttpRequest, invite_form: InviteForm, status: int = 200) -> HttpResponse:
-    the_family = request.family  # type: ignore[attr-defined]
+def _family_page(
+    request: HttpRequest, the_family: Family, invite_form: InviteForm, status: int = 200
+) -> HttpResponse:
     context = {
         "family": the_family,
         "memberships": the_family.memberships.select_related("user"),
@@ -49,13 +51,13 @@ def _family_page(request: HttpRequest, invite_form: InviteForm, status: int = 20
 
 @require_POST
 @permissions.family_member_required
-def invite(request: HttpRequest, family_id: int) -> HttpResponse:
+def invite(request: SignedInRequest, the_family: Family) -> HttpResponse:
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
             actions.do_invite_guardian(
-                request.family,  # type: ignore[attr-defined]
-                request.user,  # type: ignore[arg-type]
+                the_family,
+                request.user,
                 form.cleaned_data["email"],
             )
         except actions.InviteError as error:
@@ -64,16 +66,16 @@ def invite(request: HttpRequest, family_id: int) -> HttpResponse:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
-        return redirect("accounts:family", family_id)
-    return _family_page(request, form, status=400)
+        return redirect("accounts:family", the_family.pk)
+    return _family_page(request, the_family, form, status=400)
 
 
 @login_required
-def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
+def accept_invite(request: SignedInRequest, token: str) -> HttpResponse:
     the_invite = get_object_or_404(FamilyInvite, token=token)
     if request.method == "POST":
         try:
-            actions.do_accept_invite(the_invite, request.user)  # type: ignore[arg-type]
+            actions.do_accept_invite(the_invite, request.user)
         except actions.InviteError as error:
             messages.error(request, str(error))
         else:
@@ -85,8 +87,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @permissions.clinic_role_required(ClinicRole.ADMIN)
-def clinic_team(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    clinic = request.clinic  # type: ignore[attr-defined]
+def clinic_team(request: SignedInRequest, clinic: Clinic) -> HttpResponse:
     memberships = clinic.memberships.select_related("user").order_by("role", "user__email")
     return render(
         request, "accounts/clinic_team.html", {"clinic": clinic, "memberships": memberships}
@@ -94,11 +95,11 @@ def clinic_team(request: HttpRequest, clinic_slug: str) -> HttpResponse:
 
 
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     new_key = None
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _token, new_key = ApiToken.issue(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, new_key = ApiToken.issue(request.user, form.cleaned_data["name"])
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user.pk)
     context = {"tokens": tokens, "form": form, "new_key": new_key}
@@ -114,14 +115,13 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @permissions.family_member_required
-def delete_family(request: HttpRequest, family_id: int) -> HttpResponse:
-    the_family = request.family  # type: ignore[attr-defined]
+def delete_family(request: SignedInRequest, the_family: Family) -> HttpResponse:
     if not permissions.can_delete_family(request.user, the_family):
         messages.error(request, _("Only the family’s owner can delete it."))
-        return redirect("accounts:family", family_id)
+        return redirect("accounts:family", the_family.pk)
     if request.method == "POST":
         try:
-            actions.do_delete_family(the_family, request.user, request.POST.get("name", ""))  # type: ignore[arg-type]
+            actions.do_delete_family(the_family, request.user, request.POST.get("name", ""))
         except actions.InviteError as error:
             messages.error(request, str(error))
         else:

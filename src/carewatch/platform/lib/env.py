@@ -19,8 +19,10 @@ class ConfigError(Exception):
     """A configuration value is missing or malformed."""
 
 
-TRUE_WORDS = {"true", "1", "yes", "on"}
-FALSE_WORDS = {"false", "0", "no", "off"}
+# True or False only, in any case (as healthchecks' envbool): "1", "yes" or "on" are refused
+# rather than guessed, so the README, the error message and the parser say the same thing.
+TRUE_WORDS = {"true"}
+FALSE_WORDS = {"false"}
 
 
 def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -2,8 +2,8 @@
 
 The Kids and Eyes apps call
 
-    from carewatch.platform import notify
-    notify.send(user, _("Aarav left School"), text, url="/kids/...", event="kids.place_left",
+    from carewatch.platform.notify import sending
+    sending.send(user, _("Aarav left School"), text, url="/kids/...", event="kids.place_left",
                 payload={"child": 7, "place": 3})
 
 which writes one Notification row per enabled, confirmed channel of that user
@@ -22,30 +22,3 @@ commits: the inbox at once, the rest through the task queue with retries.
 `carewatch.platform.notify.inbox.unread_count(user)` gives the inbox badge.
 Pages: notify:inbox, notify:channels (URL names in urls.py).
 """
-
-from __future__ import annotations
-
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from carewatch.platform.notify.models import Notification
-
-
-def send(
-    user: Any,
-    subject: Any,
-    text: Any,
-    *,
-    html: str | None = None,
-    url: str | None = None,
-    event: str = "",
-    kinds: Iterable[str] | None = None,
-    payload: dict[str, Any] | None = None,
-) -> list[Notification]:
-    """See sending.send; imported lazily because this package loads before the models."""
-    from carewatch.platform.notify import sending
-
-    return sending.send(
-        user, subject, text, html=html, url=url, event=event, kinds=kinds, payload=payload
-    )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from carewatch.platform.accounts.models import User
 from carewatch.platform.notify import direct
 from carewatch.platform.notify.models import Channel, Notification
 
@@ -21,7 +22,7 @@ SALT = "carewatch.notify.confirm-email"
 MAX_AGE = timedelta(days=7)
 
 
-def needs_confirmation(user: Any, email: str) -> bool:
+def needs_confirmation(user: User, email: str) -> bool:
     return not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 

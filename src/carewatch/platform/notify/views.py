@@ -57,13 +57,13 @@ def own_channel(request: HttpRequest, pk: int) -> Channel:
 @login_required
 @require_GET
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox.messages(request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(inbox.messages(me(request)), 30).get_page(request.GET.get("page"))
     unread = inbox.unread_count(request.user)
     return render(request, "notify/inbox.html", {"page": page, "unread": unread})
 
 
 def own_message(request: HttpRequest, pk: int) -> Notification:
-    return get_object_or_404(inbox.messages(request.user), pk=pk)
+    return get_object_or_404(inbox.messages(me(request)), pk=pk)
 
 
 @login_required
@@ -71,7 +71,7 @@ def own_message(request: HttpRequest, pk: int) -> Notification:
 def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     """Marks the message read and follows its link (only links to this site)."""
     message = own_message(request, pk)
-    inbox.mark_read(request.user, [message.pk])
+    inbox.mark_read(me(request), [message.pk])
     safe = url_has_allowed_host_and_scheme(message.url, {request.get_host()}, request.is_secure())
     return redirect(message.url if message.url and safe else "notify:inbox")
 
@@ -80,7 +80,7 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     message = own_message(request, pk)
-    inbox.mark_read(request.user, [message.pk])
+    inbox.mark_read(me(request), [message.pk])
     if is_htmx(request):
         message.refresh_from_db()
         unread = inbox.unread_count(request.user)
@@ -94,7 +94,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = inbox.mark_read(request.user)
+    count = inbox.mark_read(me(request))
     messages.success(request, _("Marked %(count)d messages as read.") % {"count": count})
     return redirect("notify:inbox")
 
@@ -112,7 +112,7 @@ def unread(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def channel_list(request: HttpRequest) -> HttpResponse:
-    inbox.inbox_channel(request.user)
+    inbox.inbox_channel(me(request))
     channels = Channel.objects.filter(owner=me(request))
     context = {"channels": channels, "sms_available": sms.is_configured()}
     return render(request, "notify/channels.html", context)
@@ -158,7 +158,7 @@ def add_channel(request: HttpRequest, kind: str) -> HttpResponse:
         channel = Channel.objects.create(owner=me(request), kind=kind, name=name, value=value)
         if kind == "webhook":
             request.session[SECRET_KEY] = {"channel": channel.pk, "secret": channel.value["secret"]}
-        if kind == "email" and confirm.needs_confirmation(request.user, value["email"]):
+        if kind == "email" and confirm.needs_confirmation(me(request), value["email"]):
             ask_to_confirm(request, channel)
         else:
             messages.success(request, _("Channel “%(name)s” added.") % {"name": channel})

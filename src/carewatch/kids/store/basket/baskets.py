@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
 from carewatch.kids.store.basket.models import MAX_QUANTITY, Basket, BasketLine
 from carewatch.kids.store.catalogue.models import Product
+from carewatch.platform.accounts.models import User
 
 SESSION_KEY = "store_basket_id"
 
@@ -47,7 +47,7 @@ def set_quantity(basket: Basket, line_id: int, quantity: int) -> None:
         lines.update(quantity=min(quantity, MAX_QUANTITY))
 
 
-def merge_into_account(request: HttpRequest, user: Any) -> None:
+def merge_into_account(request: HttpRequest, user: User) -> None:
     """After login: the session basket's lines join the account's basket (quantities add up)."""
     basket_id = request.session.pop(SESSION_KEY, None)
     anonymous = Basket.objects.filter(pk=basket_id, owner=None).first() if basket_id else None

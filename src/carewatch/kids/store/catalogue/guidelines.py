@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from carewatch.kids.store.catalogue.recommend import Spec, waterproof
+from carewatch.kids.store.catalogue.scoring import Spec, waterproof
 
 LANGUAGES = ("en", "hi", "ta")
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.store.catalogue.recommend import Spec
+from carewatch.kids.store.catalogue.scoring import Spec
 
 
 class Category(models.Model):

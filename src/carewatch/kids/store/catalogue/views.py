@@ -13,7 +13,7 @@ from carewatch.kids.store.catalogue import pagecache
 from carewatch.kids.store.catalogue.forms import FilterForm, GuideForm
 from carewatch.kids.store.catalogue.guidelines import guidelines
 from carewatch.kids.store.catalogue.models import Category, Kind, Product
-from carewatch.kids.store.catalogue.recommend import Need, recommend
+from carewatch.kids.store.catalogue.scoring import Need, recommend
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 REASONS = {

@@ -41,6 +41,7 @@ from carewatch.kids.store.checkout.pricing import TIP_CHOICES, totals_for
 from carewatch.kids.store.orders.models import Order
 from carewatch.kids.store.orders.views import can_view, remember_guest_order
 from carewatch.kids.store.payments.gateway import Card, Gateway, get_gateway
+from carewatch.platform.accounts.models import User
 
 DETAILS_KEY = "store_checkout_details"
 CHECKOUT_KEY = "store_checkout_key"
@@ -70,8 +71,8 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     saved = request.session.get(DETAILS_KEY)
     if saved:
         return saved
-    user: Any = request.user
-    if user.is_authenticated:
+    user = request.user
+    if isinstance(user, User):
         return {"email": user.email, "name": user.get_full_name()}
     return {}
 

@@ -9,10 +9,11 @@ from django.dispatch import receiver
 
 from carewatch.kids.store.orders.models import Order
 from carewatch.kids.store.orders.views import GUEST_ORDERS_KEY
+from carewatch.platform.accounts.models import User
 
 
 @receiver(user_logged_in, dispatch_uid="store_claim_guest_orders_at_login")
-def claim_guest_orders(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def claim_guest_orders(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     numbers = session.get(GUEST_ORDERS_KEY, []) if session is not None else []
     if numbers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.orders.models import OrderLine
 from carewatch.kids.store.reviews.models import HelpfulVote, Question, Review, ReviewStatus
 from carewatch.kids.store.reviews.moderation import hold_reasons
+from carewatch.platform.accounts.models import User
 from carewatch.platform.notify import direct, sending
 
 
@@ -61,14 +63,16 @@ def do_vote(review: Review, voter: str) -> bool:
     return True
 
 
-def do_ask(product: Product, user: Any, email: str, text: str, language: str) -> Question:
-    owner = user if user.is_authenticated else None
+def do_ask(
+    product: Product, user: User | AnonymousUser, email: str, text: str, language: str
+) -> Question:
+    owner = user if isinstance(user, User) else None
     return Question.objects.create(
         product=product, user=owner, email=email, text=text, language=language
     )
 
 
-def do_answer(question: Question, answer: str, by: Any) -> bool:
+def do_answer(question: Question, answer: str, by: User) -> bool:
     """Saves the answer, which publishes the question; the first answer is e-mailed to
     the asker. Returns True when that e-mail was sent (an edit sends nothing)."""
     first = question.answered_at is None

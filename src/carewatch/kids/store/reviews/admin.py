@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.store.reviews import actions
 from carewatch.kids.store.reviews.models import Question, Review, ReviewStatus
+from carewatch.platform.accounts.permissions import signed_in
 
 
 @admin.register(Review)
@@ -40,6 +41,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
         if obj.answer and "answer" in form.changed_data:
-            actions.do_answer(obj, obj.answer, request.user)
+            actions.do_answer(obj, obj.answer, signed_in(request).user)
         else:
             super().save_model(request, obj, form, change)

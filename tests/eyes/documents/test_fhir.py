@@ -10,14 +10,14 @@ from fhir.resources.R4B.diagnosticreport import DiagnosticReport
 from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
-from carewatch.eyes.review import fhir
-from carewatch.eyes.review.export import diagnostic_report
+from carewatch.eyes.documents import fhir
+from carewatch.eyes.documents.fhir_export import diagnostic_report
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import UNGRADABLE, Finding, graded_visit
 
 
 class FhirTests(BaseTestCase):
@@ -28,7 +28,7 @@ class FhirTests(BaseTestCase):
         self.visit = visit
         self.report = sign(visit, {}, "Refer to the eye hospital.", self.doctor)
 
-    def contained(self, resource: dict, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    def contained(self, resource: dict, kind: str) -> list[dict]:
         return [r for r in resource["contained"] if r["resourceType"] == kind]
 
     def test_it_round_trips_through_the_r4b_models(self) -> None:
@@ -105,7 +105,10 @@ class FhirTests(BaseTestCase):
         resource = diagnostic_report(sign(visit, {}, "", self.doctor), self.clinic)
         left = next(o for o in self.contained(resource, "Observation") if o["id"] == "stage-left")
         self.assertNotIn("valueCodeableConcept", left)
-        self.assertEqual(left["dataAbsentReason"]["text"], "Too dark: take the photo again.")
+        self.assertEqual(
+            left["dataAbsentReason"]["text"],
+            "The photo is too dark; retake it with more light or a dilated pupil.",
+        )
         self.assertNotIn("conclusionCode", resource)
 
     def test_it_refuses_a_report_missing_a_required_element_or_with_a_bad_instant(self) -> None:
@@ -116,7 +119,7 @@ class FhirTests(BaseTestCase):
                 fhir.validated(bad)
 
     def test_it_downloads_as_fhir_json_for_the_centres_staff_and_audits_it(self) -> None:
-        url = reverse("review:fhir", args=["demo-centre", self.report.pk])
+        url = reverse("documents:fhir", args=["demo-centre", self.report.pk])
         for user in (self.doctor, self.screener, self.clinic_admin):
             self.login(user)
             response = self.client.get(url)

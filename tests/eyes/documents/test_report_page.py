@@ -7,8 +7,8 @@ from django.urls import reverse
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.screening.models import AuditEntry
 from tests.base import BaseTestCase
+from tests.eyes.factories.photos import Finding, graded_visit
 from tests.eyes.helpers import make_patient
-from tests.eyes.review.factory import Finding, graded_visit
 
 
 class SignedReportPageTests(BaseTestCase):
@@ -17,10 +17,10 @@ class SignedReportPageTests(BaseTestCase):
         self.patient = make_patient(self.clinic, self.screener)
         self.login(self.screener)
 
-    def page_for(self, **findings: Finding):  # type: ignore[no-untyped-def]
-        visit = graded_visit(self.patient, self.screener, **findings)  # type: ignore[arg-type]
+    def page_for(self, **findings: Finding):
+        visit = graded_visit(self.patient, self.screener, **findings)
         report = sign(visit, {}, "Check again next year.", self.doctor)
-        return report, self.client.get(reverse("review:report", args=["demo-centre", report.pk]))
+        return report, self.client.get(reverse("documents:report", args=["demo-centre", report.pk]))
 
     def test_it_shows_the_signed_report_with_its_signer_and_the_doctors_note(self) -> None:
         report, page = self.page_for()
@@ -35,7 +35,7 @@ class SignedReportPageTests(BaseTestCase):
         report, page = self.page_for()
         args = ["demo-centre", report.pk]
         self.assertContains(page, reverse("documents:report_pdf", args=args))
-        self.assertContains(page, reverse("review:fhir", args=args))
+        self.assertContains(page, reverse("documents:fhir", args=args))
         self.assertNotContains(page, reverse("documents:referral_pdf", args=args))
 
     def test_it_links_the_referral_letter_when_the_report_is_referable(self) -> None:
@@ -50,5 +50,12 @@ class SignedReportPageTests(BaseTestCase):
         amend = reverse("review:amend", args=["demo-centre", report.pk])
         self.assertNotContains(page, amend)
         self.login(self.doctor)
-        page = self.client.get(reverse("review:report", args=["demo-centre", report.pk]))
+        page = self.client.get(reverse("documents:report", args=["demo-centre", report.pk]))
         self.assertContains(page, amend)
+
+    def test_the_old_review_addresses_of_the_report_and_its_export_redirect_here(self) -> None:
+        report, _ = self.page_for()
+        for name, old in (("report", ""), ("fhir", "fhir.json")):
+            page = self.client.get(f"/eyes/centre/demo-centre/review/reports/{report.pk}/{old}")
+            new = reverse(f"documents:{name}", args=["demo-centre", report.pk])
+            self.assertRedirects(page, new, fetch_redirect_response=False)

@@ -3,53 +3,34 @@
 The HTML partial and the PDFs both read a ReportDocument, so the page a doctor sees and the
 file they print carry the same words. Labels and values come as (label, value) rows, built
 once here rather than in each output. Clinical words (stages, edema risk, recommendations,
-disclaimer) are screening/report.py's, never repeated.
+disclaimer, urgency) are eyes/clinical.py's, the grader's reasons eyes/wording.py's, never
+repeated.
 """
 
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Grading, Sex
-from carewatch.eyes.screening.recommend import Outcome
-from carewatch.eyes.screening.report import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES
+from carewatch.eyes.wording import (
+    DISCLAIMER,
+    DME_RISKS,
+    RECOMMENDATIONS,
+    STAGES,
+    URGENCY,
+    reason_words,
+)
 
 Row = tuple[str, str]
-
-# How soon the eye department should see the patient, for the referral letter.
-URGENCY = {
-    Outcome.REFER_URGENT: gettext_lazy("Urgent: please see the patient within days."),
-    Outcome.REFER_WEEKS: gettext_lazy("Soon: please see the patient within a few weeks."),
-    Outcome.REFER_3_6_MONTHS: gettext_lazy("Routine: please see the patient within 3 to 6 months."),
-}
-
-# The grader's reasons (retina/quality.py, review/snapshot.py) are stored in English; these
-# are their words for the patient's language. An unknown reason is shown as stored.
-REASONS = {
-    "The photo is greyscale; retake it as a colour fundus photo.": gettext_lazy(
-        "The photo is greyscale; retake it as a colour fundus photo."
-    ),
-    "This does not look like a fundus photo; send a colour photo of the retina.": gettext_lazy(
-        "This does not look like a fundus photo; send a colour photo of the retina."
-    ),
-    "The photo is too dark; retake it with more light or a dilated pupil.": gettext_lazy(
-        "The photo is too dark; retake it with more light or a dilated pupil."
-    ),
-    "The photo is blurred; refocus the camera and retake it.": gettext_lazy(
-        "The photo is blurred; refocus the camera and retake it."
-    ),
-    "No photo of this eye was taken.": gettext_lazy("No photo of this eye was taken."),
-}
-TOO_SMALL = re.compile(r"^The photo is too small \((\d+) px\)")
 
 
 @dataclass(frozen=True)
@@ -192,16 +173,8 @@ def quality_words(eye: dict[str, Any]) -> str:
     if eye["gradable"] and eye["ai_grade"] is not None:
         return _("Good enough to grade")
     # Ungradable for the software (a doctor may still have graded it by eye).
-    return f"{_('Image quality: cannot be graded.')} {reason_words(eye['reason'])}".strip()
-
-
-def reason_words(reason: str) -> str:
-    if reason in REASONS:
-        return str(REASONS[reason])
-    small = TOO_SMALL.match(reason)
-    if small:
-        return _("The photo is too small (%(px)s px); send a larger one.") % {"px": small[1]}
-    return reason
+    reason = reason_words(eye["reason"], eye.get("quality"))
+    return f"{_('Image quality: cannot be graded.')} {reason}".strip()
 
 
 def change_words(eye: dict[str, Any]) -> str:

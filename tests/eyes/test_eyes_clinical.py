@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from carewatch.eyes.screening.recommend import (
+from carewatch.eyes.clinical import (
     EyeResult,
     Outcome,
     eye_outcome,

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.utils import translation
 
-from carewatch.eyes.review.fhir import ReportFacts, build
+from carewatch.eyes.clinical import Outcome
+from carewatch.eyes.documents.fhir import ReportFacts, build
 from carewatch.eyes.review.models import SignedReport
-from carewatch.eyes.screening.recommend import Outcome
-from carewatch.eyes.screening.report import DME_RISKS, RECOMMENDATIONS, STAGES
+from carewatch.eyes.wording import DME_RISKS, RECOMMENDATIONS, STAGES, reason_words
 from carewatch.platform.accounts.models import Clinic
 
 
@@ -22,11 +22,12 @@ def facts_of(report: SignedReport, clinic: Clinic) -> ReportFacts:
         conclusion = f"{recommendation} {follow_up}" + (f" Doctor's note: {note}" if note else "")
         stages = {k: str(v) for k, v in STAGES.items()}
         dme = {k: str(v) for k, v in DME_RISKS.items()}
+        eyes = [worded(eye) for eye in report.content.get("eyes", [])]
     return ReportFacts(
         report_id=report.pk,
         visit_id=report.visit_id,
         version=report.version,
-        content=report.content,
+        content=report.content | {"eyes": eyes},
         visit_date=report.visit.date,
         signed_at=report.signed_at,
         signer_name=report.signer_name,
@@ -41,3 +42,8 @@ def facts_of(report: SignedReport, clinic: Clinic) -> ReportFacts:
 
 def diagnostic_report(report: SignedReport, clinic: Clinic) -> dict[str, Any]:
     return build(facts_of(report, clinic))
+
+
+def worded(eye: dict[str, Any]) -> dict[str, Any]:
+    """The grader's reason code as an English sentence, for the receiving system."""
+    return eye | {"reason": reason_words(eye["reason"], eye.get("quality"))}

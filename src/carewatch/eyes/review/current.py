@@ -1,4 +1,5 @@
-"""From a screening visit's current gradings to the eyes a review starts from."""
+"""From a screening visit's current gradings to the eyes a review starts from, and from the
+signed reports back to the final grades (for screening's research export)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from carewatch.eyes.review.models import SignedReport
 from carewatch.eyes.review.snapshot import eye_from_grading, missing_eye
 from carewatch.eyes.screening.models import Eye, Grading, Image, Visit
 
@@ -41,3 +43,17 @@ def eyes_of(visit: Visit) -> list[dict[str, Any]]:
 
 def with_gradings() -> Prefetch[Any]:
     return Prefetch("images", queryset=Image.objects.select_related("grading"))
+
+
+def signed_grades(visit_ids: list[int], **_kwargs: Any) -> dict[int, dict[str, Any]]:
+    """The doctor's final grades from each visit's latest signed report, by photo id: for
+    screening's research export (connected to screening.signals.final_grades)."""
+    latest: dict[int, Any] = {}
+    for report in SignedReport.objects.filter(visit__in=visit_ids).order_by("visit", "-version"):
+        latest.setdefault(report.visit_id, report)
+    return {
+        eye["image_id"]: eye
+        for report in latest.values()
+        for eye in report.content.get("eyes", [])
+        if eye.get("image_id") and eye.get("gradable")
+    }
