@@ -22,6 +22,7 @@ from carewatch.platform.lib.env import (
     parse_redis_url,
     read_secret,
 )
+from carewatch.platform.web.csp import policy as csp_policy
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "ninja",  # serves /api/docs from the package's own static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last: the chain above runs in one thread under ASGI (see its docstring).
     "carewatch.platform.web.middleware.SyncChainMiddleware",
@@ -231,6 +235,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-csp, since Django's own CSP arrives in 6.0 (Python 3.12). See platform/web/csp.py.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_policy(MAP_TILE_URL)}
 if PRODUCTION and DEBUG:
     from carewatch.platform.lib.env import ConfigError
 
