@@ -41,7 +41,7 @@ SITE_URL = ENV.get("SITE_URL", "").rstrip("/") or "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "carewatch.platform.accounts.admin_apps.CareWatchAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
