@@ -199,7 +199,7 @@ MAP_ATTRIBUTION = ENV.get("MAP_ATTRIBUTION", "")
 # --- Payments -----------------------------------------------------------------
 # test: the in-memory gateway with magic cards; stripe: PaymentIntents (STRIPE_API_BASE
 # may point at localstripe for local runs).
-_payments = parse_payment_config(ENV, production=PRODUCTION)
+PAYMENT_CONFIG = _payments = parse_payment_config(ENV, production=PRODUCTION)
 PAYMENT_GATEWAY = _payments.gateway
 STRIPE_SECRET_KEY = _payments.stripe_secret_key
 STRIPE_WEBHOOK_SECRET = _payments.stripe_webhook_secret
