@@ -20,6 +20,8 @@ from carewatch.platform.lib.env import (
     parse_database_url,
     parse_email_url,
     parse_redis_url,
+    private_directory,
+    private_file,
     read_secret,
 )
 from carewatch.platform.web.csp import policy as csp_policy
@@ -27,7 +29,7 @@ from carewatch.platform.web.csp import policy as csp_policy
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(ENV.get("DATA_DIR", "") or Path.cwd() / "data").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_directory(DATA_DIR)  # the database, task queue and keys live here
 
 PRODUCTION = env_bool(ENV, "PRODUCTION", False)
 DEBUG = env_bool(ENV, "DEBUG", False)
@@ -127,7 +129,9 @@ HUEY = {
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
-    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+    # Private: a waiting message may hold a patient's address and what we tell them.
+    _tasks_file = private_file(DATA_DIR / "tasks.sqlite3")
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(_tasks_file)}
 
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -227,6 +231,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (encrypted fundus photos) are the owner's alone, like the database.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 EYES_MAX_UPLOAD_BYTES = env_int(ENV, "EYES_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.utils import translation
 
 from carewatch.eyes.portal import access
@@ -9,6 +12,9 @@ from carewatch.eyes.portal.models import Contact, preferences_of
 from carewatch.eyes.screening.models import Patient
 from carewatch.platform.notify import direct
 from carewatch.platform.notify.transports import sms
+from carewatch.platform.notify.transports.base import TransportError
+
+logger = logging.getLogger(__name__)
 
 
 def channel_for(patient: Patient) -> str | None:
@@ -32,6 +38,32 @@ def tell(patient: Patient, subject: str, text: str) -> str | None:
         direct.send_email(patient.email, subject, text)
         return access.mask_email(patient.email)
     return None
+
+
+def where(patient: Patient) -> str | None:
+    """Where a message would go, masked; None when the patient cannot be reached."""
+    channel = channel_for(patient)
+    if channel == Contact.SMS:
+        return access.mask_phone(patient.phone)
+    if channel == Contact.EMAIL:
+        return access.mask_email(patient.email)
+    return None
+
+
+def tell_now(patient: Patient, subject: str, text: str) -> None:
+    """Sends at once, from a task: for messages carrying a secret, which must never wait
+    in the queue. A temporary failure raises (the task retries and makes a new secret);
+    a refused number is logged and dropped, as the queued SMS does."""
+    channel = channel_for(patient)
+    if channel == Contact.EMAIL:
+        direct.email_now(patient.email, subject, text)
+    elif channel == Contact.SMS:
+        try:
+            direct.sms_now(patient.phone, text, str(uuid.uuid4()))
+        except TransportError as error:
+            if not error.permanent:
+                raise
+            logger.warning("SMS to patient %s was refused: %s", patient.pk, error.message)
 
 
 def in_language(patient: Patient) -> translation.override:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from carewatch.eyes.portal import access, contact
 from carewatch.eyes.portal.models import OneTimeCode, PatientLink, link_expiry
 from carewatch.eyes.screening.models import Patient
+from carewatch.platform.accounts.models import User
 
 SESSION_LINK = "portal.link"
 SESSION_PATIENT = "portal.patient"
@@ -39,8 +40,25 @@ def issue_link(patient: Patient, by: Any = None, now: dt.datetime | None = None)
 
 
 def send_link(patient: Patient, by: Any = None) -> str | None:
-    """Names the centre and nothing else: no result, no health data (it may show on a lock
-    screen). Returns where it went, masked, or None when there is no way to reach them."""
+    """Queues the patient's new private link after commit; returns where it will go,
+    masked, or None when there is no way to reach them. The queue gets ids only: the
+    token is made by `deliver_link`, when the message goes out."""
+    from carewatch.eyes.portal import tasks
+
+    found = contact.where(patient)
+    if found is not None:
+        by_id = by.pk if by is not None and by.is_authenticated else None
+        transaction.on_commit(lambda: tasks.send_portal_link(patient.pk, by_id))
+    return found
+
+
+def deliver_link(patient_id: int, by_id: int | None) -> None:
+    """Names the centre and nothing else: no result, no health data (it may show on a
+    lock screen)."""
+    patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
+    if patient is None:  # erased while the message waited
+        return
+    by = User.objects.filter(pk=by_id).first() if by_id else None
     url = settings.SITE_URL + reverse("portal:open", args=[issue_link(patient, by)])
     with contact.in_language(patient):
         subject = _("Your eye screening report from %(centre)s is ready") % {
@@ -50,7 +68,7 @@ def send_link(patient: Patient, by: Any = None) -> str | None:
             "%(subject)s. Open your private link: %(url)s We will send you a one-time code "
             "to open it. The link works for 90 days."
         ) % {"subject": subject, "url": url}
-        return contact.tell(patient, subject, text)
+        contact.tell_now(patient, subject, text)
 
 
 def link_for_token(token: str, now: dt.datetime | None = None) -> PatientLink | None:
@@ -65,20 +83,33 @@ def session_link(request: HttpRequest) -> PatientLink | None:
 
 
 def send_code(link: PatientLink, now: dt.datetime | None = None) -> str | None:
-    """Returns where the code went (masked), or None when the patient cannot be reached.
-    The caller checks `may_send_code` first."""
+    """Returns where the code will go (masked), or None when the patient cannot be reached.
+    The caller checks `may_send_code` first. The row counts against the ration now; the
+    code itself is made by `deliver_code`, when the message goes out."""
+    from carewatch.eyes.portal import tasks
+
+    found = contact.where(link.patient)
+    if found is not None:
+        row = OneTimeCode.objects.create(link=link, code_hash="", created=now or timezone.now())
+        transaction.on_commit(lambda: tasks.send_portal_code(row.pk))
+    return found
+
+
+def deliver_code(code_id: int) -> None:
+    """A new code for the row (a retried send makes another: only the latest works)."""
+    row = OneTimeCode.objects.select_related("link__patient__clinic").filter(pk=code_id).first()
+    if row is None or row.used_at is not None:
+        return
     code = access.new_code()
-    OneTimeCode.objects.create(
-        link=link,
-        code_hash=access.hash_code(code, settings.SECRET_KEY),
-        created=now or timezone.now(),
+    OneTimeCode.objects.filter(pk=row.pk).update(
+        code_hash=access.hash_code(code, settings.SECRET_KEY)
     )
-    patient = link.patient
+    patient = row.link.patient
     with contact.in_language(patient):
         text = _("Your CareWatch code is %(code)s. It works for 10 minutes. Do not share it.") % {
             "code": code
         }
-        return contact.tell(patient, _("Your CareWatch code"), text)
+        contact.tell_now(patient, _("Your CareWatch code"), text)
 
 
 def may_send_code(link: PatientLink, now: dt.datetime | None = None) -> bool:

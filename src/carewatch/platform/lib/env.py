@@ -7,6 +7,7 @@ variable and what to set, because that is all an operator sees at start-up.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,12 +84,36 @@ def _read_secret_file(name: str, path: Path) -> str:
 
 def _kept_generated_secret(path: Path) -> str:
     if path.exists():
-        return path.read_text().strip()
+        return private_file(path).read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(50)
-    path.write_text(value)
-    path.chmod(0o600)
+    # Created 0600 from the start: writing first and tightening after leaves a moment in
+    # which the operator's umask (often 022) lets anyone read the key.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(value)
     return value
+
+
+# --- File modes ---------------------------------------------------------------
+
+
+def private_file(path: Path) -> Path:
+    """Creates `path` empty if missing (an empty file is a valid empty SQLite database),
+    readable and writable by its owner only; an existing file loses group and other
+    rights. SQLite gives its -wal and -shm files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path
+
+
+def private_directory(path: Path) -> Path:
+    """A directory created here is the owner's alone (the data directory); one that exists
+    keeps its mode: the operator may share it on purpose (a static files volume)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 # --- DATABASE_URL -------------------------------------------------------------
@@ -118,7 +143,7 @@ def parse_database_url(raw: str | None, data_dir: Path) -> dict[str, Any]:
 
 
 def sqlite_database(path: Path) -> dict[str, Any]:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
