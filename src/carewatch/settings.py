@@ -37,7 +37,10 @@ SECRET_KEY = read_secret(ENV, "SECRET_KEY", DATA_DIR, production=PRODUCTION)
 # Encryption at rest for patient photos: comma-separated keys, newest first (rotatable).
 DATA_KEY = read_secret(ENV, "DATA_KEY", DATA_DIR, production=PRODUCTION)
 ALLOWED_HOSTS = env_list(
-    ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    # The test client's "testserver" is added by Django's test set-up, never here.
+    ENV,
+    "ALLOWED_HOSTS",
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"],
 )
 SITE_URL = ENV.get("SITE_URL", "").rstrip("/") or "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "carewatch.platform.web.private.PrivateNoStoreMiddleware",
     # Last: the chain above runs in one thread under ASGI (see its docstring).
     "carewatch.platform.web.middleware.SyncChainMiddleware",
 ]
@@ -239,7 +243,31 @@ EYES_MAX_UPLOAD_BYTES = env_int(ENV, "EYES_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# Production is HTTPS only: plain HTTP is redirected (behind a proxy that terminates TLS,
+# it must send X-Forwarded-Proto), and browsers are told to never try HTTP again (HSTS).
+# The load balancer's health check may stay on plain HTTP.
+SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int(ENV, "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(ENV, "SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Patients' photos, reports and PDFs, bookings, children's places and the API: never
+# stored by a browser or proxy (platform/web/private.py).
+PRIVATE_PATHS = [
+    "/eyes/centre/",
+    "/eyes/my/",
+    "/eyes/centres/bookings/",
+    "/kids/tracker/",
+    "/api/",
+    "/account/",
+    "/accounts/",
+    "/notifications/",
+    "/admin/",
+    "/home/",
+    "/family/",
+    "/clinic/",
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # django-csp, since Django's own CSP arrives in 6.0 (Python 3.12). See platform/web/csp.py.

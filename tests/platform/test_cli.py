@@ -88,7 +88,7 @@ def test_production_mode_starts_when_given_a_secret_and_hosts(tmp_path: Path) ->
     env = embedded_env(
         tmp_path,
         PRODUCTION="True",
-        SECRET_KEY="s" * 60,
+        SECRET_KEY="s3cret-" * 10,
         DATA_KEY="d" * 60,
         ALLOWED_HOSTS="carewatch.example",
         PAYMENT_GATEWAY="stripe",
@@ -105,7 +105,11 @@ def test_production_mode_refuses_to_take_payments_through_the_test_gateway(
     tmp_path: Path,
 ) -> None:
     env = embedded_env(
-        tmp_path, PRODUCTION="True", SECRET_KEY="s" * 60, DATA_KEY="d" * 60, PAYMENT_GATEWAY="test"
+        tmp_path,
+        PRODUCTION="True",
+        SECRET_KEY="s3cret-" * 10,
+        DATA_KEY="d" * 60,
+        PAYMENT_GATEWAY="test",
     )
     result = run_carewatch("manage", "check", env=env)
     assert result.returncode == 2

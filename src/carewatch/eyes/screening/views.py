@@ -315,9 +315,8 @@ def image_file(request: HttpRequest, clinic_slug: str, image_id: int, kind: str)
     else:
         data, content_type = crypto.read(image.photo), image.content_type
     audit.record(request, IMAGE_KINDS[kind], image.visit.patient, image.visit_id, image)
-    response = HttpResponse(data, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"  # one id's bytes never change
-    return response
+    # Not cached anywhere (platform/web/private.py): a photo outlives the session otherwise.
+    return HttpResponse(data, content_type=content_type)
 
 
 @clinic_role_required(*ANY_STAFF)

@@ -53,13 +53,16 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def read_secret(env: Mapping[str, str], name: str, data_dir: Path, *, production: bool) -> str:
-    """NAME, else the file named by NAME_FILE, else (embedded mode only) a kept generated one."""
+    """NAME, else the file named by NAME_FILE, else (embedded mode only) a kept generated one.
+    In production, SECRET_KEY must be as strong as Django's deploy check asks."""
     value = env.get(name, "").strip()
-    if value:
-        return value
     path = env.get(f"{name}_FILE", "").strip()
-    if path:
-        return _read_secret_file(name, Path(path))
+    if not value and path:
+        value = _read_secret_file(name, Path(path))
+    if value:
+        if production and name == "SECRET_KEY":
+            _refuse_weak_secret_key(value)
+        return value
     if production:
         raise ConfigError(
             f"{name} is not set: production mode needs {name} or {name}_FILE "
@@ -67,6 +70,24 @@ def read_secret(env: Mapping[str, str], name: str, data_dir: Path, *, production
             "print(secrets.token_urlsafe(50))'`)."
         )
     return _kept_generated_secret(data_dir / f"{name.lower()}.txt")
+
+
+# Django's deploy check (security.W009): signed cookies and tokens are only as strong as this.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+
+def _refuse_weak_secret_key(value: str) -> None:
+    if (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_DISTINCT
+        or value.startswith("django-insecure-")
+    ):
+        raise ConfigError(
+            f"SECRET_KEY is too weak for production mode (at least {SECRET_KEY_MIN_LENGTH} "
+            "random characters): set it from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'`."
+        )
 
 
 def _read_secret_file(name: str, path: Path) -> str:
