@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "carewatch.platform.web.private.PrivateNoStoreMiddleware",
+    "carewatch.platform.web.api_errors.JsonApiErrorsMiddleware",
     # Last: the chain above runs in one thread under ASGI (see its docstring).
     "carewatch.platform.web.middleware.SyncChainMiddleware",
 ]
