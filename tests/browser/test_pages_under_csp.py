@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import log_in, run_scenario
+from tests.browser.tracker_scenario import PARENT, PASSWORD
 from tests.conftest import free_port
 from tests.platform.serving import embedded_env, running
 
@@ -23,13 +25,21 @@ PAGES = [
 ]
 
 
-def test_public_pages_run_with_no_policy_violation(browser_page: Any, tmp_path: Path) -> None:
+def test_pages_run_with_no_policy_violation(browser_page: Any, tmp_path: Path) -> None:
     page, port = browser_page, free_port()
+    base, env = f"http://127.0.0.1:{port}", embedded_env(tmp_path)
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
-    with running("serve", port, embedded_env(tmp_path)):
+    with running("serve", port, env):
         for url in PAGES:
-            page.goto(f"http://127.0.0.1:{port}{url}")
+            page.goto(base + url)
             page.wait_for_load_state("networkidle")
         page.wait_for_selector(".swagger-ui .info")  # the docs drew from local files
+        family = run_scenario("tests.browser.tracker_scenario", env, "setup")["family"]
+        log_in(page, base, PARENT, PASSWORD)
+        for url in ("map/", "history/", "places/new/"):
+            page.goto(f"{base}/kids/tracker/family/{family}/{url}")
+            page.wait_for_selector(".leaflet-container")  # the map scripts ran
+            page.wait_for_load_state("networkidle")
+        page.wait_for_selector(".leaflet-pm-toolbar")  # and the place editor's tools
     assert refused == []
