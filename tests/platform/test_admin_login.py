@@ -72,3 +72,27 @@ class AdminLoginTests(BaseTestCase):
         self.login(self.alice)
         self.assertEqual(self.client.get("/admin/", follow=True).status_code, 403)
         self.assertEqual(self.client.get("/admin/login/").status_code, 403)
+
+
+class ShopStaffPageTests(BaseTestCase):
+    """The shop's staff pages (dispatch, questions) ask what the admin asks."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.staff = make_user("dispatch@example.org")
+        self.staff.is_staff = True
+        self.staff.save()
+
+    def test_staff_without_an_authenticator_app_are_sent_to_set_one_up(self) -> None:
+        self.login(self.staff)
+        response = self.client.get("/kids/shop/staff/dispatch/", follow=True)
+        self.assertIn(reverse("mfa_activate_totp"), [url for url, _ in response.redirect_chain])
+
+    def test_staff_with_an_authenticator_app_open_them(self) -> None:
+        TOTP.activate(self.staff, generate_totp_secret())
+        self.login(self.staff)
+        self.assertEqual(self.client.get("/kids/shop/staff/dispatch/").status_code, 200)
+
+    def test_visitors_are_sent_to_the_real_login(self) -> None:
+        response = self.client.get("/kids/shop/staff/dispatch/", follow=True)
+        self.assertEqual(response.redirect_chain[-1][0].split("?")[0], reverse("account_login"))

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import user_passes_test
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +27,16 @@ from carewatch.platform.accounts.permissions import has_mfa
 
 def mfa_satisfied(user: Any) -> bool:
     return not settings.STAFF_MFA_REQUIRED or has_mfa(user)
+
+
+def staff_required(view: Any) -> Any:
+    """For staff pages outside the admin (the shop's dispatch and questions): the admin's
+    own test, and its login, which leads to allauth or to setting up the authenticator."""
+
+    def allowed(user: Any) -> bool:
+        return bool(user.is_active and user.is_staff and mfa_satisfied(user))
+
+    return user_passes_test(allowed, login_url="admin:login")(view)
 
 
 class CareWatchAdminSite(admin.AdminSite):
