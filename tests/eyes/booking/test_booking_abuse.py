@@ -82,3 +82,16 @@ class BookingAbuseTests(BaseTestCase):
         response = self.client.post(reverse("booking:confirm", args=["not-a-token"]))
         self.assertEqual(response.status_code, 404)
         self.assertIsNone(Booking.objects.get().confirmed_at)
+
+
+class RacingBookingTests(BaseTestCase):
+    def test_parallel_bookings_for_one_contact_stop_at_the_daily_allowance(self) -> None:
+        """Requests that all read "no bookings yet" before any was saved: the cache's
+        atomic counter, not the database count, stops the ones beyond the allowance."""
+        answers = [
+            limits.contact_over_limit("Victim@Example.org", "")
+            for _ in range(limits.NEW_PER_CONTACT_PER_DAY + 3)
+        ]
+        self.assertEqual(answers.count(False), limits.NEW_PER_CONTACT_PER_DAY)
+        self.assertTrue(limits.contact_over_limit("victim@example.org", "+919876543210"))
+        self.assertFalse(limits.contact_over_limit("someone@example.org", "+919876543210"))

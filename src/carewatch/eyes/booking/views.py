@@ -58,8 +58,13 @@ def book(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     if request.method == "GET" and chosen:
         warn_about_link(request, form, chosen)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         if limits.address_over_limit(request.META.get("REMOTE_ADDR", "")):
             messages.error(request, TOO_MANY_FROM_HERE)
+            context = {"centre": centre, "form": form}
+            return render(request, "booking/book.html", context, status=429)
+        if limits.contact_over_limit(data["email"], data["phone"]):
+            messages.error(request, limits.TOO_MANY_TODAY)
             context = {"centre": centre, "form": form}
             return render(request, "booking/book.html", context, status=429)
         try:
