@@ -33,6 +33,12 @@ def make_user(email: str, first_name: str = "") -> User:
     return user
 
 
+def with_authenticator(user: User) -> User:
+    """Staff open the admin only with an authenticator app (platform/accounts/admin_site.py)."""
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
 class BaseTestCase(TestCase):
     alice: User
     bob: User

@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from carewatch.kids.gateways.api import router as commands_router
 from carewatch.kids.tracker.api import router as tracker_router
@@ -28,11 +28,21 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+class SignedInSession(SessionAuth):
+    """The web pages' own session. Its CSRF check runs only for a signed-in browser, so a
+    caller with no credentials at all is told 401 (authenticate), not a CSRF 403."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
 api = NinjaAPI(
     title="CareWatch API",
     version="1",
     description="Children, devices, positions, places and alerts for apps.",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SignedInSession()],
     urls_namespace="api",
 )
 api.add_router("/kids/", tracker_router)

@@ -24,14 +24,17 @@ from carewatch.platform.lib.env import (
     parse_email_url,
     parse_nats_url,
     parse_redis_url,
+    private_directory,
+    private_file,
     read_secret,
 )
 from carewatch.platform.pubsub.config import pubsub_prefix, pubsub_url
+from carewatch.platform.web.csp import policy as csp_policy
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(ENV.get("DATA_DIR", "") or Path.cwd() / "data").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+private_directory(DATA_DIR)  # the database, task queue and keys live here
 
 PRODUCTION = env_bool(ENV, "PRODUCTION", False)
 DEBUG = env_bool(ENV, "DEBUG", False)
@@ -39,19 +42,24 @@ SECRET_KEY = read_secret(ENV, "SECRET_KEY", DATA_DIR, production=PRODUCTION)
 # Encryption at rest for patient photos: comma-separated keys, newest first (rotatable).
 DATA_KEY = read_secret(ENV, "DATA_KEY", DATA_DIR, production=PRODUCTION)
 ALLOWED_HOSTS = env_list(
-    ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    # The test client's "testserver" is added by Django's test set-up, never here.
+    ENV,
+    "ALLOWED_HOSTS",
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"],
 )
 SITE_URL = ENV.get("SITE_URL", "").rstrip("/") or "http://127.0.0.1:8000"
 CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "carewatch.platform.accounts.admin_apps.CareWatchAdminConfig",  # django.contrib.admin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "ninja",  # serves /api/docs from the package's own static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -89,7 +97,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "carewatch.platform.web.private.PrivateNoStoreMiddleware",
+    "carewatch.platform.web.api_errors.JsonApiErrorsMiddleware",
     # Last: the chain above runs in one thread under ASGI (see its docstring).
     "carewatch.platform.web.middleware.SyncChainMiddleware",
 ]
@@ -137,7 +148,9 @@ HUEY = {
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
-    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+    # Private: a waiting message may hold a patient's address and what we tell them.
+    _tasks_file = private_file(DATA_DIR / "tasks.sqlite3")
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(_tasks_file)}
 
 # --- Live updates: in-process when embedded; NATS core subjects when NATS_URL is set
 PUBSUB_URL = pubsub_url(ENV)
@@ -219,7 +232,7 @@ GATEWAYS = parse_gateway_config(ENV, SITE_URL)
 # --- Payments -----------------------------------------------------------------
 # test: the in-memory gateway with magic cards; stripe: PaymentIntents (STRIPE_API_BASE
 # may point at localstripe for local runs).
-_payments = parse_payment_config(ENV, production=PRODUCTION)
+PAYMENT_CONFIG = _payments = parse_payment_config(ENV, production=PRODUCTION)
 PAYMENT_GATEWAY = _payments.gateway
 STRIPE_SECRET_KEY = _payments.stripe_secret_key
 STRIPE_WEBHOOK_SECRET = _payments.stripe_webhook_secret
@@ -247,14 +260,43 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads (encrypted fundus photos) are the owner's alone, like the database.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 EYES_MAX_UPLOAD_BYTES = env_int(ENV, "EYES_MAX_UPLOAD_BYTES", 25 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# Production is HTTPS only: plain HTTP is redirected (behind a proxy that terminates TLS,
+# it must send X-Forwarded-Proto), and browsers are told to never try HTTP again (HSTS).
+# The load balancer's health check may stay on plain HTTP.
+SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int(ENV, "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(ENV, "SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Patients' photos, reports and PDFs, bookings, children's places and the API: never
+# stored by a browser or proxy (platform/web/private.py).
+PRIVATE_PATHS = [
+    "/eyes/centre/",
+    "/eyes/my/",
+    "/eyes/centres/bookings/",
+    "/kids/tracker/",
+    "/api/",
+    "/account/",
+    "/accounts/",
+    "/notifications/",
+    "/admin/",
+    "/home/",
+    "/family/",
+    "/clinic/",
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-csp, since Django's own CSP arrives in 6.0 (Python 3.12). See platform/web/csp.py.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_policy(MAP_TILE_URL)}
 if PRODUCTION and DEBUG:
     from carewatch.platform.lib.env import ConfigError
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from carewatch.eyes.screening.models import AuditEntry
 from carewatch.platform.lib.append_only import erasure_allowed, statements_for
@@ -65,6 +68,18 @@ class AppendOnlyAuditTests(BaseTestCase):
         self.assertTrue(refused(move, [other.pk, self.entry.pk]))  # nor set again once cleared
         self.assertIsNone(AuditEntry.objects.get().patient_id)
 
+    def test_it_refuses_insert_or_replace_and_upsert_over_an_entry(self) -> None:
+        columns = [str(f.column) for f in AuditEntry._meta.concrete_fields]
+        names = ", ".join(columns)
+        values = ", ".join("'someone else'" if c == "who" else c for c in columns)
+        copy = f"SELECT {values} FROM {TABLE}"
+        if connection.vendor == "sqlite":
+            self.assertTrue(refused(f"INSERT OR REPLACE INTO {TABLE} ({names}) {copy}"))
+            self.assertTrue(refused(f"REPLACE INTO {TABLE} ({names}) {copy}"))
+        upsert = "ON CONFLICT (id) DO UPDATE SET who = excluded.who"
+        self.assertTrue(refused(f"INSERT INTO {TABLE} ({names}) {copy} WHERE true {upsert}"))
+        self.assertEqual(AuditEntry.objects.get().who, "doctor@example.org")
+
     def test_it_keeps_the_entry_and_the_number_when_the_patient_is_deleted(self) -> None:
         self.patient.delete()
         entry = AuditEntry.objects.get()
@@ -93,12 +108,13 @@ class AppendOnlyAuditTests(BaseTestCase):
             )
             for field in AuditEntry._meta.concrete_fields:
                 self.assertIn(f'NEW."{field.column}"', sql, field.column)
-            self.assertIsNotNone(
-                run_scalar(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-                    [f"{TABLE}_append_only_delete"],
+            for kind in ("delete", "replace"):
+                self.assertIsNotNone(
+                    run_scalar(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                        [f"{TABLE}_append_only_{kind}"],
+                    )
                 )
-            )
         else:
             name = run_scalar(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
@@ -168,9 +184,65 @@ class SignedReportTableTests(BaseTestCase):
         self.report.refresh_from_db()
         self.assertEqual(self.report.signer_name, "Dr Kavya Rao")
 
+    def test_it_refuses_to_replace_a_signed_report_by_its_key_or_its_version(self) -> None:
+        """A grade-3 referable report must not become "No referral needed" by REPLACE."""
+        table = self.report._meta.db_table
+        columns = [str(f.column) for f in self.report._meta.concrete_fields]
+        names = ", ".join(columns)
+        values = ", ".join("false" if c == "referable" else c for c in columns)
+        copy = f"SELECT {values} FROM {table}"
+        without_id = ", ".join(c for c in columns if c != "id")
+        new_row = f"SELECT {values.replace('id, ', '', 1)} FROM {table}"
+        if connection.vendor == "sqlite":
+            self.assertTrue(refused(f"INSERT OR REPLACE INTO {table} ({names}) {copy}"))
+            # a new id, but the same (visit, version): REPLACE would delete the signed row
+            self.assertTrue(refused(f"REPLACE INTO {table} ({without_id}) {new_row}"))
+        upsert = "ON CONFLICT (id) DO UPDATE SET referable = excluded.referable"
+        self.assertTrue(refused(f"INSERT INTO {table} ({names}) {copy} WHERE true {upsert}"))
+        self.report.refresh_from_db()
+        self.assertTrue(self.report.referable)
+        self.assertEqual(type(self.report).objects.count(), 1)
+
     def test_it_lets_only_an_erasure_delete_a_signed_report(self) -> None:
         table = self.report._meta.db_table
         with transaction.atomic(), erasure_allowed():
             self.assertTrue(refused(f"UPDATE {table} SET signer_name = 'Someone else'"))
             run(f"DELETE FROM {table}")
         self.assertFalse(type(self.report).objects.exists())
+
+
+APP_ROLE_SQL = Path(__file__).resolve().parents[2] / "docs/postgresql-app-role.sql"
+
+
+class PostgresAppRoleTests(BaseTestCase):
+    """The documented PostgreSQL role writes rows but cannot switch the guards off."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL roles: run with DATABASE_URL=postgres://...")
+        role = f"carewatch_app_{uuid.uuid4().hex[:8]}"  # roles are per server, not per database
+        script = APP_ROLE_SQL.read_text().replace("carewatch_app", role)
+        lines = [line for line in script.splitlines() if not line.startswith("--")]
+        for statement in "\n".join(lines).split(";"):
+            if statement.strip():
+                run(statement)  # inside the test's transaction: rolled back, role and all
+        run(f"SET ROLE {role}")
+        self.addCleanup(run, "RESET ROLE")
+
+    def denied(self, sql: str) -> bool:
+        try:
+            with transaction.atomic():
+                run(sql)
+        except DatabaseError as error:
+            return "owner" in str(error) or "permission denied" in str(error)
+        return False
+
+    def test_it_writes_rows_but_cannot_disable_drop_or_truncate_the_guards(self) -> None:
+        AuditEntry.objects.create(clinic=self.clinic, who="app role", action="x")
+        self.assertTrue(self.denied(f"ALTER TABLE {TABLE} DISABLE TRIGGER ALL"))
+        self.assertTrue(self.denied(f'DROP TRIGGER "{TABLE}_append_only" ON {TABLE}'))
+        self.assertTrue(self.denied(f"TRUNCATE {TABLE}"))
+        self.assertTrue(self.denied(f"ALTER TABLE {TABLE} OWNER TO CURRENT_USER"))
+        self.assertTrue(refused(f"UPDATE {TABLE} SET who = 'someone else'"))
+        self.assertEqual(AuditEntry.objects.get().who, "app role")

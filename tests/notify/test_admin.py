@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from carewatch.platform.notify.models import Attempt
+from tests.base import with_authenticator
 from tests.notify.helpers import NotifyTestCase
 
 
@@ -11,6 +12,7 @@ class AdminTests(NotifyTestCase):
         admin = self.charlie
         admin.is_staff = admin.is_superuser = True
         admin.save()
+        with_authenticator(admin)
         channel = self.channel("email", {"email": "alice@example.org"})
         row = channel.notifications.create(subject="Hello", text="Hi")
         attempt = Attempt.objects.create(notification=row, number=1, error="HTTP 503")

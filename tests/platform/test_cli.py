@@ -88,14 +88,33 @@ def test_production_mode_starts_when_given_a_secret_and_hosts(tmp_path: Path) ->
     env = embedded_env(
         tmp_path,
         PRODUCTION="True",
-        SECRET_KEY="s" * 60,
+        SECRET_KEY="s3cret-" * 10,
         DATA_KEY="d" * 60,
         ALLOWED_HOSTS="carewatch.example",
+        PAYMENT_GATEWAY="stripe",
+        STRIPE_SECRET_KEY="sk_test_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
     )
     result = run_carewatch("manage", "check", env=env)
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key.txt").exists()
     assert not (tmp_path / "data_key.txt").exists()
+
+
+def test_production_mode_refuses_to_take_payments_through_the_test_gateway(
+    tmp_path: Path,
+) -> None:
+    env = embedded_env(
+        tmp_path,
+        PRODUCTION="True",
+        SECRET_KEY="s3cret-" * 10,
+        DATA_KEY="d" * 60,
+        PAYMENT_GATEWAY="test",
+    )
+    result = run_carewatch("manage", "check", env=env)
+    assert result.returncode == 2
+    assert "the TEST gateway approves any card" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_the_worker_runs_until_asked_to_stop(tmp_path: Path) -> None:

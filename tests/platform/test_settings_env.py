@@ -113,9 +113,10 @@ def test_it_refuses_to_start_in_production_without_a_secret(tmp_path: Path) -> N
 
 
 def test_it_reads_the_secret_from_a_file(tmp_path: Path) -> None:
-    (tmp_path / "key").write_text("from-a-file\n")
+    secret = "from-a-file-" + "k3y" * 20  # production wants 50 random characters
+    (tmp_path / "key").write_text(secret + "\n")
     env = {"SECRET_KEY_FILE": str(tmp_path / "key")}
-    assert read_secret(env, "SECRET_KEY", tmp_path, production=True) == "from-a-file"
+    assert read_secret(env, "SECRET_KEY", tmp_path, production=True) == secret
     with pytest.raises(ConfigError, match="cannot be read"):
         read_secret(
             {"SECRET_KEY_FILE": str(tmp_path / "missing")}, "SECRET_KEY", tmp_path, production=True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from carewatch.platform.accounts.models import User
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, with_authenticator
 from tests.eyes.booking.helpers import in_days, make_booking, make_centre
 
 
@@ -13,7 +13,7 @@ class BookingAdminTests(BaseTestCase):
     def test_it_edits_a_centre_with_its_hours_and_hides_booking_tokens(self) -> None:
         centre = make_centre(self.clinic)
         booking = make_booking(centre, in_days(1, 10))
-        admin = User.objects.create_superuser("root@example.org", "pw-for-tests-9")
+        admin = with_authenticator(User.objects.create_superuser("root@example.org", "pw-9"))
         self.login(admin)
         response = self.client.get(reverse("admin:booking_centre_change", args=[centre.pk]))
         self.assertContains(response, "Opening hours")

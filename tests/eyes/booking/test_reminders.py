@@ -27,6 +27,7 @@ class ReminderTests(BaseTestCase):
         super().setUp()
         self.start = in_days(3, 10)
         self.booking = make_booking(self.centre, self.start, language="ta")
+        actions.confirm(self.booking)  # reminders wait for it (test_booking_abuse.py)
         self.eve = self.start - dt.timedelta(hours=20)  # 14:00 the day before
 
     def run_at(self, now: dt.datetime) -> tuple[int, list[str]]:
@@ -76,6 +77,7 @@ class ReminderTests(BaseTestCase):
 
     def test_it_runs_from_the_periodic_task_with_the_real_clock(self) -> None:
         tomorrow = make_booking(self.centre, in_days(1, 19, 30), email="ravi@example.org")
+        actions.confirm(tomorrow)
         Booking.objects.filter(pk=tomorrow.pk).update(created=in_days(-2, 9))
         tomorrow.refresh_from_db()
         with smtp_server() as mailbox, self.captureOnCommitCallbacks(execute=True):

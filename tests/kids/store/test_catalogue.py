@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.kids.store.catalogue.models import Product
+from tests.base import with_authenticator
 from tests.kids.store.base import StoreTestCase
 
 
@@ -78,6 +79,7 @@ class CatalogueTests(StoreTestCase):
 
     def test_staff_manage_products_in_the_admin(self) -> None:
         admin = type(self.alice).objects.create_superuser("root@example.org", "pw-12345678")
+        with_authenticator(admin)
         self.client.force_login(admin)
         response = self.client.get("/admin/catalogue/product/")
         self.assertContains(response, "CareWatch Teen")

@@ -7,6 +7,7 @@ from datetime import date
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.orders.models import Order
 from carewatch.kids.store.payments.models import Payment
+from tests.base import with_authenticator
 from tests.kids.store.base import StoreTestCase
 
 
@@ -21,6 +22,7 @@ class DispatchTests(StoreTestCase):
         self.staff = type(self.alice).objects.create_user(
             "staff@example.org", "pw-staff-12345", is_staff=True
         )
+        with_authenticator(self.staff)
         self.login(self.staff)
 
     def advance(self, status: str, **data: str) -> None:

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from carewatch.kids.store.reviews.models import Question
 from carewatch.platform.notify.models import Notification
+from tests.base import with_authenticator
 from tests.kids.store.base import StoreTestCase
 from tests.mailbox import body_text, smtp_server
 
@@ -23,6 +24,7 @@ class QuestionTests(StoreTestCase):
         self.staff = type(self.alice).objects.create_user(
             "shopstaff@example.org", "pw-staff-12345", is_staff=True, is_superuser=True
         )
+        with_authenticator(self.staff)
 
     def ask(self, ip: str = "127.0.0.1", **changes: str) -> Any:
         return self.client.post(ASK, {**QUESTION, **changes}, REMOTE_ADDR=ip)

@@ -26,6 +26,7 @@ from carewatch.kids.store.reviews.models import Review, ReviewStatus
 from carewatch.kids.store.reviews.moderation import hold_reasons
 from carewatch.kids.store.reviews.summary import with_ratings
 from carewatch.kids.store.reviews.tokens import make_token, review_url
+from tests.base import with_authenticator
 from tests.kids.store.base import StoreTestCase
 from tests.mailbox import smtp_server
 
@@ -126,7 +127,7 @@ class ReviewTests(StoreTestCase):
         )
         staff.is_superuser = True
         staff.save()
-        self.login(staff)
+        self.login(with_authenticator(staff))
         self.client.post(
             "/admin/reviews/review/",
             {"action": "publish", "_selected_action": [review.pk]},

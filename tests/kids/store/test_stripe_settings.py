@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from carewatch.kids.store.payments.config import STRIPE_API, PaymentConfig, parse_payment_config
+from carewatch.kids.store.payments.config import (
+    STRIPE_API,
+    PaymentConfig,
+    parse_payment_config,
+    warn_about_test_payments,
+)
 from carewatch.platform.lib.env import ConfigError
 
 STRIPE = {"PAYMENT_GATEWAY": "stripe", "STRIPE_SECRET_KEY": "sk_test_123"}
@@ -53,5 +58,27 @@ def test_a_mistake_stops_start_up_with_one_sentence(
     assert "\n" not in text and text.endswith(".")  # one line, one sentence
 
 
-def test_without_stripe_the_stripe_settings_may_stay_empty_even_in_production() -> None:
-    assert parse_payment_config({}, production=True).gateway == "test"
+@pytest.mark.parametrize("gateway", ["", "test"])
+def test_production_refuses_the_test_gateway_that_approves_any_card(gateway: str) -> None:
+    with pytest.raises(ConfigError, match="the TEST gateway approves any card") as error:
+        parse_payment_config({"PAYMENT_GATEWAY": gateway}, production=True)
+    assert "PAYMENT_TEST_GATEWAY_IN_PRODUCTION=True" in str(error.value)
+
+
+def test_production_takes_the_test_gateway_only_when_told_in_so_many_words() -> None:
+    env = {"PAYMENT_TEST_GATEWAY_IN_PRODUCTION": "True"}
+    config = parse_payment_config(env, production=True)
+    assert (config.gateway, config.test_gateway_in_production) == ("test", True)
+    with pytest.raises(ConfigError, match="must be True or False"):
+        parse_payment_config({"PAYMENT_TEST_GATEWAY_IN_PRODUCTION": "maybe"}, production=True)
+
+
+def test_the_opt_in_is_logged_loudly_at_every_start(caplog: pytest.LogCaptureFixture) -> None:
+    config = parse_payment_config({"PAYMENT_TEST_GATEWAY_IN_PRODUCTION": "True"}, production=True)
+    with caplog.at_level("WARNING"):
+        warn_about_test_payments(config, production=True)
+    [record] = caplog.records
+    assert record.levelname == "CRITICAL" and "TEST gateway" in record.getMessage()
+    caplog.clear()
+    warn_about_test_payments(config, production=False)
+    assert caplog.records == []

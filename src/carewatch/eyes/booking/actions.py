@@ -72,6 +72,17 @@ def move(booking: Booking, start: datetime) -> Booking:
     return locked
 
 
+def confirm(booking: Booking) -> bool:
+    """The patient opened their link and confirmed: from now on they get reminders.
+    Until then only the confirmation goes out, so a stranger's address typed into the
+    form gets one message, not two."""
+    done = Booking.objects.filter(
+        pk=booking.pk, status=Status.BOOKED, confirmed_at__isnull=True
+    ).update(confirmed_at=timezone.now())
+    booking.refresh_from_db()
+    return bool(done)
+
+
 def cancel(booking: Booking) -> bool:
     """Frees the place; False when it was no longer booked (cancelled or seen already)."""
     with transaction.atomic():

@@ -31,6 +31,7 @@ from carewatch.platform.accounts.permissions import (
     clinic_role_required,
     has_clinic_role,
 )
+from carewatch.platform.lib.dates import parse_day
 from carewatch.platform.lib.phones import normalise_phone, same_phone
 
 
@@ -48,13 +49,13 @@ def bookings_here(clinic: Clinic) -> QuerySet[Booking]:
 
 
 def day_from(request: HttpRequest) -> dt.date:
-    day = request.GET.get("day", "")
-    try:
-        return dt.date.fromisoformat(day)
-    except ValueError:
-        if day:
-            messages.warning(request, _("That date is not valid: here is today's list."))
-        return timezone.localdate()
+    raw = request.GET.get("day", "")
+    day = parse_day(raw)
+    if day is not None:
+        return day
+    if raw:
+        messages.warning(request, _("That date is not valid: here is today's list."))
+    return timezone.localdate()
 
 
 def matches(booking: Booking, patients: list[Patient]) -> list[Patient]:

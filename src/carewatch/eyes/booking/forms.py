@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.eyes.booking import slots
+from carewatch.eyes.booking import limits, slots
 from carewatch.eyes.booking.actions import Details, check
 from carewatch.eyes.booking.models import WEEKDAYS, Centre
 from carewatch.eyes.screening.forms import PatientContactChecks
@@ -83,6 +83,10 @@ class BookingForm(PatientContactChecks, SlotForm):
             raise forms.ValidationError(
                 _("Enter a mobile number or an e-mail address, so we can send your confirmation.")
             )
+        if given and not self.errors:
+            problem = limits.contact_problem(data.get("email", ""), data.get("phone", ""), self.now)
+            if problem:
+                raise forms.ValidationError(problem)
         return data
 
     def details(self) -> Details:

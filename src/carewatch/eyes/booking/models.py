@@ -161,6 +161,8 @@ class Booking(models.Model):
     created = models.DateTimeField(default=timezone.now)
     arrived_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set when the patient confirms through their private link; reminders wait for it.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     # The start the reminder went out for: a moved booking gets a reminder for its new time.
     reminded_for = models.DateTimeField(null=True, blank=True)
 

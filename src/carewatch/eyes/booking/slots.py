@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import groupby
 
+from carewatch.platform.lib.dates import parse_moment
+
 Hours = Mapping[int, tuple[time, time]]
 """Weekday (0 = Monday) to (opens, closes); a day that is missing is a closed day."""
 
@@ -87,11 +89,7 @@ def by_day(slots: list[Slot]) -> list[tuple[date, list[Slot]]]:
 
 def parse_start(text: str, plan: Plan) -> datetime | None:
     """An ISO date and time from a form or link; a time without a zone is the centre's."""
-    try:
-        start = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return start.replace(tzinfo=plan.tz) if start.tzinfo is None else start
+    return parse_moment(text, plan.tz)  # None beyond the calendar we compute with
 
 
 def problem(

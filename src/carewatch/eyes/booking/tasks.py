@@ -15,7 +15,7 @@ from carewatch.eyes.booking.models import Booking, Status
 
 
 def send_reminders(now: dt.datetime) -> int:
-    """Reminds each booking of tomorrow once for its time: running again sends nothing,
+    """Reminds each confirmed booking of tomorrow once for its time: running again sends nothing,
     a booking moved to another day is reminded again for the new day."""
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     begin = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(0)))
@@ -23,6 +23,8 @@ def send_reminders(now: dt.datetime) -> int:
         Booking.objects.filter(
             status=Status.BOOKED, start__gte=begin, start__lt=begin + dt.timedelta(days=1)
         )
+        # Unconfirmed: the contact may be a stranger's, typed in by someone else.
+        .exclude(confirmed_at=None)
         .exclude(reminded_for=F("start"))
         # Booked today for tomorrow: the confirmation has just said it all.
         .exclude(created__gte=begin - dt.timedelta(days=1))

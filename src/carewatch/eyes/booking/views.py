@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from carewatch.eyes.booking import actions, slots
+from carewatch.eyes.booking import actions, limits, slots
 from carewatch.eyes.booking.forms import PROBLEMS, BookingForm, FinderForm, SlotForm
 from carewatch.eyes.booking.models import Booking, Centre, Status
 
@@ -58,6 +58,15 @@ def book(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     if request.method == "GET" and chosen:
         warn_about_link(request, form, chosen)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if limits.address_over_limit(request.META.get("REMOTE_ADDR", "")):
+            messages.error(request, TOO_MANY_FROM_HERE)
+            context = {"centre": centre, "form": form}
+            return render(request, "booking/book.html", context, status=429)
+        if limits.contact_over_limit(data["email"], data["phone"]):
+            messages.error(request, limits.TOO_MANY_TODAY)
+            context = {"centre": centre, "form": form}
+            return render(request, "booking/book.html", context, status=429)
         try:
             booking = actions.book(centre, form.cleaned_data["slot"], form.details())
         except actions.SlotTaken:
@@ -66,6 +75,11 @@ def book(request: HttpRequest, clinic_slug: str) -> HttpResponse:
             messages.success(request, _("Your screening is booked."))
             return redirect(booking)
     return render(request, "booking/book.html", {"centre": centre, "form": form})
+
+
+TOO_MANY_FROM_HERE = gettext_lazy(
+    "Too many bookings from this connection in the last hour: wait an hour, or call the centre."
+)
 
 
 def warn_about_link(request: HttpRequest, form: SlotForm, chosen: str) -> None:
@@ -110,12 +124,24 @@ def move(request: HttpRequest, token: str) -> HttpResponse:
     if form.is_valid():
         try:
             actions.move(booking, form.cleaned_data["slot"])
+            actions.confirm(booking)  # only the link's holder can move it
         except actions.SlotTaken:
             form.add_error("slot", PROBLEMS[slots.Problem.FULL])
         else:
             messages.success(request, _("Your booking is moved; we sent you the new time."))
             return redirect(booking)
     return show(request, booking, form)
+
+
+@require_POST
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link's holder asks for reminders: the address or number is theirs."""
+    booking = Booking.objects.filter(token=token).first()
+    if booking is None:
+        return not_found(request, str(NO_BOOKING))
+    if actions.confirm(booking):
+        messages.success(request, _("Thank you: we will remind you the day before."))
+    return redirect(booking)
 
 
 @require_POST

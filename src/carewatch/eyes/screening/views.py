@@ -314,9 +314,8 @@ def image_file(request: SignedInRequest, clinic: Clinic, image_id: int, kind: st
         data, content_type = crypto.read(image.photo), image.content_type
     staff = by_staff(request, clinic)
     audit.record(staff, IMAGE_KINDS[kind], image.visit.patient, image.visit_id, image)
-    response = HttpResponse(data, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"  # one id's bytes never change
-    return response
+    # Not cached anywhere (platform/web/private.py): a photo outlives the session otherwise.
+    return HttpResponse(data, content_type=content_type)
 
 
 @clinic_role_required(*ANY_STAFF)

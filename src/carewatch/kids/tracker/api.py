@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from carewatch.kids.tracker.models import Child, Device, Event, Place, PlaceKind, Position
 from carewatch.platform.accounts.models import Family
 from carewatch.platform.accounts.permissions import families_of
+from carewatch.platform.lib.api_types import LocalTime, Moment, Text, answers
 
 router = Router(tags=["kids"])
 MAX_PAGE = 1000
@@ -50,16 +52,26 @@ class PositionOut(Schema):
     late: bool
 
 
+Weekday = Annotated[int, Field(ge=0, le=6, description="0 is Monday, 6 is Sunday")]
+
+
 class PlaceIn(Schema):
     family_id: int
-    name: str = Field(..., min_length=1, max_length=60)
+    name: Text = Field(..., min_length=1, max_length=60)
     kind: PlaceKind = PlaceKind.OTHER
     lat: float = Field(..., ge=-90, le=90)
     lon: float = Field(..., ge=-180, le=180)
     radius_m: float = Field(..., ge=30, le=5000)
-    active_days: list[int] = []
-    active_from: time | None = None
-    active_until: time | None = None
+    active_days: list[Weekday] = Field(default_factory=list, max_length=7)
+    active_from: LocalTime | None = None
+    active_until: LocalTime | None = None
+
+    @field_validator("active_days")
+    @classmethod
+    def each_day_once(cls, days: list[int]) -> list[int]:
+        if len(set(days)) != len(days):
+            raise ValueError("name each weekday once")
+        return days
 
 
 class PlaceOut(Schema):
@@ -96,22 +108,26 @@ def _devices(request: HttpRequest) -> QuerySet[Device]:
     return Device.objects.filter(family__in=_families(request))
 
 
-@router.get("/children", response=list[ChildOut])
+@router.get("/children", response=answers(200, list[ChildOut]))
 def list_children(request: HttpRequest) -> Any:
     return Child.objects.filter(family__in=_families(request))
 
 
-@router.get("/devices", response=list[DeviceOut], summary="Devices with their latest position")
+@router.get(
+    "/devices",
+    response=answers(200, list[DeviceOut]),
+    summary="Devices with their latest position",
+)
 def list_devices(request: HttpRequest) -> Any:
     return _devices(request)
 
 
-@router.get("/devices/{device_id}/positions", response=list[PositionOut])
+@router.get("/devices/{device_id}/positions", response=answers(200, list[PositionOut]))
 def history(
     request: HttpRequest,
     device_id: int,
-    start: datetime,
-    end: datetime,
+    start: Moment,
+    end: Moment,
     limit: int = 500,
     offset: int = 0,
 ) -> Any:
@@ -125,23 +141,23 @@ def history(
     return positions.order_by("fix_time")[offset : offset + limit]
 
 
-@router.get("/places", response=list[PlaceOut])
+@router.get("/places", response=answers(200, list[PlaceOut]))
 def list_places(request: HttpRequest) -> Any:
     return Place.objects.filter(family__in=_families(request))
 
 
-@router.post("/places", response={201: PlaceOut})
+@router.post("/places", response=answers(201, PlaceOut, changes=True))
 def create_place(request: HttpRequest, data: PlaceIn) -> Any:
     family = get_object_or_404(_families(request), pk=data.family_id)
     return Status(201, Place.objects.create(**(data.dict() | {"family_id": family.pk})))
 
 
-@router.get("/places/{place_id}", response=PlaceOut)
+@router.get("/places/{place_id}", response=answers(200, PlaceOut))
 def get_place(request: HttpRequest, place_id: int) -> Any:
     return get_object_or_404(Place, pk=place_id, family__in=_families(request))
 
 
-@router.put("/places/{place_id}", response=PlaceOut)
+@router.put("/places/{place_id}", response=answers(200, PlaceOut, changes=True))
 def update_place(request: HttpRequest, place_id: int, data: PlaceIn) -> Any:
     place = get_object_or_404(Place, pk=place_id, family__in=_families(request))
     get_object_or_404(_families(request), pk=data.family_id)
@@ -151,14 +167,14 @@ def update_place(request: HttpRequest, place_id: int, data: PlaceIn) -> Any:
     return place
 
 
-@router.delete("/places/{place_id}", response={204: None})
+@router.delete("/places/{place_id}", response=answers(204, None, changes=True))
 def delete_place(request: HttpRequest, place_id: int) -> Any:
     get_object_or_404(Place, pk=place_id, family__in=_families(request)).delete()
     return Status(204, None)
 
 
-@router.get("/events", response=list[EventOut])
-def list_events(request: HttpRequest, since: datetime | None = None, limit: int = 100) -> Any:
+@router.get("/events", response=answers(200, list[EventOut]))
+def list_events(request: HttpRequest, since: Moment | None = None, limit: int = 100) -> Any:
     events = Event.objects.filter(family__in=_families(request))
     if since is not None:
         events = events.filter(time__gt=since)

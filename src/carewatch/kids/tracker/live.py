@@ -44,6 +44,7 @@ from carewatch.platform.accounts.permissions import (
     families_of,
     family_member_required,
 )
+from carewatch.platform.lib.dates import parse_day
 
 RETRY_MS = 3000  # how soon EventSource reconnects after the stream ends
 MAX_TRACK_POINTS = 20_000  # a watch reporting every 5 s sends 17,280 fixes a day
@@ -362,10 +363,10 @@ def _chosen_day(request: HttpRequest, today: dt.date) -> tuple[dt.date, str]:
     raw = request.GET.get("date", "").strip()
     if not raw:
         return today, ""
-    try:
-        return dt.date.fromisoformat(raw), ""
-    except ValueError:
+    day = parse_day(raw)  # None beyond the years we can compute with, too
+    if day is None:
         return today, _("That date is not valid: choose a day in the calendar. Showing today.")
+    return day, ""
 
 
 def _history_of(family: Any, device: Device, day: dt.date, today: dt.date) -> dict[str, Any]:

@@ -8,7 +8,10 @@ migration operations add triggers so the database itself refuses:
   to NULL (foreign keys with on_delete=SET_NULL: deleting an account or erasing a patient
   nulls the link and keeps the entry, which still names them in its text columns);
 - DELETE, except for `erasable` tables inside `erasure_allowed()` (a patient's erasure on
-  request must remove their signed reports too; the audit log is never erasable).
+  request must remove their signed reports too; the audit log is never erasable);
+- on SQLite, an INSERT that clashes with a row's key or unique columns: `INSERT OR
+  REPLACE` / `REPLACE` would otherwise delete the old row without any DELETE trigger.
+  (On PostgreSQL an upsert's DO UPDATE fires the UPDATE trigger, which refuses it.)
 
 How `erasure_allowed()` opens the door, per database, and why it is transaction-local:
 - PostgreSQL: `set_config('carewatch.erasure', 'on', true)`, i.e. SET LOCAL; it ends with
@@ -48,9 +51,14 @@ def _quote(name: str) -> str:
 
 
 def sqlite_sql(
-    table: str, columns: Sequence[str], nullable: Sequence[str] = (), erasable: bool = False
+    table: str,
+    columns: Sequence[str],
+    nullable: Sequence[str] = (),
+    erasable: bool = False,
+    unique: Sequence[Sequence[str]] = (("id",),),
 ) -> list[str]:
-    """Triggers for one SQLite table; `columns` are all of its columns."""
+    """Triggers for one SQLite table; `columns` are all of its columns, `unique` each
+    column set that is a primary key or unique (REPLACE deletes a row matching any)."""
     unchanged = [
         f"(NEW.{_quote(c)} IS OLD.{_quote(c)} OR NEW.{_quote(c)} IS NULL)"
         if c in nullable
@@ -59,15 +67,24 @@ def sqlite_sql(
     ]
     t = _quote(table)
     guard = f" WHEN NOT EXISTS (SELECT 1 FROM {_quote(GUARD_TABLE)})" if erasable else ""
+    clash = " OR ".join(
+        "(" + " AND ".join(f"{_quote(c)} = NEW.{_quote(c)}" for c in key) + ")" for key in unique
+    )
     return [
         f"CREATE TABLE IF NOT EXISTS {_quote(GUARD_TABLE)} (id INTEGER NOT NULL)",
         f'DROP TRIGGER IF EXISTS "{table}_append_only_update"',
         f'DROP TRIGGER IF EXISTS "{table}_append_only_delete"',
+        f'DROP TRIGGER IF EXISTS "{table}_append_only_replace"',
         f'CREATE TRIGGER "{table}_append_only_update" BEFORE UPDATE ON {t} '
         f"WHEN NOT ({' AND '.join(unchanged)}) "
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed'); END",
         f'CREATE TRIGGER "{table}_append_only_delete" BEFORE DELETE ON {t}{guard} '
         f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be deleted'); END",
+        # INSERT OR REPLACE deletes the clashing row without firing DELETE triggers (unless
+        # PRAGMA recursive_triggers is on): refuse any insert that clashes, before it does.
+        f'CREATE TRIGGER "{table}_append_only_replace" BEFORE INSERT ON {t} '
+        f"WHEN EXISTS (SELECT 1 FROM {t} WHERE {clash}) "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be replaced'); END",
     ]
 
 
@@ -112,13 +129,32 @@ def postgresql_sql(table: str, nullable: Sequence[str] = (), erasable: bool = Fa
     ]
 
 
+def _sqlite_unique_sets(cursor: Any, table: str) -> list[list[str]]:
+    """The primary key and each unique index's columns, from SQLite itself (Django's
+    introspection does not report inline UNIQUE constraints there)."""
+    cursor.execute(f"PRAGMA table_info({_quote(table)})")
+    key = [row[1] for row in sorted(cursor.fetchall(), key=lambda r: r[5]) if row[5]]
+    cursor.execute(f"PRAGMA index_list({_quote(table)})")
+    indexes = [(row[1], row[2], row[4]) for row in cursor.fetchall()]
+    sets = [key] if key else []
+    for name, unique, is_partial in indexes:
+        if not unique:
+            continue
+        if is_partial:  # the trigger would have to repeat its WHERE: not needed so far
+            raise NotImplementedError(f"A partial unique index on append-only {table}.")
+        cursor.execute(f"PRAGMA index_info({_quote(name)})")
+        sets.append([row[2] for row in cursor.fetchall()])
+    return sets
+
+
 def statements_for(
     connection: Any, table: str, nullable: Sequence[str] = (), erasable: bool = False
 ) -> list[str]:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             description = connection.introspection.get_table_description(cursor, table)
-        return sqlite_sql(table, [c.name for c in description], nullable, erasable)
+            unique = _sqlite_unique_sets(cursor, table)
+        return sqlite_sql(table, [c.name for c in description], nullable, erasable, unique)
     if connection.vendor == "postgresql":
         return postgresql_sql(table, nullable, erasable)
     raise NotImplementedError(f"No append-only triggers for {connection.vendor}.")

@@ -7,6 +7,7 @@ variable and what to set, because that is all an operator sees at start-up.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,13 +55,16 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def read_secret(env: Mapping[str, str], name: str, data_dir: Path, *, production: bool) -> str:
-    """NAME, else the file named by NAME_FILE, else (embedded mode only) a kept generated one."""
+    """NAME, else the file named by NAME_FILE, else (embedded mode only) a kept generated one.
+    In production, SECRET_KEY must be as strong as Django's deploy check asks."""
     value = env.get(name, "").strip()
-    if value:
-        return value
     path = env.get(f"{name}_FILE", "").strip()
-    if path:
-        return _read_secret_file(name, Path(path))
+    if not value and path:
+        value = _read_secret_file(name, Path(path))
+    if value:
+        if production and name == "SECRET_KEY":
+            _refuse_weak_secret_key(value)
+        return value
     if production:
         raise ConfigError(
             f"{name} is not set: production mode needs {name} or {name}_FILE "
@@ -68,6 +72,24 @@ def read_secret(env: Mapping[str, str], name: str, data_dir: Path, *, production
             "print(secrets.token_urlsafe(50))'`)."
         )
     return _kept_generated_secret(data_dir / f"{name.lower()}.txt")
+
+
+# Django's deploy check (security.W009): signed cookies and tokens are only as strong as this.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+
+
+def _refuse_weak_secret_key(value: str) -> None:
+    if (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_DISTINCT
+        or value.startswith("django-insecure-")
+    ):
+        raise ConfigError(
+            f"SECRET_KEY is too weak for production mode (at least {SECRET_KEY_MIN_LENGTH} "
+            "random characters): set it from `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'`."
+        )
 
 
 def _read_secret_file(name: str, path: Path) -> str:
@@ -85,12 +107,36 @@ def _read_secret_file(name: str, path: Path) -> str:
 
 def _kept_generated_secret(path: Path) -> str:
     if path.exists():
-        return path.read_text().strip()
+        return private_file(path).read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(50)
-    path.write_text(value)
-    path.chmod(0o600)
+    # Created 0600 from the start: writing first and tightening after leaves a moment in
+    # which the operator's umask (often 022) lets anyone read the key.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write(value)
     return value
+
+
+# --- File modes ---------------------------------------------------------------
+
+
+def private_file(path: Path) -> Path:
+    """Creates `path` empty if missing (an empty file is a valid empty SQLite database),
+    readable and writable by its owner only; an existing file loses group and other
+    rights. SQLite gives its -wal and -shm files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path
+
+
+def private_directory(path: Path) -> Path:
+    """A directory created here is the owner's alone (the data directory); one that exists
+    keeps its mode: the operator may share it on purpose (a static files volume)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 # --- DATABASE_URL -------------------------------------------------------------
@@ -120,7 +166,7 @@ def parse_database_url(raw: str | None, data_dir: Path) -> dict[str, Any]:
 
 
 def sqlite_database(path: Path) -> dict[str, Any]:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),

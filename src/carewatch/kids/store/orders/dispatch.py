@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from carewatch.kids.store.orders import actions, pipeline
 from carewatch.kids.store.orders.models import Order, Slot, Status
+from carewatch.platform.accounts.admin_site import staff_required
 
 OPEN = [Status.PAID, Status.PACKED, Status.SHIPPED, Status.OUT_FOR_DELIVERY, Status.RETURNED]
 
@@ -32,13 +32,13 @@ class RescheduleForm(forms.Form):
     delivery_slot = forms.ChoiceField(label=gettext_lazy("Delivery time"), choices=Slot.choices)
 
 
-@staff_member_required
+@staff_required
 def dispatch_list(request: HttpRequest) -> HttpResponse:
     orders = Order.objects.filter(status__in=OPEN).order_by("delivery_date", "created")
     return render(request, "orders/dispatch_list.html", {"orders": orders})
 
 
-@staff_member_required
+@staff_required
 def dispatch_order(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(Order.objects.prefetch_related("lines", "events"), number=number)
     labels = dict(Status.choices)
@@ -54,7 +54,7 @@ def dispatch_order(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "orders/dispatch_order.html", context)
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def advance(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(Order, number=number)
@@ -79,7 +79,7 @@ def advance(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("store:dispatch_order", order.number)
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def reschedule(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(Order, number=number)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from carewatch.kids.store.reviews import actions
 from carewatch.kids.store.reviews.forms import AnswerForm, QuestionForm, ReviewForm
 from carewatch.kids.store.reviews.models import Question, Review
 from carewatch.kids.store.reviews.tokens import line_for
+from carewatch.platform.accounts.admin_site import staff_required
 from carewatch.platform.accounts.permissions import signed_in
 
 PER_PAGE = 10
@@ -119,13 +119,13 @@ def too_many_questions(request: HttpRequest, email: str) -> bool:
     return by_address or recent.count() >= QUESTIONS_PER_HOUR
 
 
-@staff_member_required
+@staff_required
 def staff_questions(request: HttpRequest) -> HttpResponse:
     waiting = Question.objects.filter(answer="", hidden=False).select_related("product")
     return render(request, "reviews/staff_questions.html", {"questions": waiting[:50]})
 
 
-@staff_member_required
+@staff_required
 def staff_answer(request: HttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("product"), pk=question_id)
     form = AnswerForm(request.POST or None, initial={"answer": question.answer})

@@ -31,8 +31,16 @@ window.CareMaps = (function () {
     var layer = place.polygon && place.polygon.length >= 3
       ? L.polygon(place.polygon, options)
       : L.circle([place.lat, place.lon], Object.assign({ radius: place.radius_m || 0 }, options));
-    layer.bindTooltip(place.name);
+    layer.bindTooltip(text(place.name));
     return layer;
+  }
+
+  /* Leaflet treats a string as HTML (tooltips, popups, icons): user text goes in as a
+     text node inside an element, so a place called "<img onerror=...>" stays words. */
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
   }
 
   /* A round pin with the child's initial; text goes in as text, never as HTML. */
@@ -67,5 +75,5 @@ window.CareMaps = (function () {
     }
   }
 
-  return { readJSON: readJSON, create: create, placeLayer: placeLayer, childIcon: childIcon, fit: fit, timeLabel: timeLabel };
+  return { readJSON: readJSON, text: text, create: create, placeLayer: placeLayer, childIcon: childIcon, fit: fit, timeLabel: timeLabel };
 })();

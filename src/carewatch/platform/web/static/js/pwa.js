@@ -15,3 +15,8 @@ document.addEventListener("notify:unread", (event) => {
   badge.textContent = String(unread);
   badge.hidden = !(unread > 0);
 });
+
+// A read-only field meant to be copied selects itself (no inline handlers: see csp.py).
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+});
