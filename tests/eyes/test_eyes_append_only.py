@@ -11,7 +11,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from carewatch.eyes.screening.models import AuditEntry
 from carewatch.platform.lib.append_only import erasure_allowed, statements_for
 from tests.base import BaseTestCase, make_user
-from tests.eyes.factories.reports import signed_report
+from tests.eyes.factories.reports import graded_eye, signed_report
 from tests.eyes.helpers import make_patient, make_visit
 
 TABLE = AuditEntry._meta.db_table
@@ -174,7 +174,10 @@ class SignedReportTableTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         visit = make_visit(make_patient(self.clinic, self.screener), self.screener)
-        self.report = signed_report(visit, self.doctor)
+        # referable (severe NPDR in one eye): what an attacker would want to turn into "fine"
+        eyes = [graded_eye("right", 3), graded_eye("left", 0)]
+        self.report = signed_report(visit, self.doctor, eyes=eyes)
+        assert self.report.referable
 
     def test_it_refuses_any_raw_change_or_deletion_of_a_signed_report(self) -> None:
         table = self.report._meta.db_table
