@@ -340,6 +340,8 @@ def claim_partitions(log_name: str, count: int, owner: str, ttl_s: float) -> set
     Lease.objects.update_or_create(
         log=presence, partition=0, defaults={"owner": owner, "expires": now + ttl_s}
     )
+    gone = Lease.objects.filter(log__startswith=f"{log_name}#", expires__lt=now - 86_400)
+    gone.delete()  # workers that stopped a day ago (names carry a pid: restarts add rows)
     live = set(
         Lease.objects.filter(log__startswith=f"{log_name}#", expires__gt=now).values_list(
             "owner", flat=True

@@ -47,7 +47,7 @@ class WorkerConfig:
     wait_s: float = 0.05  # longest wait for new messages before looking around again
     retry_s: float = 0.5  # after a failed batch
     metrics_dir: Path | None = None  # where lag and rates are written (Prometheus text)
-    metrics_every_s: float = 2.0
+    metrics_every_s: float = 5.0  # also how often the log is trimmed
 
 
 class DbThread:
