@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log, LogMessage
-from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome
+from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome, checkpoint_sqlite
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
@@ -47,7 +47,7 @@ class WorkerConfig:
     wait_s: float = 0.05  # longest wait for new messages before looking around again
     retry_s: float = 0.5  # after a failed batch
     metrics_dir: Path | None = None  # where lag and rates are written (Prometheus text)
-    metrics_every_s: float = 5.0  # also how often the log is trimmed
+    metrics_every_s: float = 5.0  # also how often the log is trimmed and SQLite checkpointed
 
 
 class DbThread:
@@ -317,6 +317,7 @@ class Worker:
         while True:
             await asyncio.sleep(self.config.metrics_every_s)
             try:
+                await asyncio.to_thread(checkpoint_sqlite)
                 await self._trim()
                 if self.config.metrics_dir is not None:
                     await self._write_metrics(self.config.metrics_dir)
