@@ -42,7 +42,7 @@ class WorkerConfig:
     read: int = 100  # log messages per read (each holds one append's fixes for a partition)
     # Fixes per transaction. SQLite: an alarm waits for one such transaction at most, so
     # keep it short; PostgreSQL: alarms have their own thread, bigger is cheaper.
-    batch_fixes: int = 0  # 0: 250 on SQLite, 1,000 on PostgreSQL
+    batch_fixes: int = 0  # 0: 100 on SQLite, 1,000 on PostgreSQL
     urgent_batch: int = 20
     wait_s: float = 0.05  # longest wait for new messages before looking around again
     retry_s: float = 0.5  # after a failed batch
@@ -179,7 +179,7 @@ class Worker:
         postgres = connection.vendor == "postgresql"
         self.db = DbThreads(separate=postgres)
         if not self.config.batch_fixes:
-            self.config.batch_fixes = 1000 if postgres else 250
+            self.config.batch_fixes = 1000 if postgres else 100
         try:
             await self.db.call(0, self.processor.warm_up)
         except Exception:  # noqa: BLE001 - only a first alarm's speed depends on it
