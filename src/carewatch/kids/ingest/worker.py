@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log, LogMessage
-from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome
+from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome, checkpoint_sqlite
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
@@ -42,12 +42,12 @@ class WorkerConfig:
     read: int = 100  # log messages per read (each holds one append's fixes for a partition)
     # Fixes per transaction. SQLite: an alarm waits for one such transaction at most, so
     # keep it short; PostgreSQL: alarms have their own thread, bigger is cheaper.
-    batch_fixes: int = 0  # 0: 250 on SQLite, 1,000 on PostgreSQL
+    batch_fixes: int = 0  # 0: 100 on SQLite, 1,000 on PostgreSQL
     urgent_batch: int = 20
     wait_s: float = 0.05  # longest wait for new messages before looking around again
     retry_s: float = 0.5  # after a failed batch
     metrics_dir: Path | None = None  # where lag and rates are written (Prometheus text)
-    metrics_every_s: float = 2.0
+    metrics_every_s: float = 5.0  # also how often the log is trimmed and SQLite checkpointed
 
 
 class DbThread:
@@ -179,7 +179,7 @@ class Worker:
         postgres = connection.vendor == "postgresql"
         self.db = DbThreads(separate=postgres)
         if not self.config.batch_fixes:
-            self.config.batch_fixes = 1000 if postgres else 250
+            self.config.batch_fixes = 1000 if postgres else 100
         try:
             await self.db.call(0, self.processor.warm_up)
         except Exception:  # noqa: BLE001 - only a first alarm's speed depends on it
@@ -317,6 +317,7 @@ class Worker:
         while True:
             await asyncio.sleep(self.config.metrics_every_s)
             try:
+                await asyncio.to_thread(checkpoint_sqlite)
                 await self._trim()
                 if self.config.metrics_dir is not None:
                     await self._write_metrics(self.config.metrics_dir)
