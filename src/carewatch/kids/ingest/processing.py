@@ -34,7 +34,7 @@ from carewatch.kids import tracking
 from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import LANES, URGENT, LogMessage
 from carewatch.kids.ingest.models import Lease, Offset
-from carewatch.kids.tracker import alerts, sql
+from carewatch.kids.tracker import alerts, livefeed, sql
 from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache
 from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext
@@ -412,46 +412,7 @@ def publish(
     store: OrmStore, updates: Sequence[tracking.DeviceUpdate], events: Sequence[Event]
 ) -> None:
     """Live map messages, after the commit: each device's position and each event."""
-    for update in updates:
-        device = store.devices[update.device_id]
-        pubsub.publish(f"family.{device.family_id}", position_message(device))
-    for event in events:
-        pubsub.publish(f"family.{event.family_id}", event_message(event))
-
-
-def position_message(device: DeviceRow) -> dict[str, Any]:
-    return {
-        "type": "position",
-        "device": device.pk,
-        "identifier": device.identifier,
-        "lat": device.lat,
-        "lon": device.lon,
-        "accuracy": device.accuracy,
-        "fix_time": _iso(device.last_fix_time),
-        "last_seen": _iso(device.last_seen),
-        "battery": device.battery,
-        "status": device.status,
-    }
-
-
-def event_message(event: Event) -> dict[str, Any]:
-    return {
-        "type": "event",
-        "id": event.pk,
-        "kind": event.kind,
-        "device": event.device_id,
-        "child": event.child_id,
-        "place": event.place_id,
-        "text": str(alerts.describe(event)),
-        "time": _iso(event.time),
-        "lat": event.lat,
-        "lon": event.lon,
-        "delayed": event.delayed,
-    }
-
-
-def _iso(when: dt.datetime | None) -> str | None:
-    return when.isoformat() if when else None
+    livefeed.publish_updates([store.devices[update.device_id] for update in updates], events)
 
 
 def drain(log_: Any, processor: BatchProcessor | None = None) -> int:
