@@ -38,8 +38,8 @@ from carewatch.kids.store.checkout.placing import (
     do_release,
 )
 from carewatch.kids.store.checkout.pricing import TIP_CHOICES, totals_for
+from carewatch.kids.store.orders.access import can_view, remember_guest_order
 from carewatch.kids.store.orders.models import Order
-from carewatch.kids.store.orders.views import can_view, remember_guest_order
 from carewatch.kids.store.payments.gateway import Card, Gateway, get_gateway
 
 DETAILS_KEY = "store_checkout_details"

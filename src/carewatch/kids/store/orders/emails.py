@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.store.orders.access import follow_path
 from carewatch.kids.store.orders.carriers import tracking_url
 from carewatch.kids.store.orders.models import Order, OrderEmail
 from carewatch.platform.notify import sending
@@ -47,6 +48,7 @@ def _send(order: Order, kind: str) -> None:
         context = {
             "order": order,
             "site_url": settings.SITE_URL,
+            "order_url": follow_path(order),
             "tracking_url": tracking_url(order.carrier, order.tracking_number),
         }
         text = render_to_string(f"orders/email/{kind}.txt", context)
