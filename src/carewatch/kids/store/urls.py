@@ -30,6 +30,11 @@ urlpatterns = [
     path("staff/dispatch/<str:number>/", dispatch.dispatch_order, name="dispatch_order"),
     path("staff/dispatch/<str:number>/advance/", dispatch.advance, name="dispatch_advance"),
     path(
+        "staff/dispatch/<str:number>/confirm/<str:status>/",
+        dispatch.confirm_step,
+        name="dispatch_confirm",
+    ),
+    path(
         "staff/dispatch/<str:number>/reschedule/", dispatch.reschedule, name="dispatch_reschedule"
     ),
     path("", include("carewatch.kids.store.reviews.urls")),

@@ -27,6 +27,9 @@ SUBJECTS = {
     "delivered": _("Your CareWatch order %(number)s is delivered"),
     "setup": _("Set up your tracker: the pairing code for order %(number)s"),
     "review": _("How is your CareWatch? Tell other parents"),
+    "cancelled": _("Your CareWatch order %(number)s is cancelled"),
+    "returned": _("We have recorded the return of your CareWatch order %(number)s"),
+    "refunded": _("Your refund for CareWatch order %(number)s is on its way"),
 }
 
 
