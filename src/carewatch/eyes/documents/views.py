@@ -28,14 +28,21 @@ def language_for(request: HttpRequest, report: SignedReport) -> str:
     return request.GET.get("lang") or report.visit.patient.language or get_language() or "en"
 
 
+def referral_language_for(request: HttpRequest, report: SignedReport) -> str:
+    """?lang= when given, else the receiving eye department's (the centre's setting):
+    the letter is read by its doctors, not by the patient."""
+    centre = getattr(report.visit.patient.clinic, "centre", None)
+    return request.GET.get("lang") or getattr(centre, "referral_language", "") or "en"
+
+
 def pdf_response(
     request: HttpRequest,
     report: SignedReport,
     make: Callable[[SignedReport, str], bytes],
     name: str,
     action: str,
+    language: str,
 ) -> HttpResponse:
-    language = language_for(request, report)
     if language not in dict(settings.LANGUAGES):
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
         return HttpResponseBadRequest(
@@ -55,7 +62,8 @@ def pdf_response(
 @clinic_role_required(*ANY_STAFF)
 def report_download(request: HttpRequest, clinic_slug: str, report_id: int) -> HttpResponse:
     report = get_report(request, report_id)
-    return pdf_response(request, report, report_pdf, "eye-report", "report.download")
+    language = language_for(request, report)
+    return pdf_response(request, report, report_pdf, "eye-report", "report.download", language)
 
 
 @clinic_role_required(*ANY_STAFF)
@@ -68,4 +76,7 @@ def referral_download(request: HttpRequest, clinic_slug: str, report_id: int) ->
                 "download the report instead."
             )
         )
-    return pdf_response(request, report, referral_letter_pdf, "referral", "referral.download")
+    language = referral_language_for(request, report)
+    return pdf_response(
+        request, report, referral_letter_pdf, "referral", "referral.download", language
+    )
