@@ -44,8 +44,14 @@ def place_editor_strings() -> dict[str, Any]:
 
 
 @register.filter
-def current_places(device: Device, family: Any) -> list[str]:
-    """Names of the places the rules last confirmed the device inside (no query: prefetched)."""
+def current_places(device: Device, family: Any) -> dict[str, list[str]]:
+    """Names of the places the rules hold the device inside ("at"), and of those it seems
+    to have left while the rules wait to confirm it ("leaving"). No query: prefetched."""
     places = DeviceState.from_json(device.state).places
     inside = {pid for pid, track in places.items() if track.presence == Presence.INSIDE}
-    return [place.name for place in family.places.all() if place.pk in inside]
+    leaving = {pid for pid, track in places.items() if track.leaving}
+    named = [(place.pk, place.name) for place in family.places.all()]
+    return {
+        "at": [name for pk, name in named if pk in inside - leaving],
+        "leaving": [name for pk, name in named if pk in leaving],
+    }
