@@ -18,7 +18,14 @@ register = template.Library()
 def place_editor_data(family: Any, place: Any = None) -> dict[str, Any]:
     """The family's other places, drawn faintly around the one being edited."""
     others = [p for p in family.places.all() if place is None or p.pk != place.pk]
-    return map_config() | {"others": [place_json(p) for p in others]}
+    return map_config() | {"others": [place_json(p) for p in others], "near": near(family)}
+
+
+def near(family: Any) -> list[float] | None:
+    """Where a new place probably goes: the last position of one of the family's watches
+    (without tiles, an empty map of India gives a parent nothing to start from)."""
+    device = family.devices.filter(lat__isnull=False).order_by("-last_seen").first()
+    return [device.lat, device.lon] if device else None
 
 
 @register.simple_tag
