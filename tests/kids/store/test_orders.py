@@ -133,6 +133,7 @@ class PairingFromTheOrderTests(StoreTestCase):
             f"/kids/tracker/family/{self.family.pk}/pair/",
             {"identifier": line.device.identifier, "code": line.pairing_code, "child": child.pk},
         )
-        self.assertRedirects(response, "/kids/tracker/")
+        # Alice has only the inbox, so pairing asks her to add a channel next.
+        self.assertRedirects(response, f"/kids/tracker/family/{self.family.pk}/reach/")
         device = Device.objects.get(pk=line.device.pk)
         self.assertEqual((device.family, device.child), (self.family, child))

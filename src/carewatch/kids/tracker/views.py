@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carewatch.kids.tracker import pairing, privacy
+from carewatch.kids.tracker import pairing, privacy, reach
 from carewatch.kids.tracker.forms import AlertSettingForm, ChildForm, PairingForm, PlaceForm
 from carewatch.kids.tracker.models import AlertSetting, Event, Place
 from carewatch.platform.accounts.permissions import families_of, family_member_required
+from carewatch.platform.notify.transports import sms
 
 
 @login_required
@@ -55,9 +56,40 @@ def pair(request: HttpRequest, family_id: int) -> HttpResponse:
             messages.success(
                 request, _("The watch is paired with %(name)s.") % {"name": device.child}
             )
+            if reach.only_inbox(request.user):  # an SOS would wait unseen in the inbox
+                return redirect("tracker:reach", family_id)
             return redirect("tracker:dashboard")
     status = 400 if form.errors else 200
     return render(request, "tracker/pair.html", {"form": form, "family": family}, status=status)
+
+
+@family_member_required
+def reach_page(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Where an SOS reaches this guardian, a way to add a second channel, and a test."""
+    context = {
+        "family": request.family,  # type: ignore[attr-defined]
+        "channels": reach.working_channels(request.user).order_by("kind", "pk"),
+        "only_inbox": reach.only_inbox(request.user),
+        "sms_available": sms.is_configured(),
+    }
+    return render(request, "tracker/reach.html", context)
+
+
+@family_member_required
+@require_POST
+def test_alert(request: HttpRequest, family_id: int) -> HttpResponse:
+    child = request.family.children.first()  # type: ignore[attr-defined]
+    try:
+        rows = reach.do_send_test_alert(request.user, child.name if child else _("your child"))
+    except reach.TooManyTests:
+        messages.error(
+            request,
+            _("You sent several test alerts in the last hour: wait a while, then try again."),
+        )
+    else:
+        names = ", ".join(str(row.channel) for row in rows)
+        messages.success(request, _("A test alert went to: %(channels)s.") % {"channels": names})
+    return redirect("tracker:reach", family_id)
 
 
 @family_member_required
