@@ -55,7 +55,7 @@ def gateway() -> Gateway:
 
 def details(request: HttpRequest) -> HttpResponse:
     basket = baskets.basket_for(request)
-    if basket is None or not basket.lines.exists():
+    if basket is None or not basket.lines_with_products():
         messages.info(request, _("Your basket is empty. Add a tracker first."))
         return redirect("store:basket")
     form = DetailsForm(request.POST or None, initial=_initial(request))
@@ -81,7 +81,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 def pay(request: HttpRequest) -> HttpResponse:
     basket = baskets.basket_for(request)
     saved = request.session.get(DETAILS_KEY)
-    if basket is None or not basket.lines.exists():
+    if basket is None or not basket.lines_with_products():
         messages.info(request, _("Your basket is empty. Add a tracker first."))
         return redirect("store:basket")
     if not saved:
