@@ -75,7 +75,7 @@ def buy_a_tracker(page: Any, base: str, artifacts: Path) -> str:
     page.fill("input[name=exp_year]", "30")
     page.fill("input[name=cvc]", "123")
     screenshot(page, artifacts / "store-pay.png")
-    page.click("main form button:has-text('Pay ₹5499.00')")
+    page.click("main form button:has-text('Pay ₹5,499.00')")
     page.wait_for_url(re.compile(r".*/kids/shop/orders/CW-[0-9A-F]+/$"))
     assert "Your order is placed and paid." in page.inner_text("main")
     screenshot(page, artifacts / "store-order.png")

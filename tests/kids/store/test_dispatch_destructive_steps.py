@@ -74,7 +74,7 @@ class DestructiveDispatchTests(StoreTestCase):
         self.assertEqual(len(subjects), 2, subjects)
         self.assertIn("cancelled", subjects[0])
         self.assertIn("refund", subjects[1])
-        self.assertIn(str(self.order.total), mailbox.texts()[1])
+        self.assertIn("₹5,499.00", mailbox.texts()[1])
         self.assertEqual({m["To"] for m in mailbox.messages}, {"priya@example.org"})
 
     def test_the_customer_is_told_when_a_return_is_recorded(self) -> None:
