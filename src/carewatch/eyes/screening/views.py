@@ -42,6 +42,7 @@ from carewatch.eyes.screening.models import (
     ImageStatus,
     Patient,
     Visit,
+    consent_wording,
     new_patient_number,
     record_consent,
 )
@@ -103,6 +104,10 @@ def patient_detail(request: HttpRequest, clinic_slug: str, patient_id: int) -> H
         "patient": patient,
         "consents": patient.consents.select_related("recorded_by"),
         "consent_form": ConsentForm(),
+        "consent_texts": [
+            (label, consent_wording(patient, kind)) for kind, label in ConsentKind.choices
+        ],
+        "patient_language": patient.language or request.LANGUAGE_CODE,
         "can_screen": patient.has_consent(ConsentKind.SCREENING),
         "is_admin": clinic_role(request.user, request.clinic) == ClinicRole.ADMIN,  # type: ignore[attr-defined]
         "visits": patient.visits.all(),
