@@ -5,6 +5,7 @@ eye department's language, a setting of the centre, not in the patient's."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import translation
 
 from carewatch.eyes.booking.models import Centre
 from carewatch.eyes.documents.content import document_for
@@ -30,6 +31,10 @@ class PatientCopyTests(PortalTestCase):
         self.report = sign(self.visit, self.doctor, decisions)
 
     def test_the_patients_document_has_no_heatmap_and_no_machine_finding(self) -> None:
+        with translation.override("en"):
+            self.check_documents()
+
+    def check_documents(self) -> None:
         staff = document_for(self.report)
         self.assertTrue(any(eye.heatmap_png for eye in staff.eyes), "the staff copy keeps it")
         patient = document_for(self.report, for_patient=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from huey.contrib.djhuey import HUEY
 
 from carewatch.kids.tracker.alerts import alert_guardians
@@ -20,6 +20,8 @@ class AlertLanguageTests(TrackerTestCase):
         super().setUp()
         was_immediate, HUEY.immediate = HUEY.immediate, True
         self.addCleanup(setattr, HUEY, "immediate", was_immediate)
+        # A request in Hindi leaves Hindi active in this thread: not for the next test.
+        self.addCleanup(translation.activate, settings.LANGUAGE_CODE)
         event = Event.objects.create(
             device=self.device,
             family=self.family,
