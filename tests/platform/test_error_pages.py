@@ -9,6 +9,10 @@ from django.views.defaults import server_error
 
 @override_settings(DEBUG=False)
 class ErrorPageTests(TestCase):
+    def setUp(self) -> None:
+        # A request in Hindi leaves Hindi active in this thread: not for the next test.
+        self.addCleanup(translation.activate, "en")
+
     def test_the_404_page_is_in_the_readers_language_inside_the_site(self) -> None:
         for language, heading in [("en", "Not found"), ("hi", "नहीं मिला")]:
             with self.subTest(language=language):
