@@ -269,10 +269,12 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
     if demo:
         # Demo staff logins should work without an authenticator app; the banner says so.
         os.environ.setdefault("STAFF_MFA_REQUIRED", "False")
+    default_site_url(args.host, args.port)
     setup_django()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    collect_static()
     logins = _load_demo() if demo else []
     consumer = None if args.no_worker else _start_worker()
     ingest = None if args.no_worker else _start_ingest()
@@ -291,6 +293,30 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
         if consumer is not None:
             consumer.stop(graceful=True)
     return 0
+
+
+def default_site_url(host: str, port: int) -> None:
+    """Links in e-mails point where this server listens unless SITE_URL says otherwise
+    (`carewatch demo --port 8080` mailed links to port 8000)."""
+    if not os.environ.get("SITE_URL"):
+        os.environ["SITE_URL"] = f"http://{shown_host(host)}:{port}"
+
+
+def shown_host(host: str) -> str:
+    if host in {"0.0.0.0", "", "::"}:
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+def collect_static() -> None:
+    """Production serves static files from the manifest `collectstatic` writes: without it
+    (or with one from an older version) pages answered 500. Collecting at every start is
+    cheap after the first (unchanged files are skipped) and STATIC_ROOT is ours."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.PRODUCTION:
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def check_port_free(host: str, port: int, setting: str = "--port") -> None:
@@ -379,8 +405,7 @@ def _serve_asgi(host: str, port: int) -> None:
 def _print_banner(
     host: str, port: int, logins: list[tuple[str, str, str]], gateways: Any = None
 ) -> None:
-    shown_host = "127.0.0.1" if host in {"0.0.0.0", ""} else host
-    lines = ["", f"  CareWatch is running at http://{shown_host}:{port}/", ""]
+    lines = ["", f"  CareWatch is running at http://{shown_host(host)}:{port}/", ""]
     if gateways is not None and gateways.ports:
         from carewatch.kids.gateways.runner import describe
 

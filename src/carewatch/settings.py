@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "carewatch.platform.web.context_processors.shell",
             ],
+            "builtins": ["carewatch.platform.web.templatetags.money"],
         },
     },
 ]
@@ -242,6 +243,7 @@ STRIPE_API_BASE = _payments.stripe_api_base
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi")), ("ta", _("Tamil"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_vendor"]
+FORMAT_MODULE_PATH = ["carewatch.formats"]  # day-month dates, Indian digit grouping
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = ENV.get("TIME_ZONE", "Asia/Kolkata")

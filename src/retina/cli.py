@@ -17,11 +17,14 @@ from retina.report import heatmap_overlay, plot_confusion, plot_roc, read_label_
 
 
 def grade(args: argparse.Namespace) -> None:
+    """Prints one JSON line per photo; heatmap PNGs only with --out (a folder of files
+    appearing wherever the command happened to run surprised people)."""
     grader = load_bundle(args.bundle, args.device)
-    args.out.mkdir(parents=True, exist_ok=True)
+    if args.out is not None:
+        args.out.mkdir(parents=True, exist_ok=True)
     for path, result in zip(args.images, grader.grade_many(args.images), strict=True):
         line = {"image": str(path), **result.summary()}
-        if result.gradable:
+        if result.gradable and args.out is not None:
             overlay = args.out / f"{Path(path).stem}_heatmap.png"
             heatmap_overlay(result).save(overlay)
             line["heatmap_png"] = str(overlay)
@@ -67,9 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("train", help="train a model (needs the 'train' extra); see retina train -h")
     sub.add_parser("export", help="export a checkpoint to ONNX; see retina export -h")
-    g = sub.add_parser("grade", help="grade fundus photos and write heatmap overlays")
+    g = sub.add_parser("grade", help="grade fundus photos (and write heatmaps with --out)")
     g.add_argument("images", nargs="+", type=Path)
-    g.add_argument("--out", type=Path, default=Path("."), help="folder for heatmap PNGs")
+    g.add_argument("--out", type=Path, help="write heatmap PNGs into this folder (none without)")
     e = sub.add_parser("evaluate", help="metrics against a labels CSV (image,dr_grade)")
     e.add_argument("--images", type=Path, required=True)
     e.add_argument("--labels", type=Path, required=True)

@@ -84,3 +84,18 @@ def run_scenario(module: str, env: dict[str, str], *args: str) -> dict[str, Any]
         check=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: None) -> Iterator[str]:
+    """The live server's address. Playwright's sync API keeps an event loop in this
+    thread, which makes Django refuse ORM calls between page steps without this."""
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield str(live_server.url)
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before

@@ -77,6 +77,9 @@ def doctor_signs(page: Any, base: str, centre: str, artifacts: Path) -> None:
     page.click("main table a:has-text('Review')")
     page.wait_for_selector("button:has-text('Sign the report')")
     screenshot(page, artifacts / "eyes-review.png")
+    page.check("input[name=right-choice][value=agree]")  # nothing is preselected
+    page.check("input[name=left-choice][value=agree]")
+    page.check("input[name=confirm]")
     page.click("button:has-text('Sign the report')")
     page.wait_for_url(re.compile(r".*/documents/reports/[0-9]+/$"))
     assert "Dr Rao" in page.inner_text("main")

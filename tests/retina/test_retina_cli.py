@@ -20,6 +20,17 @@ def test_it_grades_photos_and_writes_heatmap_overlays(tmp_path, capsys):
     assert lines[1]["status"] == "invalid" and lines[1]["grade"] is None
 
 
+def test_it_writes_no_heatmap_unless_asked_for_a_folder(tmp_path, capsys, monkeypatch):
+    photo = tmp_path / "in" / "eye.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(jpeg_bytes(fake_fundus()))
+    monkeypatch.chdir(tmp_path)
+    main(["grade", str(photo)])
+    line = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert line["gradable"] and "heatmap_png" not in line
+    assert sorted(p.name for p in tmp_path.rglob("*.png")) == []
+
+
 def test_it_evaluates_a_labelled_folder_and_ends_with_a_json_line(tmp_path, capsys):
     rows = []
     for i in range(6):

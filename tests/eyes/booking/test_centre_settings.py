@@ -22,6 +22,7 @@ def settings_form(**overrides: str) -> dict[str, str]:
         "slot_minutes": "20",
         "per_slot": "3",
         "directions": "First floor.",
+        "referral_language": "en",
         "opens_0": "09:00",
         "closes_0": "13:00",
         "opens_2": "14:00",

@@ -48,6 +48,7 @@ class ReviewAccessTests(BaseTestCase):
         for url in self.pages("other-centre")[1:]:
             self.assertEqual(self.client.get(url).status_code, 404, url)
         post = {"right-choice": "agree", "left-choice": "agree", "seen_version": "0"}
+        post["confirm"] = "on"
         sign_url = self.pages("other-centre")[1]
         self.assertEqual(self.client.post(sign_url, post).status_code, 404)
         self.assertEqual(SignedReport.objects.count(), 1)

@@ -31,6 +31,7 @@ class AmendmentTests(BaseTestCase):
             "right-choice": "agree",
             "left-choice": "agree",
             "seen_version": "1",
+            "confirm": "on",
             "doctor_note": "Refer",
             "amendment_reason": "Second look at the photo.",
         }
@@ -114,6 +115,7 @@ class AmendmentTests(BaseTestCase):
                 "right-choice": "agree",
                 "left-choice": "agree",
                 "seen_version": "1",
+                "confirm": "on",
                 "amendment_reason": "Typo in note",
                 "doctor_note": "Urgent",
             },

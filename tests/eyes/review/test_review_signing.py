@@ -19,7 +19,12 @@ from tests.base import BaseTestCase, make_user
 from tests.eyes.factories.photos import UNGRADABLE, Finding, graded_visit
 from tests.eyes.helpers import make_patient, make_visit
 
-AGREE_BOTH = {"right-choice": "agree", "left-choice": "agree", "seen_version": "0"}
+AGREE_BOTH = {
+    "right-choice": "agree",
+    "left-choice": "agree",
+    "seen_version": "0",
+    "confirm": "on",
+}
 
 
 class SigningTests(BaseTestCase):

@@ -46,7 +46,7 @@ class AuthenticationTests(StoreTestCase):
         page = self.client.get(STEP)
         self.assertContains(page, "Test bank: confirm the payment")
         self.assertContains(page, "No real bank is asked and no real money moves.")
-        self.assertContains(page, "₹5499.00")
+        self.assertContains(page, "₹5,499.00")
         self.assertContains(page, "visa •••• 3155")
         self.assertContains(page, 'value="approve"')
         self.assertContains(page, 'value="fail"')
@@ -166,7 +166,7 @@ class AuthenticationTests(StoreTestCase):
         pending = self.start()
         Product.objects.filter(pk=self.junior.pk).update(price=Decimal("4999"))
         response = self.answer(pending)
-        self.assertContains(response, "CareWatch Junior 4G now costs ₹4999.00 (was ₹5499.00)")
+        self.assertContains(response, "CareWatch Junior 4G now costs ₹4,999.00 (was ₹5,499.00)")
         self.assertFalse(Order.objects.exists())
         self.assertEqual([c[0] for c in self.gateway.calls], ["authorize", "void"])
         self.pay()  # the new total, with a new key

@@ -15,7 +15,7 @@ class BasketTests(StoreTestCase):
         self.add_to_basket(self.junior, 2)
         response = self.client.get("/kids/shop/basket/")
         self.assertContains(response, "CareWatch Junior 4G")
-        self.assertContains(response, "₹10998.00")
+        self.assertContains(response, "₹10,998.00")
 
     def test_it_changes_the_quantity_and_removes_a_line(self) -> None:
         self.add_to_basket(self.junior)
@@ -30,7 +30,7 @@ class BasketTests(StoreTestCase):
         Product.objects.filter(pk=self.junior.pk).update(price=Decimal("4999"))
         self.assertEqual(BasketLine.objects.get().price, Decimal("5499"))
         response = self.client.get("/kids/shop/basket/")
-        self.assertContains(response, "The price has changed from ₹5499.00 to ₹4999.00")
+        self.assertContains(response, "The price has changed from ₹5,499.00 to ₹4,999.00")
 
     def test_it_refuses_a_product_out_of_stock(self) -> None:
         Product.objects.filter(pk=self.junior.pk).update(stock=0)

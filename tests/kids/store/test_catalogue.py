@@ -16,7 +16,7 @@ class CatalogueTests(StoreTestCase):
         response = self.client.get("/kids/shop/")
         self.assertContains(response, "CareWatch Junior 4G")
         self.assertContains(response, "Soft silicone strap")
-        self.assertContains(response, "₹5499.00")
+        self.assertContains(response, "₹5,499.00")
 
     def test_it_searches_by_name_and_summary(self) -> None:
         response = self.client.get("/kids/shop/", {"q": "swim"})

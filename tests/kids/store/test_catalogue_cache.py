@@ -52,15 +52,15 @@ class CatalogueCacheTests(StoreTestCase):
         self.swim.save()
         page = Client().get(SWIM)
         self.assertContains(page, "Out of stock")
-        self.assertContains(page, "₹7199.00")
+        self.assertContains(page, "₹7,199.00")
         self.assertNotContains(page, "Add to basket")
 
     def test_a_staff_edit_shows_on_the_list_at_once(self) -> None:
-        self.assertContains(Client().get(LIST), "₹6999.00")
+        self.assertContains(Client().get(LIST), "₹6,999.00")
         self.swim.price, self.swim.name = 6499, "CareWatch Swim 4G Plus"
         self.swim.save()
         page = Client().get(LIST)
-        self.assertContains(page, "₹6499.00")
+        self.assertContains(page, "₹6,499.00")
         self.assertContains(page, "CareWatch Swim 4G Plus")
 
     def test_a_checkout_stock_update_shows_on_both_pages_within_two_seconds(self) -> None:
@@ -95,7 +95,7 @@ class CatalogueCacheTests(StoreTestCase):
         self.assertContains(self.client.get(LIST), "Out of stock")
         page = self.client.get(SWIM)
         self.assertContains(page, "Out of stock")
-        self.assertContains(page, "₹7199.00")
+        self.assertContains(page, "₹7,199.00")
 
     def test_a_signed_in_visitor_never_gets_the_anonymous_page(self) -> None:
         Client().get(LIST)

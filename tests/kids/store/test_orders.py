@@ -133,8 +133,7 @@ class PairingFromTheOrderTests(StoreTestCase):
             f"/kids/tracker/family/{self.family.pk}/pair/",
             {"identifier": line.device.identifier, "code": line.pairing_code, "child": child.pk},
         )
-        # the watch's setup page: the SMS that point it at CareWatch
-        url = f"/kids/tracker/family/{self.family.pk}/devices/{line.device.pk}/"
-        self.assertRedirects(response, url)
+        # Alice has only the inbox, so pairing asks her to add a channel next.
+        self.assertRedirects(response, f"/kids/tracker/family/{self.family.pk}/reach/")
         device = Device.objects.get(pk=line.device.pk)
         self.assertEqual((device.family, device.child), (self.family, child))

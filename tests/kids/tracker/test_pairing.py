@@ -26,10 +26,8 @@ class PairingTests(TrackerTestCase):
     def test_it_pairs_a_watch_with_the_right_code(self) -> None:
         self.login(self.bob)
         response = self.pair("860000000000099", "k7q-4zp")
-        # the next page tells how to point the watch at CareWatch
-        self.assertRedirects(
-            response, reverse("devices:device", args=[self.family.pk, self.unpaired.pk])
-        )
+        # Bob has only the inbox: he is asked to add a second channel (test_sos_reach.py).
+        self.assertRedirects(response, reverse("tracker:reach", args=[self.family.pk]))
         self.unpaired.refresh_from_db()
         self.assertEqual((self.unpaired.family, self.unpaired.child), (self.family, self.child))
 

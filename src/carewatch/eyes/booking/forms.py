@@ -100,7 +100,7 @@ class CentreForm(forms.ModelForm):
         model = Centre
         fields = [
             "public", "address", "city", "pincode", "phone", "price_rupees", "slot_minutes",
-            "per_slot", "directions",
+            "per_slot", "directions", "referral_language",
         ]  # fmt: skip
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 

@@ -61,6 +61,13 @@ class Centre(models.Model):
         blank=True,
         help_text=_("Shown on the centre page and in the booking messages."),
     )
+    referral_language = models.CharField(
+        _("language of referral letters"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language the eye department you refer patients to reads."),
+    )
 
     class Meta:
         ordering = ["city", "clinic__name"]

@@ -45,10 +45,10 @@ def check_language(language: str) -> str:
     return language
 
 
-def report_pdf(report: SignedReport, language: str) -> bytes:
-    """The signed report in that language."""
+def report_pdf(report: SignedReport, language: str, for_patient: bool = False) -> bytes:
+    """The signed report in that language (the patient's copy: the doctor's result only)."""
     with translation.override(check_language(language)):
-        doc = document_for(report)
+        doc = document_for(report, for_patient)
         pdf = DocumentPDF(doc, doc.title, report)
         pdf.report_body()
         return pdf.to_bytes()

@@ -77,13 +77,14 @@ class ReportDocument:
     labels: dict[str, str]  # headings shared by the page and the PDFs
 
 
-def document_for(report: SignedReport) -> ReportDocument:
-    """The signed report in the active language."""
+def document_for(report: SignedReport, for_patient: bool = False) -> ReportDocument:
+    """The signed report in the active language. The patient's copy carries the doctor's
+    result only: a heatmap or an overruled machine finding reads as a second opinion."""
     visit = report.visit
     patient, clinic = visit.patient, visit.patient.clinic
     content = report.content
     outcome = Outcome(report.outcome)
-    eyes = [eye_section(e) for e in content["eyes"]]
+    eyes = [eye_section(e, for_patient) for e in content["eyes"]]
     return ReportDocument(
         language=_active_language(),
         title=_("Diabetic eye screening report"),
@@ -138,7 +139,7 @@ def labels() -> dict[str, str]:
     }
 
 
-def eye_section(eye: dict[str, Any]) -> EyeSection:
+def eye_section(eye: dict[str, Any], for_patient: bool = False) -> EyeSection:
     label = str(Eye(eye["eye"]).label)
     graded = bool(eye["gradable"]) and eye["grade"] is not None
     changed = eye["ai_grade"] != eye["grade"] or eye["ai_dme_risk"] != eye["dme_risk"]
@@ -150,7 +151,9 @@ def eye_section(eye: dict[str, Any]) -> EyeSection:
             (_("Referable"), _("Yes") if eye["referable"] else _("No")),
         ]
     rows.append((_("Image quality"), quality_words(eye)))
-    if changed:
+    if for_patient:
+        pass  # the doctor's result above is the whole result
+    elif changed:
         rows.append((_("Doctor's review"), change_words(eye)))
     elif graded:
         rows.append((_("Doctor's review"), _("Agrees with the software's finding.")))
@@ -163,7 +166,7 @@ def eye_section(eye: dict[str, Any]) -> EyeSection:
         gradable=graded,
         referable=bool(eye["referable"]),
         changed_by_doctor=changed,
-        heatmap_png=heatmap(eye["image_id"]) if graded else None,
+        heatmap_png=heatmap(eye["image_id"]) if graded and not for_patient else None,
     )
 
 

@@ -38,14 +38,21 @@ def language_for(request: HttpRequest, report: SignedReport) -> str:
     return request.GET.get("lang") or report.visit.patient.language or get_language() or "en"
 
 
+def referral_language_for(request: HttpRequest, report: SignedReport) -> str:
+    """?lang= when given, else the receiving eye department's (the centre's setting):
+    the letter is read by its doctors, not by the patient."""
+    centre = getattr(report.visit.patient.clinic, "centre", None)
+    return request.GET.get("lang") or getattr(centre, "referral_language", "") or "en"
+
+
 def pdf_response(
     request: HttpRequest,
     report: SignedReport,
     make: Callable[[SignedReport, str], bytes],
     name: str,
     action: Action,
+    language: str,
 ) -> HttpResponse:
-    language = language_for(request, report)
     if language not in dict(settings.LANGUAGES):
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
         return HttpResponseBadRequest(
@@ -66,7 +73,8 @@ def pdf_response(
 @clinic_role_required(*ANY_STAFF)
 def report_download(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpResponse:
     report = get_report(clinic, report_id)
-    return pdf_response(request, report, report_pdf, "eye-report", Action.REPORT_DOWNLOAD)
+    language = language_for(request, report)
+    return pdf_response(request, report, report_pdf, "eye-report", Action.REPORT_DOWNLOAD, language)
 
 
 @clinic_role_required(*ANY_STAFF)
@@ -79,7 +87,10 @@ def referral_download(request: SignedInRequest, clinic: Clinic, report_id: int) 
                 "download the report instead."
             )
         )
-    return pdf_response(request, report, referral_letter_pdf, "referral", Action.REFERRAL_DOWNLOAD)
+    language = referral_language_for(request, report)
+    return pdf_response(
+        request, report, referral_letter_pdf, "referral", Action.REFERRAL_DOWNLOAD, language
+    )
 
 
 @require_GET

@@ -157,7 +157,7 @@ def report(request: HttpRequest, patient: Patient, visit_id: int) -> HttpRespons
 
     signed = patient_report(patient, visit_id)
     audit.record(by_patient(request, patient), Action.PORTAL_VIEW, patient, visit_id, signed)
-    context = {"patient": patient, "report": signed, "doc": document_for(signed)}
+    context = {"patient": patient, "report": signed, "doc": document_for(signed, for_patient=True)}
     return render(request, "portal/report.html", context)
 
 
@@ -166,7 +166,7 @@ def report_pdf(request: HttpRequest, patient: Patient, visit_id: int) -> HttpRes
     from carewatch.eyes.documents.pdf import report_pdf as make_pdf
 
     signed = patient_report(patient, visit_id)
-    pdf = make_pdf(signed, patient.language or "en")
+    pdf = make_pdf(signed, patient.language or "en", for_patient=True)
     actor = by_patient(request, patient)
     audit.record(actor, Action.PORTAL_DOWNLOAD, patient, visit_id, signed)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -32,7 +32,8 @@ MESSAGES = {
 class EyeForm(forms.Form):
     """Agree with the eye as it stands, or change its grade and/or DME risk with a reason."""
 
-    choice = forms.ChoiceField(widget=forms.RadioSelect, initial=AGREE_CHOICE)
+    # No decision is preselected: a doctor who signs has looked at each eye and chosen.
+    choice = forms.ChoiceField(widget=forms.RadioSelect)
     grade = forms.TypedChoiceField(
         label=_("Grade (ICDR)"), coerce=int, empty_value=None, required=False
     )
@@ -52,6 +53,11 @@ class EyeForm(forms.Form):
         agree = _("Keep as signed") if amending else _("Agree")
         choice = cast(forms.ChoiceField, self.fields["choice"])
         choice.label = _("Decision")
+        choice.error_messages["required"] = (
+            _("Choose Keep as signed or Change for this eye.")
+            if amending
+            else _("Choose Agree or Change for this eye.")
+        )
         choice.choices = [
             (AGREE_CHOICE, agree),
             (OVERRIDE_CHOICE, _("Change")),
@@ -103,6 +109,10 @@ class SignForm(forms.Form):
     # The version the doctor was looking at: a second click, or a colleague signing first,
     # no longer matches and is told so instead of adding a version.
     seen_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("I have checked both eyes and sign this version as mine."),
+        error_messages={"required": _("Tick the box to confirm that you sign this version.")},
+    )
 
 
 class AmendForm(SignForm):
@@ -113,4 +123,4 @@ class AmendForm(SignForm):
         error_messages={"required": _("Give the reason for the amendment: it is kept with it.")},
     )
 
-    field_order = ["amendment_reason", "doctor_note", "seen_version"]
+    field_order = ["amendment_reason", "doctor_note", "seen_version", "confirm"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.eyes import wording
@@ -110,9 +110,16 @@ class Consent(models.Model):
         return f"{self.kind} {'given' if self.given else 'refused'} at {self.recorded_at}"
 
 
+def consent_wording(patient: Patient, kind: str) -> str:
+    """In the patient's language: it is read to them, and kept as what they were told."""
+    with translation.override(patient.language or translation.get_language()):
+        return str(CONSENT_WORDING[kind])
+
+
 def record_consent(patient: Patient, kind: str, given: bool, by: User) -> Consent:
+    told = consent_wording(patient, kind)
     return Consent.objects.create(
-        patient=patient, kind=kind, given=given, wording=str(CONSENT_WORDING[kind]), recorded_by=by
+        patient=patient, kind=kind, given=given, wording=told, recorded_by=by
     )
 
 

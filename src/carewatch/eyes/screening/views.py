@@ -45,6 +45,7 @@ from carewatch.eyes.screening.models import (
     ImageStatus,
     Patient,
     Visit,
+    consent_wording,
 )
 from carewatch.eyes.screening.upload_errors import BadUpload
 from carewatch.eyes.screening.uploads import CheckedPhoto
@@ -102,6 +103,10 @@ def patient_detail(request: SignedInRequest, clinic: Clinic, patient_id: int) ->
         "patient": patient,
         "consents": patient.consents.select_related("recorded_by"),
         "consent_form": ConsentForm(),
+        "consent_texts": [
+            (label, consent_wording(patient, kind)) for kind, label in ConsentKind.choices
+        ],
+        "patient_language": patient.language or request.LANGUAGE_CODE,
         "can_screen": patient.has_consent(ConsentKind.SCREENING),
         "is_admin": clinic_role(request.user, clinic) == ClinicRole.ADMIN,
         "visits": patient.visits.all(),

@@ -25,9 +25,15 @@ urlpatterns = [
     path("payments/stripe/webhook/", stripe_webhook.receive, name="stripe_webhook"),
     path("orders/", orders.my_orders, name="orders"),
     path("orders/<str:number>/", orders.order_detail, name="order"),
+    path("orders/<str:number>/follow/<str:token>/", orders.order_follow, name="order_follow"),
     path("staff/dispatch/", dispatch.dispatch_list, name="dispatch"),
     path("staff/dispatch/<str:number>/", dispatch.dispatch_order, name="dispatch_order"),
     path("staff/dispatch/<str:number>/advance/", dispatch.advance, name="dispatch_advance"),
+    path(
+        "staff/dispatch/<str:number>/confirm/<str:status>/",
+        dispatch.confirm_step,
+        name="dispatch_confirm",
+    ),
     path(
         "staff/dispatch/<str:number>/reschedule/", dispatch.reschedule, name="dispatch_reschedule"
     ),

@@ -12,12 +12,13 @@ from datetime import time
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.tracker.models import AlertSetting, Event, EventKind
 from carewatch.platform.accounts.models import User
 from carewatch.platform.notify import sending
+from carewatch.platform.notify.localized import i18n_payload
 
 ALWAYS_EVERYWHERE = {EventKind.SOS}  # SOS ignores choices and quiet hours
 
@@ -71,7 +72,7 @@ NO_FIX_MESSAGES: dict[str, Any] = {
 }
 
 
-def describe(event: Event) -> Any:
+def describe(event: Event) -> _Interpolated:
     values = {
         "child": event.child.name if event.child else str(event.device),
         "place": event.place.name if event.place else _("a place"),
@@ -96,6 +97,13 @@ class _Interpolated:
     def __str__(self) -> str:
         return str(self.message) % {key: str(value) for key, value in self.values.items()}
 
+    def i18n(self) -> dict[str, Any]:
+        """The msgid and values, so the inbox can say it again in a later language."""
+        with translation.override(None):  # no catalogue: the msgid itself
+            msgid = str(self.message)
+        values = {key: str(value) for key, value in self.values.items()}
+        return i18n_payload(msgid, msgid, values)
+
 
 def alert_guardians(event: Event) -> int:
     """Sends the event to every guardian of the family; returns the notifications written."""
@@ -115,7 +123,7 @@ def alert_guardians(event: Event) -> int:
             url=url,
             event=f"tracker.{event.kind}",
             kinds=channels,
-            payload={"event_id": event.pk, "kind": event.kind},
+            payload={"event_id": event.pk, "kind": event.kind, "i18n": text.i18n()},
         )
         written += len(rows)
     return written

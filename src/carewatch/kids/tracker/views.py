@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carewatch.kids.gateways.setup import watch_sms
-from carewatch.kids.tracker import pairing, privacy
+from carewatch.kids.tracker import pairing, privacy, reach
 from carewatch.kids.tracker.forms import (
     AlertSettingForm,
     ChildForm,
@@ -27,6 +27,7 @@ from carewatch.platform.accounts.permissions import (
     family_member_required,
     family_role,
 )
+from carewatch.platform.notify.transports import sms
 
 
 @login_required
@@ -70,6 +71,8 @@ def pair(request: SignedInRequest, family: Family) -> HttpResponse:
                 _("The watch is paired with %(name)s. Now point it at CareWatch.")
                 % {"name": device.child},
             )
+            if reach.only_inbox(request.user):  # an SOS would wait unseen in the inbox
+                return redirect("tracker:reach", family.pk)
             return redirect("devices:device", family.pk, device.pk)
     status = 400 if form.errors else 200
     config = settings.GATEWAYS
@@ -80,6 +83,35 @@ def pair(request: SignedInRequest, family: Family) -> HttpResponse:
         "sms": watch_sms(config.public_host, config.watch_port),
     }
     return render(request, "tracker/pair.html", context, status=status)
+
+
+@family_member_required
+def reach_page(request: SignedInRequest, family: Family) -> HttpResponse:
+    """Where an SOS reaches this guardian, a way to add a second channel, and a test."""
+    context = {
+        "family": family,
+        "channels": reach.working_channels(request.user).order_by("kind", "pk"),
+        "only_inbox": reach.only_inbox(request.user),
+        "sms_available": sms.is_configured(),
+    }
+    return render(request, "tracker/reach.html", context)
+
+
+@family_member_required
+@require_POST
+def test_alert(request: SignedInRequest, family: Family) -> HttpResponse:
+    child = family.children.first()
+    try:
+        rows = reach.do_send_test_alert(request.user, child.name if child else _("your child"))
+    except reach.TooManyTests:
+        messages.error(
+            request,
+            _("You sent several test alerts in the last hour: wait a while, then try again."),
+        )
+    else:
+        names = ", ".join(str(row.channel) for row in rows)
+        messages.success(request, _("A test alert went to: %(channels)s.") % {"channels": names})
+    return redirect("tracker:reach", family.pk)
 
 
 @family_member_required

@@ -194,6 +194,12 @@ class PlaceTrack(NamedTuple):
     clear_count: int = 0
     shape_hash: int = 0
 
+    @property
+    def leaving(self) -> bool:
+        """Confirmed inside, but a clear fix outside waits for its confirmation: a page
+        must not say "at School" while the child may be 200 m away."""
+        return self.presence == Presence.INSIDE and self.candidate == Presence.OUTSIDE
+
 
 @dataclass(slots=True)
 class DeviceState:

@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carewatch.platform.lib import http
+from carewatch.platform.lib.phone_field import PhoneField
 from carewatch.platform.notify.transports.webhook import new_secret
-
-PHONE_SEPARATORS = re.compile(r"[\s().\-]")
-E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 
 
 class ChannelForm(forms.Form):
@@ -56,21 +54,10 @@ class EmailChannelForm(ChannelForm):
 
 class SmsChannelForm(ChannelForm):
     kind = "sms"
-    phone = forms.CharField(
+    phone = PhoneField(
         label=gettext_lazy("Mobile number"),
-        max_length=24,
-        help_text=gettext_lazy("With the country code, e.g. +91 98765 43210."),
+        help_text=gettext_lazy("E.g. 98765 43210, or + and the country code: +44 7700 900123."),
     )
-
-    def clean_phone(self) -> str:
-        phone = PHONE_SEPARATORS.sub("", self.cleaned_data["phone"])
-        if phone.startswith("00"):
-            phone = "+" + phone[2:]
-        if not E164.fullmatch(phone):
-            raise forms.ValidationError(
-                _("Enter the mobile number with + and the country code, e.g. +91 98765 43210.")
-            )
-        return phone
 
     def value(self) -> dict[str, Any]:
         return {"phone": self.cleaned_data["phone"]}

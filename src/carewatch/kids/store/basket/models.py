@@ -38,7 +38,9 @@ class Basket(models.Model):
         return f"Basket {self.pk}"
 
     def lines_with_products(self) -> list[BasketLine]:
-        return list(self.lines.select_related("product").order_by("pk"))
+        """Lines with something to buy: a quantity of 0 is no line (it made ₹0.00 orders)."""
+        lines = self.lines.filter(quantity__gt=0).select_related("product")
+        return list(lines.order_by("pk"))
 
 
 class BasketLine(models.Model):

@@ -29,7 +29,11 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
     if not product.in_stock:
         messages.error(request, _("Sorry, %(name)s is out of stock.") % {"name": product.name})
         return redirect(product)
-    baskets.add(baskets.basket_for(request, create=True), product, _quantity(request))  # type: ignore[arg-type]
+    quantity = _quantity(request)
+    if quantity < 1:
+        messages.error(request, _("Choose a quantity of 1 or more."))
+        return redirect(product)
+    baskets.add(baskets.basket_for(request, create=True), product, quantity)  # type: ignore[arg-type]
     messages.success(request, _("%(name)s is in your basket.") % {"name": product.name})
     return redirect("store:basket")
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.store.orders.models import Slot
 from carewatch.kids.store.payments import cards
+from carewatch.platform.lib.phone_field import PhoneField
 
 FIRST_DELIVERY_DAYS, LAST_DELIVERY_DAYS = 2, 14
 
@@ -23,13 +24,7 @@ def delivery_dates(today: date) -> list[date]:
 class DetailsForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"))
-    phone = forms.CharField(
-        label=_("Mobile number"),
-        max_length=14,
-        validators=[
-            RegexValidator(r"^(\+91)?[6-9]\d{9}$", _("Enter a 10-digit Indian mobile number."))
-        ],
-    )
+    phone = PhoneField(label=_("Mobile number"))
     address_line1 = forms.CharField(label=_("House, street"), max_length=200)
     address_line2 = forms.CharField(label=_("Area, landmark"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=80)
@@ -49,9 +44,6 @@ class DetailsForm(forms.Form):
         ]
         for name, hint in AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = hint
-
-    def clean_phone(self) -> str:
-        return self.cleaned_data["phone"].removeprefix("+91")
 
 
 AUTOCOMPLETE = {

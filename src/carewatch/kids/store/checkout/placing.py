@@ -37,6 +37,7 @@ from carewatch.kids.store.payments.gateway import Card, Gateway, Outcome, Result
 from carewatch.kids.store.payments.messages import message_for
 from carewatch.kids.store.payments.models import Payment, PaymentStatus
 from carewatch.kids.tracker.models import Device
+from carewatch.platform.web.templatetags.money import money
 
 logger = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -199,7 +200,7 @@ def check_basket(basket: Basket) -> list[BasketLine]:
     if changes:
         said = "; ".join(
             _("%(name)s now costs ₹%(new)s (was ₹%(old)s)")
-            % {"name": c.name, "new": c.new, "old": c.old}
+            % {"name": c.name, "new": money(c.new), "old": money(c.old)}
             for c in changes
         )
         raise CheckoutError(

@@ -38,8 +38,8 @@ from carewatch.kids.store.checkout.placing import (
     do_release,
 )
 from carewatch.kids.store.checkout.pricing import TIP_CHOICES, totals_for
+from carewatch.kids.store.orders.access import can_view, remember_guest_order
 from carewatch.kids.store.orders.models import Order
-from carewatch.kids.store.orders.views import can_view, remember_guest_order
 from carewatch.kids.store.payments.gateway import Card, Gateway, get_gateway
 from carewatch.platform.accounts.models import User
 
@@ -56,7 +56,7 @@ def gateway() -> Gateway:
 
 def details(request: HttpRequest) -> HttpResponse:
     basket = baskets.basket_for(request)
-    if basket is None or not basket.lines.exists():
+    if basket is None or not basket.lines_with_products():
         messages.info(request, _("Your basket is empty. Add a tracker first."))
         return redirect("store:basket")
     form = DetailsForm(request.POST or None, initial=_initial(request))
@@ -82,7 +82,7 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
 def pay(request: HttpRequest) -> HttpResponse:
     basket = baskets.basket_for(request)
     saved = request.session.get(DETAILS_KEY)
-    if basket is None or not basket.lines.exists():
+    if basket is None or not basket.lines_with_products():
         messages.info(request, _("Your basket is empty. Add a tracker first."))
         return redirect("store:basket")
     if not saved:

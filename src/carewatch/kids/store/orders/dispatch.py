@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +46,8 @@ def dispatch_order(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "order": order,
         "steps": steps,
+        "forward": [step for step in steps if step[0] not in pipeline.DESTRUCTIVE],
+        "destructive": [step for step in steps if step[0] in pipeline.DESTRUCTIVE],
         "ship_form": ShipForm(),
         "reschedule_form": RescheduleForm(
             initial={"delivery_date": order.delivery_date, "delivery_slot": order.delivery_slot}
@@ -54,17 +56,42 @@ def dispatch_order(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "orders/dispatch_order.html", context)
 
 
+WHAT_HAPPENS = {
+    Status.CANCELLED: gettext_lazy("The goods go back into stock."),
+    Status.RETURNED: gettext_lazy("The order is marked as returned; refund it once checked."),
+    Status.REFUNDED: gettext_lazy("The money is given back through the payment gateway."),
+}
+
+
+@staff_required
+def confirm_step(request: HttpRequest, number: str, status: str) -> HttpResponse:
+    """The page a destructive step passes through: it says what will happen."""
+    order = get_object_or_404(Order, number=number)
+    if status not in pipeline.DESTRUCTIVE or not pipeline.can_move(order.status, status):
+        raise Http404
+    context = {
+        "order": order,
+        "status": status,
+        "label": dict(Status.choices)[status],
+        "what_happens": WHAT_HAPPENS[Status(status)],
+    }
+    return render(request, "orders/dispatch_confirm.html", context)
+
+
 @staff_required
 @require_POST
 def advance(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(Order, number=number)
+    status = request.POST.get("status", "")
+    if status in pipeline.DESTRUCTIVE and request.POST.get("confirm") != "yes":
+        return redirect("store:dispatch_confirm", order.number, status)
     form = ShipForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
     try:
         actions.do_advance(
             order,
-            request.POST.get("status", ""),
+            status,
             data.get("carrier", ""),
             data.get("tracking_number", ""),
         )

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.store.orders.access import follow_path
 from carewatch.kids.store.orders.carriers import tracking_url
 from carewatch.kids.store.orders.models import Order, OrderEmail
 from carewatch.platform.notify import direct, sending
@@ -28,6 +29,9 @@ SUBJECTS = {
     "delivered": _("Your CareWatch order %(number)s is delivered"),
     "setup": _("Set up your tracker: the pairing code for order %(number)s"),
     "review": _("How is your CareWatch? Tell other parents"),
+    "cancelled": _("Your CareWatch order %(number)s is cancelled"),
+    "returned": _("We have recorded the return of your CareWatch order %(number)s"),
+    "refunded": _("Your refund for CareWatch order %(number)s is on its way"),
 }
 
 
@@ -65,6 +69,7 @@ def render(order: Order, kind: str) -> direct.Message:
         context = {
             "order": order,
             "site_url": settings.SITE_URL,
+            "order_url": follow_path(order),
             "tracking_url": tracking_url(order.carrier, order.tracking_number),
         }
         text = render_to_string(f"orders/email/{kind}.txt", context)

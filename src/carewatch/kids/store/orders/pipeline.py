@@ -32,11 +32,19 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 HAPPY_PATH = (PLACED, PAID, PACKED, SHIPPED, OUT_FOR_DELIVERY, DELIVERED)
 
 
+# Steps that undo an order (a refund gives real money back): offered after the forward
+# steps, confirmed on a page of their own, and the customer is told.
+DESTRUCTIVE = frozenset({CANCELLED, RETURNED, REFUNDED})
+ORDER = (*HAPPY_PATH, RETURNED, CANCELLED, REFUNDED)
+
 # The e-mails a status sends (templates orders/email/<kind>.txt and .html).
 EMAILS_ON: dict[str, tuple[str, ...]] = {
     PAID: ("confirmation",),
     SHIPPED: ("dispatched",),
     DELIVERED: ("delivered", "setup"),
+    CANCELLED: ("cancelled",),
+    RETURNED: ("returned",),
+    REFUNDED: ("refunded",),
 }
 
 
@@ -45,7 +53,9 @@ def can_move(current: str, new: str) -> bool:
 
 
 def next_steps(current: str) -> list[str]:
-    return sorted(TRANSITIONS.get(current, frozenset()))
+    """Forward first, along the usual path; the destructive steps last."""
+    steps = TRANSITIONS.get(current, frozenset())
+    return sorted(steps, key=lambda step: (step in DESTRUCTIVE, ORDER.index(step)))
 
 
 def is_final(status: str) -> bool:

@@ -1,25 +1,15 @@
-"""The customer's order page: owner (or the guest's own session) only; everyone else 404."""
+"""The customer's order page: the owner, or a guest's browser that placed the order or
+opened its e-mailed link; everyone else 404."""
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from carewatch.kids.store.orders import pipeline
+from carewatch.kids.store.orders.access import can_view, remember_guest_order, token_opens
 from carewatch.kids.store.orders.models import Order, Status
-
-GUEST_ORDERS_KEY = "store_guest_orders"
-
-
-def remember_guest_order(request: HttpRequest, order: Order) -> None:
-    numbers = request.session.get(GUEST_ORDERS_KEY, [])
-    request.session[GUEST_ORDERS_KEY] = [*numbers, order.number][-20:]
-
-
-def can_view(request: HttpRequest, order: Order) -> bool:
-    if order.owner_id is not None:
-        return request.user.is_authenticated and order.owner_id == request.user.pk
-    return order.number in request.session.get(GUEST_ORDERS_KEY, [])
 
 
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
@@ -29,6 +19,19 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     context = {"order": order, "timeline": timeline(order), "is_guest": order.owner_id is None}
     return render(request, "orders/order.html", context)
+
+
+def order_follow(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """The e-mailed link: a valid token lets this browser see the guest order, then the
+    plain address takes over so the secret leaves the address bar and the Referer."""
+    order = get_object_or_404(Order, number=number)
+    if not token_opens(token, order):
+        raise Http404
+    if order.owner_id is None:
+        remember_guest_order(request, order)
+    elif not request.user.is_authenticated:
+        return redirect_to_login(order.get_absolute_url())  # the account decides
+    return redirect(order)
 
 
 def timeline(order: Order) -> list[dict]:

@@ -18,7 +18,14 @@ register = template.Library()
 def place_editor_data(family: Any, place: Any = None) -> dict[str, Any]:
     """The family's other places, drawn faintly around the one being edited."""
     others = [p for p in family.places.all() if place is None or p.pk != place.pk]
-    return map_config() | {"others": [place_json(p) for p in others]}
+    return map_config() | {"others": [place_json(p) for p in others], "near": near(family)}
+
+
+def near(family: Any) -> list[float] | None:
+    """Where a new place probably goes: the last position of one of the family's watches
+    (without tiles, an empty map of India gives a parent nothing to start from)."""
+    device = family.devices.filter(lat__isnull=False).order_by("-last_seen").first()
+    return [device.lat, device.lon] if device else None
 
 
 @register.simple_tag
@@ -44,8 +51,14 @@ def place_editor_strings() -> dict[str, Any]:
 
 
 @register.filter
-def current_places(device: Device, family: Any) -> list[str]:
-    """Names of the places the rules last confirmed the device inside (no query: prefetched)."""
+def current_places(device: Device, family: Any) -> dict[str, list[str]]:
+    """Names of the places the rules hold the device inside ("at"), and of those it seems
+    to have left while the rules wait to confirm it ("leaving"). No query: prefetched."""
     places = DeviceState.from_json(device.state).places
     inside = {pid for pid, track in places.items() if track.presence == Presence.INSIDE}
-    return [place.name for place in family.places.all() if place.pk in inside]
+    leaving = {pid for pid, track in places.items() if track.leaving}
+    named = [(place.pk, place.name) for place in family.places.all()]
+    return {
+        "at": [name for pk, name in named if pk in inside - leaving],
+        "leaving": [name for pk, name in named if pk in leaving],
+    }

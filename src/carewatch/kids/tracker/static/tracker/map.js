@@ -29,6 +29,11 @@
   function updateList(d) {
     var item = document.querySelector('[data-device="' + d.id + '"]');
     if (!item) return;
+    var swatch = item.querySelector('[data-field="swatch"]');
+    if (swatch && devices[d.id]) {  // the colour of this child's track on the map
+      swatch.style.backgroundColor = devices[d.id].colour;
+      swatch.hidden = false;
+    }
     var status = item.querySelector('[data-field="status"]');
     status.textContent = d.status_label;
     status.className = "status status-" + d.status;
@@ -41,8 +46,9 @@
   function update(d) {
     var known = devices[d.id];
     if (!known) {
-      var track = L.polyline(data.tracks[d.id] || [], { color: "#b45309", weight: 3, opacity: 0.8 }).addTo(map);
-      known = devices[d.id] = { track: track, fix: d.fix_time };
+      var colour = CareMaps.trackColour(Object.keys(devices).length);
+      var track = L.polyline(data.tracks[d.id] || [], { color: colour, weight: 3, opacity: 0.8, className: "cw-track" }).addTo(map);
+      known = devices[d.id] = { track: track, fix: d.fix_time, colour: colour };
     } else if (d.fix_time && d.fix_time !== known.fix && d.lat !== null) {
       known.track.addLatLng([d.lat, d.lon]);
       known.fix = d.fix_time;
@@ -52,7 +58,7 @@
     var where = [d.lat, d.lon];
     if (!known.marker) {
       known.marker = L.marker(where, { icon: CareMaps.childIcon(d.name, d.status), title: d.name, keyboard: true }).addTo(map);
-      known.circle = L.circle(where, { radius: d.accuracy || 0, color: "#b45309", weight: 1, fillOpacity: 0.1, interactive: false }).addTo(map);
+      known.circle = L.circle(where, { radius: d.accuracy || 0, color: known.colour, weight: 1, fillOpacity: 0.1, interactive: false }).addTo(map);
     }
     known.marker.setLatLng(where).setIcon(CareMaps.childIcon(d.name, d.status)).bindPopup(popup(d));
     known.circle.setLatLng(where).setRadius(d.accuracy || 0);

@@ -4,7 +4,29 @@
 window.CareMaps = (function () {
   "use strict";
   var COLOURS = { home: "#00766c", school: "#1d4ed8", other: "#7c3aed" };
+  // One colour per child's track, told apart on a plain background and by colour-blind eyes.
+  var TRACKS = ["#b45309", "#be185d", "#0369a1", "#4d7c0f", "#6d28d9", "#0f766e"];
   var INDIA = [22.0, 79.0];
+
+  /* Without tiles: light graph paper that pans and zooms with the map, drawn locally. */
+  var Grid = L.GridLayer.extend({
+    createTile: function () {
+      var size = this.getTileSize();
+      var tile = document.createElement("canvas");
+      tile.width = size.x;
+      tile.height = size.y;
+      var ctx = tile.getContext("2d");
+      ctx.strokeStyle = "#c9d6d1";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      [0.5, size.x / 2 + 0.5].forEach(function (at) {
+        ctx.moveTo(at, 0); ctx.lineTo(at, size.y);
+        ctx.moveTo(0, at); ctx.lineTo(size.x, at);
+      });
+      ctx.stroke();
+      return tile;
+    },
+  });
 
   function readJSON(id) {
     var el = document.getElementById(id);
@@ -20,6 +42,7 @@ window.CareMaps = (function () {
     } else {
       el.classList.add("map-blank");
       map.attributionControl.setPrefix(false);
+      new Grid({ className: "cw-grid", maxZoom: 19 }).addTo(map);
     }
     L.control.scale({ imperial: false }).addTo(map);
     return map;
@@ -31,7 +54,11 @@ window.CareMaps = (function () {
     var layer = place.polygon && place.polygon.length >= 3
       ? L.polygon(place.polygon, options)
       : L.circle([place.lat, place.lon], Object.assign({ radius: place.radius_m || 0 }, options));
-    layer.bindTooltip(text(place.name));
+    // A permanent label: without tiles the name is the only way to tell places apart.
+    // Given as a text node, so a name is never read as HTML.
+    layer.bindTooltip(text(place.name), {
+      permanent: true, direction: "center", className: "place-label", opacity: 0.9,
+    });
     return layer;
   }
 
@@ -41,6 +68,10 @@ window.CareMaps = (function () {
     var span = document.createElement("span");
     span.textContent = value == null ? "" : String(value);
     return span;
+  }
+
+  function trackColour(index) {
+    return TRACKS[index % TRACKS.length];
   }
 
   /* A round pin with the child's initial; text goes in as text, never as HTML. */
@@ -75,5 +106,8 @@ window.CareMaps = (function () {
     }
   }
 
-  return { readJSON: readJSON, text: text, create: create, placeLayer: placeLayer, childIcon: childIcon, fit: fit, timeLabel: timeLabel };
+  return {
+    readJSON: readJSON, text: text, create: create, placeLayer: placeLayer, childIcon: childIcon,
+    fit: fit, timeLabel: timeLabel, trackColour: trackColour,
+  };
 })();

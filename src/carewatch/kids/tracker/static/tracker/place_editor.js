@@ -80,7 +80,8 @@
     shape = L.circle([parseFloat(lat.value), parseFloat(lon.value)], { radius: parseFloat(radius.value) || 150 }).addTo(map);
   }
   if (shape) shape.on("pm:edit pm:update pm:dragend pm:markerdragend", write);
-  CareMaps.fit(map, shape ? [shape] : others);
+  if (shape || others.length || !data.near) CareMaps.fit(map, shape ? [shape] : others);
+  else map.setView(data.near, 16);
 
   var locate = document.getElementById("place-map-locate");
   if (locate && navigator.geolocation) {
