@@ -9,7 +9,7 @@ from carewatch.eyes.booking import notices
 from carewatch.eyes.portal import links
 from carewatch.kids.store.orders.models import Order
 from carewatch.platform.notify.models import Notification, Status
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, with_authenticator
 from tests.eyes.booking.helpers import in_days, make_booking, make_centre
 from tests.eyes.helpers import make_patient
 from tests.kids.store.base import StoreTestCase
@@ -62,8 +62,8 @@ class DispatchStaffTests(StoreTestCase):
         with smtp_server(), self.captureOnCommitCallbacks(execute=True):
             self.pay()
         order = Order.objects.get()
-        staff = type(self.alice).objects.create_user(
-            "staff@example.org", "pw-12345-x", is_staff=True
+        staff = with_authenticator(
+            type(self.alice).objects.create_user("staff@example.org", "pw-12345-x", is_staff=True)
         )
         self.login(staff)
         page = self.client.get(f"/kids/shop/staff/dispatch/{order.number}/")

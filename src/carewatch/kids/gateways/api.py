@@ -15,6 +15,7 @@ from carewatch.kids.gateways.commands import CommandError, CommandKind
 from carewatch.kids.gateways.models import Command
 from carewatch.kids.tracker.models import Device
 from carewatch.platform.accounts.permissions import families_of
+from carewatch.platform.lib.api_types import Text, answers
 
 router = Router(tags=["kids"])
 MAX_COMMANDS = 100
@@ -24,8 +25,8 @@ class CommandIn(Schema):
     kind: CommandKind
     seconds: int | None = None  # interval
     slot: int | None = None  # sos_number: 1-3
-    phone: str | None = None  # sos_number; empty clears the slot
-    periods: list[str] | None = None  # silence: ["08:00-12:30", ...]; empty ends it
+    phone: Text | None = None  # sos_number; empty clears the slot
+    periods: list[Text] | None = None  # silence: ["08:00-12:30", ...]; empty ends it
     language: int | None = None  # language
     timezone: float | None = None  # language: hours from UTC
 
@@ -52,7 +53,7 @@ def _device(request: HttpRequest, device_id: int) -> Device:
 
 @router.post(
     "/devices/{device_id}/commands",
-    response={201: CommandOut},
+    response=answers(201, CommandOut, changes=True),
     summary="Queue a command for a watch (sent when it is connected; expires after a day)",
 )
 def queue_command(request: HttpRequest, device_id: int, data: CommandIn) -> Any:
@@ -65,7 +66,7 @@ def queue_command(request: HttpRequest, device_id: int, data: CommandIn) -> Any:
     return Status(201, command)
 
 
-@router.get("/devices/{device_id}/commands", response=list[CommandOut])
+@router.get("/devices/{device_id}/commands", response=answers(200, list[CommandOut]))
 def list_commands(request: HttpRequest, device_id: int) -> Any:
     """The device's commands, newest first."""
     return Command.objects.filter(device=_device(request, device_id))[:MAX_COMMANDS]
