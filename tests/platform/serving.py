@@ -22,7 +22,8 @@ def embedded_env(data_dir: Path, **extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE"}
     }
-    env |= {"DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"} | extra
+    # no watch gateway on its fixed port: two servers of a test run must not clash there
+    env |= {"DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", "WATCH_PORT": "0"} | extra
     return env
 
 

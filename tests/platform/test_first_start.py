@@ -4,6 +4,7 @@ mode serves pages without a separate `collectstatic`."""
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import httpx
@@ -55,8 +56,9 @@ def test_production_serves_pages_without_a_separate_collectstatic(tmp_path: Path
     env = embedded_env(
         tmp_path,
         PRODUCTION="True",
-        SECRET_KEY="s" * 60,
+        SECRET_KEY=secrets.token_urlsafe(50),
         DATA_KEY="d" * 60,
+        PAYMENT_TEST_GATEWAY_IN_PRODUCTION="True",
         ALLOWED_HOSTS="127.0.0.1",
     )
     with running("serve", port, env, timeout=120):

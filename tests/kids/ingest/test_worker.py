@@ -78,7 +78,7 @@ class WorkerThreadTests(TransactionTestCase):
         self.assertIn("position", kinds)
         self.assertEqual({channel for channel, _ in published}, {f"family.{self.family.pk}"})
         sos = next(m for _, m in published if m["type"] == "event")
-        self.assertEqual((sos["kind"], sos["text"]), ("sos", "SOS from Asha"))
+        self.assertEqual((sos["kind"], sos["who"]), ("sos", "Asha"))
 
 
 class ProcessingTests(TrackerTestCase):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from carewatch.kids.store.orders import pipeline
 from carewatch.kids.store.orders.models import Order
+from tests.base import with_authenticator
 from tests.kids.store.base import StoreTestCase
 from tests.mailbox import smtp_server
 
@@ -29,8 +30,10 @@ class DestructiveDispatchTests(StoreTestCase):
             self.enter_details()
             self.pay()
         self.order = Order.objects.get()
-        self.staff = type(self.alice).objects.create_user(
-            "staff@example.org", "pw-staff-12345", is_staff=True
+        self.staff = with_authenticator(
+            type(self.alice).objects.create_user(
+                "staff@example.org", "pw-staff-12345", is_staff=True
+            )
         )
         self.login(self.staff)
         self.page = f"/kids/shop/staff/dispatch/{self.order.number}/"

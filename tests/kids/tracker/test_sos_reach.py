@@ -51,10 +51,13 @@ class SosReachTests(TrackerTestCase):
         self.login(self.alice)
         self.assertRedirects(self.pair(), self.reach)
 
-    def test_pairing_with_a_working_second_channel_goes_to_the_dashboard(self) -> None:
+    def test_pairing_with_a_working_second_channel_goes_on_to_the_watchs_setup(self) -> None:
         self.email_channel()
         self.login(self.alice)
-        self.assertRedirects(self.pair(), reverse("tracker:dashboard"))
+        response = self.pair()
+        self.assertTrue(
+            response["Location"].startswith(f"/kids/tracker/family/{self.family.pk}/devices/")
+        )
 
     def test_a_test_alert_goes_to_every_channel_an_sos_would_use(self) -> None:
         email = self.email_channel()
