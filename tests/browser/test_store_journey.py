@@ -125,8 +125,9 @@ def test_a_parent_buys_a_tracker_that_staff_ship_and_the_parent_pairs(
             page.fill("input[name=code]", code)
             page.select_option("select[name=child]", str(ids["child"]))
             page.click("main form button[type=submit]")
-            # With only the in-app inbox, pairing goes on to "How alerts reach you".
-            page.wait_for_url(re.compile(r".*/kids/tracker/(family/[0-9]+/reach/)?$"))
+            # With only the in-app inbox, pairing goes on to "How alerts reach you"; with a
+            # second channel, to the watch's setup page (the SMS that point it at us).
+            page.wait_for_url(re.compile(r".*/kids/tracker/family/[0-9]+/(reach|devices/[0-9]+)/$"))
             assert "paired with Anu" in page.inner_text("main")
     finally:
         smtp.stop()
