@@ -98,8 +98,10 @@ async def run_one(
         ready = json.loads(server.stdout.readline())  # type: ignore[union-attr]
         base, cookies = ready["base"], ready["cookies"]
         latencies: list[float] = []
-        async with httpx.AsyncClient(base_url=base, timeout=None) as client:
-            streams = await open_maps(client, cookies, maps)
+        # one connection per open map: httpx's default pool (100) would queue the rest forever
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+        async with httpx.AsyncClient(base_url=base, timeout=None, limits=limits) as client:
+            streams = await asyncio.wait_for(open_maps(client, cookies, maps), 60)
             readers = [asyncio.create_task(collect(s, latencies)) for s in streams]
             go = time.time()
             server.stdin.write(f"go {rate} {seconds}\n")  # type: ignore[union-attr]
