@@ -4,12 +4,15 @@ phone over HTTP to the OsmAnd endpoint, both into the ingest log; it answers com
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
+
+import pytest
 
 from carewatch.kids.gateways.osmand_server import OsmandApp, osmand_server
 from carewatch.kids.gateways.watch_server import PendingCommand
 from carewatch.kids.protocols import osmand, watch
-from carewatch.kids.simulator.devices import Report, osmand_query, position_frame
+from carewatch.kids.simulator.devices import Report, VirtualPhone, osmand_query, position_frame
 from carewatch.kids.simulator.routes import park_and_sos, school_run
 from carewatch.kids.simulator.runner import Simulated, Targets, simulate
 from tests.conftest import free_port
@@ -85,3 +88,24 @@ def test_the_simulator_reaches_the_log_through_both_gateways_and_answers_command
         await serving
 
     asyncio.run(scenario())
+
+
+def test_a_phone_whose_server_is_still_starting_says_nothing_on_the_demos_first_screen(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The demo starts its virtual phone a moment before uvicorn listens: the first failed
+    # report is not news (it looked like an error on the first screen a newcomer sees).
+    url = f"http://127.0.0.1:{free_port()}/osmand/"
+    phone = VirtualPhone("SIM000010001", school_run(seed=1), url, started=0.0)
+
+    async def run_briefly() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(phone.run(5.0, stop))
+        await asyncio.sleep(1.5)
+        stop.set()
+        await task
+
+    with caplog.at_level(logging.INFO, logger="carewatch.kids.simulator"):
+        asyncio.run(run_briefly())
+    assert phone.sent == 0
+    assert [r for r in caplog.records if r.levelno >= logging.INFO] == []

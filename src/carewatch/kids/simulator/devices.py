@@ -171,6 +171,14 @@ class VirtualPhone:
                             "Virtual phone %s: HTTP %s", self.identifier, response.status_code
                         )
                 except httpx.HTTPError as error:
-                    log.info("Virtual phone %s: %s", self.identifier, error)
+                    # Before its first report the web server of the same process may still
+                    # be starting: not worth a line on the demo's first screen.
+                    log.log(
+                        logging.INFO if self.sent else logging.DEBUG,
+                        "Virtual phone %s: %s",
+                        self.identifier,
+                        error,
+                    )
+                wait = interval_s if self.sent else min(interval_s, 1.0)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), interval_s)
+                    await asyncio.wait_for(stop.wait(), wait)
