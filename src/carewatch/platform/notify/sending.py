@@ -83,10 +83,10 @@ def send_to(
     topic: str = "",
 ) -> list[Notification]:
     rows = []
-    with transaction.atomic():
-        for channel in channels:
-            with in_language(channel.owner):
-                row = Notification.objects.create(
+    for channel in channels:
+        with in_language(channel.owner):
+            rows.append(
+                Notification(
                     channel=channel,
                     kind=channel.kind,
                     topic=topic,
@@ -97,9 +97,13 @@ def send_to(
                     event=event,
                     payload=payload or {},
                 )
-            rows.append(row)
-            inline = TRANSPORTS[channel.kind].inline
-            transaction.on_commit(partial(dispatch, row.pk, inline=inline))
+            )
+    # One INSERT for every channel (an SOS to a family writes several rows while the
+    # alarm waits): all rows or none, as one statement.
+    Notification.objects.bulk_create(rows)
+    for row in rows:
+        inline = TRANSPORTS[row.kind].inline
+        transaction.on_commit(partial(dispatch, row.pk, inline=inline))
     return rows
 
 
