@@ -5,19 +5,8 @@ from __future__ import annotations
 import json
 import math
 
-from carewatch.kids.protocols.messages import Decoded
+from carewatch.kids.protocols.messages import ALARM_NAMES, Decoded
 from carewatch.kids.protocols.watch import WatchFramer
-
-ALARMS = {
-    "sos",
-    "low_battery",
-    "removed",
-    "fall",
-    "geofence_enter",
-    "geofence_exit",
-    "power_off",
-    "low_power",
-}
 
 
 def check(decoded: Decoded) -> None:
@@ -27,7 +16,7 @@ def check(decoded: Decoded) -> None:
     for fix in decoded.fixes:
         assert fix.fix_time.utcoffset() is not None
         assert fix.device_id == decoded.device_id
-        assert fix.alarms <= ALARMS
+        assert fix.alarms <= ALARM_NAMES
         assert fix.battery is None or 0 <= fix.battery <= 100
         for value in (fix.lat, fix.lon):
             assert math.isfinite(value)

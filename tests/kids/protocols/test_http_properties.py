@@ -32,27 +32,8 @@ numberish = st.one_of(
     st.sampled_from(["", "nan", "-1", "0", "1e400", "2016-01-27T18:55:47Z", "99999999999999"]),
     st.text(max_size=12),
 )
-osmand_keys = st.sampled_from(
-    [
-        "id",
-        "deviceid",
-        "lat",
-        "lon",
-        "location",
-        "timestamp",
-        "speed",
-        "bearing",
-        "heading",
-        "altitude",
-        "accuracy",
-        "hdop",
-        "batt",
-        "charge",
-        "alarm",
-        "valid",
-        "other",
-    ]
-)
+# the keys the decoder reads, plus one it keeps as an attribute and one it has never seen
+osmand_keys = st.sampled_from(sorted(osmand.KNOWN_KEYS | {"hdop", "other"}))
 
 
 @SETTINGS

@@ -35,7 +35,7 @@ from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import LANES, URGENT, LogMessage
 from carewatch.kids.ingest.models import Lease, Offset
 from carewatch.kids.tracker import alerts, livefeed, sql
-from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache
+from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache, alert_all
 from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext
 from carewatch.platform import pubsub
@@ -258,6 +258,7 @@ class BatchProcessor:
                     relaxed_commit()
                 result = tracking.ingest(fixes, store, now=now)
                 self._advance(advance)
+                # inside the batch's transaction: the Notification rows commit with the events
                 alert_all(store.saved_events)
                 self._pause_for_tests()
         except (Fenced, DatabaseError, InterfaceError) as error:
@@ -400,12 +401,6 @@ def relaxed_commit() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
-
-
-def alert_all(events: Sequence[Event]) -> None:
-    """Inside the batch's transaction: the Notification rows commit with the events."""
-    for event in events:
-        alerts.alert_guardians(event)
 
 
 def publish(

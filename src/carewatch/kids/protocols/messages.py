@@ -7,6 +7,21 @@ from typing import Any
 
 from carewatch.kids.tracking.model import Fix
 
+# Every alarm a decoder may put in `Fix.alarms` (the tracking core acts on sos, fall and
+# removed; the others are kept in history and shown).
+ALARM_NAMES = frozenset(
+    {
+        "sos",
+        "low_battery",
+        "removed",
+        "fall",
+        "geofence_enter",
+        "geofence_exit",
+        "power_off",
+        "low_power",
+    }
+)
+
 
 class ProtocolError(ValueError):
     """The input is not a message of this protocol; the text says what was wrong."""

@@ -46,7 +46,7 @@ ALARMS = {
     "geofenceexit": "geofence_exit",
     "geofence_exit": "geofence_exit",
 }
-_KNOWN_KEYS = frozenset(
+KNOWN_KEYS = frozenset(
     [
         "id",
         "deviceid",
@@ -116,7 +116,7 @@ def _decode_params(params: dict[str, str], received: datetime) -> Decoded:
     if charge is not None:
         attributes["charging"] = charge
     for key, value in params.items():
-        if key not in _KNOWN_KEYS:
+        if key not in KNOWN_KEYS:
             attributes[fields.text(key, 40)] = fields.text(value)
     speed = fields.number(params.get("speed"))
     course = fields.number(params.get("bearing", params.get("heading")))

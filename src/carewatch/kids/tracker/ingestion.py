@@ -1,6 +1,8 @@
 """The ORM side of ingestion: `OrmStore` implements the tracking core's Store protocol.
 
-Gateways and the simulator call `ingest_fixes(fixes)`. One query loads the
+The ingest workers (`carewatch.kids.ingest`) use `OrmStore` for every batch they read
+from the log, the one way positions enter. `ingest_fixes(fixes)` runs the same store
+directly, without the log: for `bench/tracker_ingest_bench.py` and tests. One query loads the
 devices, one the places of their families; one transaction saves positions,
 device state and events; open live maps hear of them and guardians are alerted
 only after that commit, so neither ever points at a row that was rolled back.

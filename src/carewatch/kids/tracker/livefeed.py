@@ -1,7 +1,7 @@
 """What the live map hears: each device's new position and each event, published after commit.
 
-Whatever writes positions (today `ingestion.ingest_fixes`, the offline check;
-the ingest workers next) calls `publish_updates(devices, events)` once its
+Whatever writes positions (the ingest workers, `ingestion.ingest_fixes`, the offline
+check) calls `publish_updates(devices, events)` once its
 transaction has committed, so a message never describes a row that was rolled
 back. Messages go to the family's channel only; the live stream of that family
 relays them (live.py). They carry names, not translated words: each stream
