@@ -172,9 +172,14 @@ def measure(backend: str, quick: bool, workers: int, env: dict[str, str]) -> dic
         "stored_p50_ms": latency.get("stored_p50_ms"),
         "stored_p99_ms": latency.get("stored_p99_ms"),
         "alarm_stored_p99_ms": latency.get("alarm_stored_p99_ms"),
+        # where an alarm's time went in the worker: read from the log, queued, its transaction
+        "alarm_read_p99_ms": latency.get("alarm_read_p99_ms"),
+        "alarm_queued_p99_ms": latency.get("alarm_queued_p99_ms"),
+        "alarm_ran_p99_ms": latency.get("alarm_ran_p99_ms"),
         "sos_samples": len(sos.latencies),
         "sos_p50_ms": round(percentile(sos.latencies, 50), 1),
         "sos_p99_ms": round(percentile(sos.latencies, 99), 1),
+        "sos_append_p99_ms": round(percentile(sos.appends, 99), 1),
         "event_publish_p95_ms": latency.get("event_published_p95_ms"),
         "load_average": load_avg,
     }
@@ -300,6 +305,7 @@ class SosProbe(threading.Thread):
     def __init__(self, devices: list[str]) -> None:
         super().__init__(daemon=True)
         self.devices, self.latencies, self.halt = devices, list[float](), threading.Event()
+        self.appends = list[float]()  # of which the append itself (durable in the log)
 
     def stop(self) -> None:
         self.halt.set()
@@ -323,6 +329,7 @@ class SosProbe(threading.Thread):
             log.append_sync(
                 [Fix(device, when, 12.9, 80.1, accuracy_m=10, alarms=frozenset({"sos"}))]
             )
+            self.appends.append((time.perf_counter() - started) * 1000)
             while sos.count() == before and time.perf_counter() - started < 10:
                 time.sleep(0.002)
             if sos.count() > before:

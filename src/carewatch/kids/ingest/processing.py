@@ -304,15 +304,33 @@ class BatchProcessor:
         return fixes, advance
 
     def _advance(self, advance: dict[Key, tuple[int, int, int]]) -> None:
-        from django.db.models import F
-
-        stamp = time.time()
-        for (partition, lane), (old, new, count) in advance.items():
-            moved = Offset.objects.filter(
-                log=self.log_name, partition=partition, lane=lane, seq=old
-            ).update(seq=new, fixes=F("fixes") + count, updated=stamp)
-            if moved != 1:
-                raise Fenced(f"partition {partition} lane {lane} is not at {old}")
+        """Every partition's offset in one statement, each a compare-and-set on its old seq."""
+        if not advance:
+            return
+        cast = "::bigint" if connection.vendor == "postgresql" else ""
+        one = f"(%s{cast}, %s{cast}, %s{cast}, %s{cast}, %s{cast})"
+        values = ", ".join([one] * len(advance))
+        table = Offset._meta.db_table
+        # VALUES columns are column1... in both databases (SQLite cannot rename them)
+        rows = (
+            "SELECT column1 AS p, column2 AS l, column3 AS old, column4 AS new, column5 AS n "
+            f"FROM (VALUES {values}) AS r"
+        )
+        statement = (
+            f"UPDATE {table} SET seq = v.new, fixes = {table}.fixes + v.n, updated = %s "
+            f"FROM ({rows}) AS v WHERE {table}.log = %s AND {table}.partition = v.p "
+            f"AND {table}.lane = v.l AND {table}.seq = v.old"
+        )
+        params: list[Any] = [
+            x
+            for (partition, lane), (old, new, count) in advance.items()
+            for x in (partition, lane, old, new, count)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [time.time(), *params, self.log_name])
+            moved = cursor.rowcount
+        if moved != len(advance):
+            raise Fenced(f"another worker advanced one of partitions {sorted(advance)}")
 
     def _failed(self, error: Exception, fixes: Sequence[tracking.Fix], advance: dict) -> Outcome:
         self.cache.forget({fix.device_id for fix in fixes})  # rows were changed in memory

@@ -31,6 +31,7 @@ from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome, check
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
+Timed = Callable[[int, Callable[..., Any], float, float], None]  # priority, work, waited, ran
 SLOW_S = 1.0
 SLOW_ALARM_WAIT_S = 0.2
 
@@ -53,7 +54,8 @@ class WorkerConfig:
 class DbThread:
     """One thread, one Django connection, jobs by priority then arrival."""
 
-    def __init__(self, name: str = "ingest-db") -> None:
+    def __init__(self, name: str = "ingest-db", timed: Timed | None = None) -> None:
+        self.timed = timed
         self.jobs: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
         self.order = itertools.count()
         self.thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -86,6 +88,8 @@ class DbThread:
                 result, error = None, failure
             loop.call_soon_threadsafe(_settle, future, result, error)
             waited, ran = started - queued, time.monotonic() - started
+            if self.timed is not None:
+                self.timed(priority, work, waited, ran)
             slow = ran > SLOW_S and work.__name__ != "warm_up"
             if slow or (priority == 0 and waited > SLOW_ALARM_WAIT_S):
                 name = getattr(work, "__name__", "job")  # say where an alarm's time went
@@ -99,9 +103,9 @@ class DbThreads:
     file, one thread does everything, alarms first, and an SOS waits for one batch at
     most."""
 
-    def __init__(self, separate: bool) -> None:
-        self.urgent = DbThread("ingest-db-alarms")
-        self.normal = DbThread("ingest-db") if separate else self.urgent
+    def __init__(self, separate: bool, timed: Timed | None = None) -> None:
+        self.urgent = DbThread("ingest-db-alarms", timed)
+        self.normal = DbThread("ingest-db", timed) if separate else self.urgent
 
     def call(self, priority: int, work: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         thread = self.urgent if priority == 0 else self.normal
@@ -135,6 +139,11 @@ class Stats:
         default_factory=lambda: {lane: deque(maxlen=50_000) for lane in LANES}
     )
     published: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+    # Where an alarm's time goes: appended until read from the log, queued in the database
+    # thread (behind a batch of positions on SQLite), and its own transaction.
+    alarm_read: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+    alarm_queued: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+    alarm_ran: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def record(self, lane: int, outcome: Outcome) -> None:
         self.fixes += outcome.fixes
@@ -145,8 +154,15 @@ class Stats:
 
     def percentiles(self) -> dict[str, float | None]:
         found: dict[str, float | None] = {}
-        samples = {"stored": self.stored[NORMAL], "alarm_stored": self.stored[URGENT]}
-        for name, values in (samples | {"event_published": self.published}).items():
+        samples = {
+            "stored": self.stored[NORMAL],
+            "alarm_stored": self.stored[URGENT],
+            "alarm_read": self.alarm_read,
+            "alarm_queued": self.alarm_queued,
+            "alarm_ran": self.alarm_ran,
+            "event_published": self.published,
+        }
+        for name, values in samples.items():
             ordered = sorted(values)
             for q in (50, 95, 99):
                 key = f"{name}_p{q}_ms"
@@ -177,7 +193,7 @@ class Worker:
         from django.db import connection
 
         postgres = connection.vendor == "postgresql"
-        self.db = DbThreads(separate=postgres)
+        self.db = DbThreads(separate=postgres, timed=self._timed)
         if not self.config.batch_fixes:
             self.config.batch_fixes = 1000 if postgres else 100
         try:
@@ -248,6 +264,9 @@ class Worker:
                 await asyncio.sleep(0.05)
                 continue
             messages = await self.log.read(lane, after, limit, self.config.wait_s)
+            if lane == URGENT and messages:
+                read_at = time.time()
+                self.stats.alarm_read.extend(read_at - m.appended for m in messages)
             if inflight is not None:
                 ok, inflight = await inflight, None
                 if not ok:
@@ -279,6 +298,12 @@ class Worker:
             chunks[-1].append(message)
             size += message.fixes
         return chunks
+
+    def _timed(self, priority: int, work: Callable[..., Any], waited: float, ran: float) -> None:
+        """Called in the database thread after each job: an alarm batch's wait and run."""
+        if priority == PRIORITY[URGENT] and work == self.processor.process:
+            self.stats.alarm_queued.append(waited)
+            self.stats.alarm_ran.append(ran)
 
     def _process(self, lane: int, messages: list[LogMessage], generation: int) -> Any:
         """Queues the job now (so that order is kept); the result is awaited later."""

@@ -27,6 +27,7 @@ from carewatch.kids import tracking
 from carewatch.kids.tracker import alerts, livefeed, sql
 from carewatch.kids.tracker.models import Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext, IngestResult
+from carewatch.kids.tracking.places import PlaceSet
 from carewatch.kids.tracking.model import (
     ActiveHours,
     Circle,
@@ -106,9 +107,9 @@ class PlaceCache:
     max_age_s = 10.0
 
     def __init__(self) -> None:
-        self._families: dict[int, tuple[float, list[PlaceDef]]] = {}
+        self._families: dict[int, tuple[float, PlaceSet]] = {}
 
-    def get(self, family_ids: Collection[int]) -> dict[int, list[PlaceDef]]:
+    def get(self, family_ids: Collection[int]) -> dict[int, PlaceSet]:
         clock = time.monotonic()
         fresh = {
             family_id: entry[1]
@@ -116,11 +117,14 @@ class PlaceCache:
             if (entry := self._families.get(family_id)) and clock - entry[0] < self.max_age_s
         }
         missing = [family_id for family_id in family_ids if family_id not in fresh]
-        loaded: dict[int, list[PlaceDef]] = {family_id: [] for family_id in missing}
-        if missing:
-            for place in Place.objects.filter(family_id__in=missing).order_by("pk"):
-                loaded[place.family_id].append(place_def(place))
-            self._families.update((fid, (clock, defs)) for fid, defs in loaded.items())
+        if not missing:
+            return fresh
+        defs: dict[int, list[PlaceDef]] = {family_id: [] for family_id in missing}
+        for place in Place.objects.filter(family_id__in=missing).order_by("pk"):
+            defs[place.family_id].append(place_def(place))
+        # compiled once here: the rules then reuse the set for every device and batch
+        loaded = {family_id: PlaceSet.of(places) for family_id, places in defs.items()}
+        self._families.update((family_id, (clock, places)) for family_id, places in loaded.items())
         return fresh | loaded
 
     def forget(self, family_id: int) -> None:
