@@ -27,7 +27,6 @@ from carewatch.kids import tracking
 from carewatch.kids.tracker import alerts, livefeed, sql
 from carewatch.kids.tracker.models import Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext, IngestResult
-from carewatch.kids.tracking.places import PlaceSet
 from carewatch.kids.tracking.model import (
     ActiveHours,
     Circle,
@@ -37,6 +36,7 @@ from carewatch.kids.tracking.model import (
     PlaceKind,
     Polygon,
 )
+from carewatch.kids.tracking.places import PlaceSet
 from carewatch.kids.tracking.rules import DeviceUpdate
 
 logger = logging.getLogger(__name__)
