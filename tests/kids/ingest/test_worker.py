@@ -76,6 +76,7 @@ class WorkerThreadTests(TransactionTestCase):
         published: list[tuple[str, dict[str, Any]]] = []
         with mock.patch("carewatch.platform.pubsub.publish", lambda c, m: published.append((c, m))):
             worker = start_in_thread(log, WorkerConfig(name="w1", lease_s=1.0))
+            worker.processor.watchers.seen({"family": self.family.pk})  # a map is open
             try:
                 log.append_sync([fix(30), fix(20)])
                 log.append_sync([fix(10, alarms=frozenset({"sos"}))])
@@ -91,6 +92,21 @@ class WorkerThreadTests(TransactionTestCase):
         self.assertEqual({channel for channel, _ in published}, {f"family.{self.family.pk}"})
         sos = next(m for _, m in published if m["type"] == "event")
         self.assertEqual((sos["kind"], sos["who"]), ("sos", "Asha"))
+
+    def test_positions_go_out_only_to_families_with_an_open_map_and_alarms_always(self) -> None:
+        log = new_log()
+        published: list[tuple[str, dict[str, Any]]] = []
+        with mock.patch("carewatch.platform.pubsub.publish", lambda c, m: published.append((c, m))):
+            worker = start_in_thread(log, WorkerConfig(name="w1", lease_s=1.0))
+            try:
+                log.append_sync([fix(30), fix(20)])
+                wait_for(lambda: Position.objects.count() == 2)
+                log.append_sync([fix(10, alarms=frozenset({"sos"}))])
+                wait_for(lambda: Notification.objects.filter(event="tracker.sos").exists())
+            finally:
+                worker.stop()
+                time.sleep(0.3)
+        self.assertEqual([m["type"] for _, m in published], ["event"])
 
 
 class ProcessingTests(TrackerTestCase):

@@ -7,10 +7,20 @@ batch is written and counted, or neither: a worker killed mid-batch leaves nothi
 and its successor starts from the same offset. Transports are handed over and live
 messages published only after the commit.
 
-Devices (their ids and rule state) are kept in memory between batches: the cache is
-what was last committed, so reloading is always safe; entries are reloaded after a
-minute (a pairing or a name changed elsewhere), and when a device has been silent long
-enough for the offline task to have changed its row.
+Devices (their ids and rule state) are kept in memory between batches; entries are
+reloaded after a minute (a pairing or a name changed elsewhere), and when a device has
+been silent long enough for the offline task to have changed its row.
+
+A device's row is written with the batch whenever the rules decided something (an
+event, a place entered or being confirmed, an alarm remembered, a battery alert, its
+status): a worker that takes the partition over starts from those decisions and never
+alerts twice. When only where and when it last was changed, the row is written at most
+every `STATE_WRITE_S` seconds (and by `flush` for a device that fell silent, before a
+partition is handed over, and when the worker stops): at tens of thousands of fixes a
+second, that row update cost the database as much as the position itself. The
+position rows are always written with their batch; the live map hears of every fix at
+once; the device's row lags by seconds at most (a dead worker's successor starts from
+it: a late fix may then pass for a current one, without an alert of its own).
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +45,13 @@ from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import LANES, URGENT, LogMessage
 from carewatch.kids.ingest.models import Lease, Offset
 from carewatch.kids.tracker import alerts, livefeed, sql
-from carewatch.kids.tracker.ingestion import DeviceRow, OrmStore, PlaceCache, alert_all
+from carewatch.kids.tracker.ingestion import (
+    DeviceRow,
+    OrmStore,
+    PlaceCache,
+    alert_all,
+    update_devices,
+)
 from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext
 from carewatch.platform import pubsub
@@ -46,6 +62,7 @@ log = logging.getLogger(__name__)
 PAUSE_IN_BATCH_S = float(os.environ.get("CAREWATCH_INGEST_TEST_PAUSE_S") or 0)
 IDENTITY_MAX_AGE_S = 60.0
 UNKNOWN_MAX_AGE_S = 30.0
+STATE_WRITE_S = 10.0  # the longest a device's row lags behind its last fix
 Key = tuple[int, int]  # (partition, lane)
 
 
@@ -58,6 +75,8 @@ class Known:
     row: DeviceRow
     state: tracking.DeviceState
     loaded: float  # monotonic
+    written: float = 0.0  # monotonic: when the row was last written (or read)
+    dirty: bool = False  # the row holds less than `row` and `state` here
 
 
 class DeviceCache:
@@ -69,6 +88,7 @@ class DeviceCache:
         clock = time.monotonic()
         missing = [i for i in ids if self._stale(i, clock, now)]
         if missing:
+            self.write([i for i in missing if i in self.known])  # what reloading would undo
             self._load(missing, clock)
         found = {i: self.known.get(i) for i in ids}  # .get: another thread may forget one
         return {i: entry for i, entry in found.items() if entry is not None}
@@ -95,8 +115,34 @@ class DeviceCache:
             device = DeviceRow(*row)
             state = tracking.DeviceState.from_json(device.state)
             # spread the next reloads over half a minute instead of one slow batch
-            self.known[identifier] = Known(device, state, clock - random.uniform(0, 30))
+            self.known[identifier] = Known(device, state, clock - random.uniform(0, 30), clock)
             self.unknown.pop(identifier, None)
+
+    def write(
+        self,
+        ids: Iterable[str] | None = None,
+        older_than_s: float = 0.0,
+        skip: Collection[str] = (),
+    ) -> int:
+        """Write the rows of these (or all) devices whose row lags, if it has lagged at
+        least `older_than_s`, but not those in `skip` (in a batch of the other database
+        thread); in the caller's transaction. Returns how many."""
+        clock = time.monotonic()
+        names = list(self.known) if ids is None else ids  # a copy: the other thread adds
+        entries = ((i, self.known.get(i)) for i in names)
+        due = [
+            entry
+            for identifier, entry in entries
+            if entry is not None
+            and entry.dirty
+            and clock - entry.written >= older_than_s
+            and identifier not in skip
+        ]
+        if due:
+            update_devices([entry.row for entry in due])
+            for entry in due:
+                entry.dirty, entry.written = False, clock
+        return len(due)
 
     def forget(self, ids: Iterable[str]) -> None:
         for identifier in ids:
@@ -127,9 +173,16 @@ def _place_changed(sender: Any, instance: Place, **kwargs: Any) -> None:
 class WorkerStore(OrmStore):
     """OrmStore whose devices come from the worker's cache instead of a query."""
 
-    def __init__(self, cache: DeviceCache, places: PlaceCache, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        cache: DeviceCache,
+        places: PlaceCache,
+        now: dt.datetime,
+        write_every_s: float = STATE_WRITE_S,
+    ) -> None:
         super().__init__()
         self.cache, self.places, self.now = cache, places, now
+        self.write_every_s = write_every_s
 
     def load(self, device_ids: Collection[str]) -> dict[str, DeviceContext]:
         known = self.cache.get(device_ids, self.now)
@@ -139,6 +192,29 @@ class WorkerStore(OrmStore):
             identifier: DeviceContext(entry.state, places[entry.row.family_id])
             for identifier, entry in known.items()
         }
+
+    def write_devices(
+        self, rows: Sequence[DeviceRow], updates: Sequence[tracking.DeviceUpdate]
+    ) -> None:
+        """Rows whose rules decided something now; the others when theirs is due (the
+        module's docstring says why). The cache's entries still hold the state from before
+        this batch: it becomes theirs after the commit (BatchProcessor._remember)."""
+        clock = time.monotonic()
+        due: list[DeviceRow] = []
+        for row, update in zip(rows, updates, strict=True):
+            entry = self.cache.known.get(update.device_id)
+            if (
+                entry is None
+                or update.events
+                or clock - entry.written >= self.write_every_s
+                or entry.state.decisions() != update.state.decisions()
+            ):
+                due.append(row)
+                if entry is not None:
+                    entry.dirty, entry.written = False, clock
+            else:
+                entry.dirty = True
+        update_devices(due)
 
 
 @dataclass(slots=True)
@@ -156,11 +232,15 @@ class Outcome:
 class BatchProcessor:
     """Runs in the worker's one database thread (Django connections are per thread)."""
 
-    def __init__(self, log_name: str, partitions: int) -> None:
+    def __init__(
+        self, log_name: str, partitions: int, state_write_s: float = STATE_WRITE_S
+    ) -> None:
         self.log_name, self.partitions = log_name, partitions
+        self.state_write_s = state_write_s
         self.cache = DeviceCache()
         self.places = PlaceCache()
         self.places.max_age_s = PLACES_MAX_AGE_S
+        self.watchers = livefeed.Watchers()  # families with an open live map
         self.committed: dict[Key, int] = {}
         # Bumped when a batch of a lane fails: batches queued behind it, read on the
         # assumption that it would commit, are then skipped instead of leaving a hole.
@@ -211,15 +291,33 @@ class BatchProcessor:
             del self.committed[key]
         self.cache.forget_partitions(set(partitions), self.partitions)
 
+    def flush(self, partitions: Collection[int] | None = None, older_than_s: float = 0.0) -> int:
+        """Write the rows that lag behind this worker's memory (of these partitions, or
+        all; lagging at least `older_than_s`): before handing partitions over, when
+        stopping, and every few seconds for devices that fell silent."""
+        ids = None
+        if partitions is not None:
+            ids = [
+                i
+                for i in list(self.cache.known)
+                if codec.partition_of(i, self.partitions) in partitions
+            ]
+        with self._free:
+            busy = set(self._busy)
+        with transaction.atomic():
+            return self.cache.write(ids, older_than_s, skip=busy)
+
     def changed(self, message: dict[str, Any]) -> None:
         """A CHANGES message: read that device or those places again when next needed."""
         if isinstance(message.get("device"), str):
+            with transaction.atomic():
+                self.cache.write([message["device"]])  # what reloading would undo
             self.cache.forget([message["device"]])
         if isinstance(message.get("family"), int):
             self.places.forget(message["family"])
 
     def claim(self, owner: str, ttl_s: float) -> set[int]:
-        return claim_partitions(self.log_name, self.partitions, owner, ttl_s)
+        return claim_partitions(self.log_name, self.partitions, owner, ttl_s, self.flush)
 
     def release(self, owner: str) -> None:
         Lease.objects.filter(log__startswith=self.log_name, owner=owner).update(
@@ -251,7 +349,7 @@ class BatchProcessor:
         self, fresh: list[LogMessage], fixes: list[tracking.Fix], advance: dict, lanes: set[int]
     ) -> Outcome:
         now = dt.datetime.fromtimestamp(max(m.appended for m in fresh), dt.UTC)
-        store = WorkerStore(self.cache, self.places, now)
+        store = WorkerStore(self.cache, self.places, now, self.state_write_s)
         try:
             with transaction.atomic():
                 if URGENT not in lanes:
@@ -268,7 +366,7 @@ class BatchProcessor:
         committed = time.time()
         self.committed.update({key: new for key, (_, new, _) in advance.items()})
         self._remember(result.updates)
-        publish(store, result.updates, store.saved_events)
+        publish(store, result.updates, store.saved_events, self.watchers.watched)
         appended = [m.appended for m in fresh]
         return Outcome(
             True,
@@ -356,7 +454,13 @@ class BatchProcessor:
             raise
 
 
-def claim_partitions(log_name: str, count: int, owner: str, ttl_s: float) -> set[int]:
+def claim_partitions(
+    log_name: str,
+    count: int,
+    owner: str,
+    ttl_s: float,
+    before_release: Callable[[list[int]], Any] | None = None,
+) -> set[int]:
     """Renew this worker's leases and take its fair share (ceil(P / live workers)) of the free or
     expired ones, giving back any above it, so workers that join or die rebalance. Each
     worker also keeps a presence row (log "<log>#<worker>"), so that one owning nothing yet
@@ -381,6 +485,8 @@ def claim_partitions(log_name: str, count: int, owner: str, ttl_s: float) -> set
     mine = [lease.partition for lease in leases if lease.owner == owner]
     extra, mine = mine[fair:], mine[:fair]
     if extra:
+        if before_release is not None:
+            before_release(extra)  # the next owner starts from the rows
         Lease.objects.filter(log=log_name, owner=owner, partition__in=extra).update(
             owner="", expires=0.0
         )
@@ -422,10 +528,15 @@ def relaxed_commit() -> None:
 
 
 def publish(
-    store: OrmStore, updates: Sequence[tracking.DeviceUpdate], events: Sequence[Event]
+    store: OrmStore,
+    updates: Sequence[tracking.DeviceUpdate],
+    events: Sequence[Event],
+    watched: Callable[[int], bool] | None = None,
 ) -> None:
-    """Live map messages, after the commit: each device's position and each event."""
-    livefeed.publish_updates([store.devices[update.device_id] for update in updates], events)
+    """Live map messages, after the commit: each device's position (to the families
+    `watched`, or all) and each event."""
+    devices = [store.devices[update.device_id] for update in updates]
+    livefeed.publish_updates(devices, events, watched)
 
 
 def drain(log_: Any, processor: BatchProcessor | None = None) -> int:
@@ -446,4 +557,5 @@ def drain(log_: Any, processor: BatchProcessor | None = None) -> int:
             if not outcome.ok:
                 raise RuntimeError(f"Ingest batch failed: {outcome.error}")
             total += outcome.fixes
+    processor.flush()
     return total

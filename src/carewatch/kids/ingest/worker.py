@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log, LogMessage
-from carewatch.kids.ingest.processing import BatchProcessor, Key, Outcome, checkpoint_sqlite
+from carewatch.kids.ingest.processing import (
+    STATE_WRITE_S,
+    BatchProcessor,
+    Key,
+    Outcome,
+    checkpoint_sqlite,
+)
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
@@ -250,8 +256,12 @@ class Worker:
             log.info("Ingest worker %s owns partitions %s", self.config.name, sorted(self.owned))
 
     async def _release(self) -> None:
+        p = self.processor
         with contextlib.suppress(Exception):  # else the leases simply expire
-            await self.db.call(0, self.processor.safely, self.processor.release, self.config.name)
+            # in the positions' thread, after the batches queued there: the next owners
+            # start from the rows
+            await self.db.call(PRIORITY[NORMAL], p.safely, p.flush)
+            await self.db.call(0, p.safely, p.release, self.config.name)
 
     # --- reading and processing ----------------------------------------------------
 
@@ -331,10 +341,14 @@ class Worker:
 
     async def _watch_changes(self) -> None:
         from carewatch.kids.ingest.processing import CHANGES
+        from carewatch.kids.tracker.livefeed import WATCHING
         from carewatch.platform import pubsub
 
-        async for _, message in pubsub.subscribe([CHANGES]):
-            await self.db.call(0, self.processor.changed, message)  # the caches' own thread
+        async for channel, message in pubsub.subscribe([CHANGES, WATCHING]):
+            if channel == WATCHING:
+                self.processor.watchers.seen(message)
+            else:
+                await self.db.call(0, self.processor.changed, message)  # the caches' thread
 
     # --- trimming and metrics ------------------------------------------------------
 
@@ -342,6 +356,8 @@ class Worker:
         while True:
             await asyncio.sleep(self.config.metrics_every_s)
             try:
+                p = self.processor  # rows of devices that fell silent (processing.py)
+                await self.db.call(PRIORITY[NORMAL], p.safely, p.flush, None, STATE_WRITE_S)
                 await asyncio.to_thread(checkpoint_sqlite)
                 await self._trim()
                 if self.config.metrics_dir is not None:

@@ -94,6 +94,10 @@ class DeviceRow:
     lon: float | None = None
     accuracy: float | None = None
     battery: int | None = None
+    rules: DeviceState | None = None  # newer than `state` when set: turned to JSON when written
+
+    def state_json(self) -> dict[str, Any]:
+        return self.rules.to_json() if self.rules is not None else self.state
 
 
 class PlaceCache:
@@ -159,9 +163,13 @@ class OrmStore:
             skip_existing=True,  # a fix resent after a restart is already stored
         )
         self.updated = [self.apply_state(update) for update in updates]
-        update_devices(self.updated)
+        self.write_devices(self.updated, updates)
         events = [self.event_row(u.device_id, event, now) for u in updates for event in u.events]
         self.saved_events = Event.objects.bulk_create(events) if events else []
+
+    def write_devices(self, rows: Sequence[DeviceRow], updates: Sequence[DeviceUpdate]) -> None:
+        """Each updated device's row, at once (the ingest workers write some later)."""
+        update_devices(rows)
 
     def _position(self, device_id: str, stored: Any, now: dt.datetime) -> tuple[Any, ...]:
         fix = stored.fix
@@ -183,7 +191,7 @@ class OrmStore:
 
     def apply_state(self, update: DeviceUpdate) -> DeviceRow:
         device, state = self.devices[update.device_id], update.state
-        device.state = state.to_json()
+        device.rules = state  # to JSON only if the row is written (workers write fewer)
         device.status = str(state.status)
         device.last_seen = state.last_seen
         device.last_fix_time = state.position_time
@@ -213,7 +221,7 @@ def update_devices(devices: Sequence[DeviceRow]) -> None:
         [
             (
                 d.pk,
-                d.state,
+                d.state_json(),
                 d.status,
                 d.last_seen,
                 d.last_fix_time,

@@ -200,8 +200,13 @@ async def live_stream(
     yield f"retry: {RETRY_MS}\n\n"
     async with pubsub.subscribe([livefeed.channel(family_id)]) as messages:
         await messages.ready(BUS_WAIT_S)
+        livefeed.announce_watching(family_id)  # the workers publish positions from now on
+        announced = loop.time()
         yield feed.snapshot(*await read(family_id, feed.after, language))
         while (left := deadline - loop.time()) > 0:
+            if loop.time() - announced >= livefeed.WATCH_EVERY_S:
+                livefeed.announce_watching(family_id)
+                announced = loop.time()
             try:
                 items = [await asyncio.wait_for(anext(messages), min(heartbeat_s, left))]
             except TimeoutError:

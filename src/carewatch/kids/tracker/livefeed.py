@@ -16,7 +16,8 @@ words them in its reader's language.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Protocol
 
 from django.db.models import prefetch_related_objects
@@ -53,15 +54,53 @@ def channel(family_id: int) -> str:
     return f"family.{int(family_id)}"
 
 
-def publish_updates(devices: Iterable[DeviceLike], events: Sequence[Event]) -> None:
-    """Publish each device's state and each saved event to its family. Call after commit.
+# An open live map says so on this channel when it opens and every WATCH_EVERY_S while
+# open; the ingest workers publish positions only for the families someone watches (at
+# any moment few are: most of the bus's work went to messages nobody received). Events
+# always go out.
+WATCHING = "kids.live.watching"
+WATCH_EVERY_S = 20.0
+WATCH_TTL_S = 3 * WATCH_EVERY_S
+
+
+def announce_watching(family_id: int) -> None:
+    pubsub.publish(WATCHING, {"family": int(family_id)})
+
+
+class Watchers:
+    """The families with an open map somewhere, as their streams announce them."""
+
+    def __init__(self) -> None:
+        self._until: dict[int, float] = {}
+
+    def seen(self, message: pubsub.Message) -> None:
+        family = message.get("family")
+        if isinstance(family, int) and not isinstance(family, bool):
+            now = time.monotonic()
+            self._until[family] = now + WATCH_TTL_S
+            if len(self._until) > 100_000:  # maps closed long ago
+                self._until = {f: t for f, t in self._until.items() if t > now}
+
+    def watched(self, family_id: int) -> bool:
+        until = self._until.get(family_id)
+        return until is not None and until > time.monotonic()
+
+
+def publish_updates(
+    devices: Iterable[DeviceLike],
+    events: Sequence[Event],
+    watched: Callable[[int], bool] | None = None,
+) -> None:
+    """Publish each device's state (to families `watched`, or all) and each saved event to
+    its family. Call after commit.
 
     Never raises for the bus; events cost one query each for their place and child
     names (events are rare), positions none.
     """
     for device in devices:
-        if device.family_id is not None:
-            pubsub.publish(channel(device.family_id), position_message(device))
+        family = device.family_id
+        if family is not None and (watched is None or watched(family)):
+            pubsub.publish(channel(family), position_message(device))
     if events:
         prefetch_related_objects(list(events), "place", "child")
         prefetch_related_objects([event for event in events if not event.child_id], "device")

@@ -241,6 +241,21 @@ class DeviceState:
             self.overspeeding,
         )
 
+    def decisions(self) -> tuple[object, ...]:
+        """What the rules have decided, as against where and when the device was last and
+        how far a place change has got in its confirmation: a change here is saved with
+        the batch that made it, so that a worker taking over never alerts twice. Losing
+        the rest (a crash) only delays a confirmation: it starts again."""
+        return (
+            self.status,
+            self.offline_since,
+            self.battery_alert,
+            [(place, track.presence, track.shape_hash) for place, track in self.places.items()],
+            self.recent_alarms,
+            self.removed,
+            self.overspeeding,
+        )
+
     def to_json(self) -> dict[str, Any]:
         """A compact JSON dict: times as epoch seconds, empty fields left out.
 
