@@ -115,7 +115,9 @@ def sqlite_time(value: dt.datetime | None) -> str | None:
 
 
 def update_devices(rows: Sequence[tuple[Any, ...]]) -> None:
-    """Rows are (pk, *DEVICE_COLUMNS values); state is a dict."""
+    """Rows are (pk, *DEVICE_COLUMNS values); state is a dict. A row whose last_seen is
+    newer than the one given is left alone: an ingest worker writing late (processing.py)
+    never takes a device back in time behind the worker that owns it now."""
     if not rows:
         return
     if connection.vendor == "postgresql":
@@ -138,9 +140,12 @@ def update_devices(rows: Sequence[tuple[Any, ...]]) -> None:
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     assignments = ", ".join(f"{column} = %s" for column in DEVICE_COLUMNS)
     assignments = assignments.replace("state = %s", f"state = %s{cast}", 1)
-    statement = f"UPDATE {Device._meta.db_table} SET {assignments} WHERE id = %s"
+    statement = (
+        f"UPDATE {Device._meta.db_table} SET {assignments} WHERE id = %s "
+        "AND (last_seen IS NULL OR %s IS NULL OR last_seen <= %s)"
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(statement, adapted)
+        cursor.executemany(statement, [[*row, row[2], row[2]] for row in adapted])
 
 
 # --- PostgreSQL: COPY through temporary tables -------------------------------------
@@ -217,6 +222,7 @@ def _copy_devices(rows: Sequence[tuple[Any, ...]]) -> None:
                 copy.write_row((pk, json.dumps(state), *rest))
         cursor.execute(
             f"UPDATE {Device._meta.db_table} AS d SET {assignments} "
-            "FROM cw_stage_devices AS s WHERE d.id = s.id"
+            "FROM cw_stage_devices AS s WHERE d.id = s.id AND "
+            "(d.last_seen IS NULL OR s.last_seen IS NULL OR d.last_seen <= s.last_seen)"
         )
         cursor.execute("TRUNCATE cw_stage_devices")
