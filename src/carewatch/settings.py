@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "carewatch.platform.accounts",
     "carewatch.platform.notify",
     "carewatch.platform.web",
+    "carewatch.platform.assistant",
     # services
     "carewatch.kids",
     "carewatch.kids.tracker",
@@ -215,6 +216,8 @@ VAPID_CONTACT = ENV.get("VAPID_CONTACT", "mailto:admin@carewatch.local")
 OUTGOING_HTTP_ALLOW_PRIVATE = env_bool(ENV, "OUTGOING_HTTP_ALLOW_PRIVATE", not PRODUCTION)
 # Temporary delivery errors are retried NOTIFY_RETRY_DELAY, 2x, 4x... seconds later (capped):
 # 12 attempts span about five hours, so a mail server down for an afternoon loses nothing.
+# The help assistant keeps a conversation (only with the person's consent) this long.
+ASSISTANT_RETENTION_DAYS = env_int(ENV, "ASSISTANT_RETENTION_DAYS", 30)
 NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 12)
 NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
 NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)

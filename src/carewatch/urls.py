@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("carewatch.platform.web.urls")),
     path("", include("carewatch.platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("assistant/", include("carewatch.platform.assistant.urls")),
     path("notifications/", include("carewatch.platform.notify.urls")),
     path("kids/", include("carewatch.kids.urls")),
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
