@@ -43,7 +43,8 @@ class Index:
         self.options = options = options or Options()
         corpus = [terms(self._document(p), options.prefix) for p in self.passages]
         self._bm25 = bm25s.BM25(k1=K1)
-        self._bm25.index([doc or ["\u2205"] for doc in corpus], show_progress=False)
+        if corpus:  # a language without help yet has an empty index
+            self._bm25.index([doc or ["\u2205"] for doc in corpus], show_progress=False)
         frequencies = Counter(t for doc in corpus for t in set(doc))
         n = max(len(corpus), 1)
         self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequencies.items()}
