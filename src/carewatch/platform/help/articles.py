@@ -19,6 +19,15 @@ LANGUAGES = ("en", "hi", "ta")
 DEFAULT_LANGUAGE = "en"
 SERVICES = ("kids", "shop", "eyes", "account")
 CONTENT = Path(__file__).parent / "content"
+# The contract's articles in reading order (the help index lists them so).
+ORDER = (
+    "kids/getting-started", "kids/watch-setup", "kids/phone-apps", "kids/live-map",
+    "kids/safe-places", "kids/alerts", "kids/sos", "kids/battery-offline",
+    "kids/location-history", "shop/choosing", "shop/orders-payment", "shop/delivery",
+    "shop/returns", "shop/questions-reviews", "eyes/about-screening", "eyes/booking",
+    "eyes/grades", "eyes/referral", "eyes/report-access", "eyes/privacy",
+    "account/sign-in", "account/privacy", "account/contact",
+)  # fmt: skip
 FIELDS = ("title", "summary", "pages", "keywords")
 LISTS = ("pages", "keywords")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -182,7 +191,9 @@ class Library:
         return self.get(lang, service, slug) or self.get(DEFAULT_LANGUAGE, service, slug)
 
     def in_language(self, lang: str) -> list[Article]:
-        return [a for (code, _, _), a in self.articles.items() if code == lang]
+        """The articles in `lang`, in reading order."""
+        found = [a for (code, _, _), a in self.articles.items() if code == lang]
+        return sorted(found, key=_reading_order)
 
     def keys(self, lang: str) -> set[tuple[str, str]]:
         return {a.key for a in self.in_language(lang)}
@@ -196,6 +207,11 @@ class Library:
                 if length > best_length:
                     best, best_length = article, length
         return self.find(lang, *best.key) if best else None
+
+
+def _reading_order(article: Article) -> tuple[int, str]:
+    name = f"{article.service}/{article.slug}"
+    return (ORDER.index(name) if name in ORDER else len(ORDER), name)
 
 
 def page_match(pattern: str, path: str) -> int:
