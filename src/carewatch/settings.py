@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "carewatch.platform.accounts",
     "carewatch.platform.notify",
     "carewatch.platform.web",
+    "carewatch.platform.help",
     "carewatch.platform.assistant",
     # services
     "carewatch.kids",
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carewatch.platform.web.context_processors.shell",
+                "carewatch.platform.help.context_processors.page_help",
             ],
             "builtins": ["carewatch.platform.web.templatetags.money"],
         },
