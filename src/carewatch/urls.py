@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("carewatch.platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("carewatch.platform.notify.urls")),
+    path("support/", include("carewatch.platform.support.urls")),
     path("kids/", include("carewatch.kids.urls")),
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
     path("kids/tracker/", include("carewatch.kids.gateways.page_urls")),
