@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.gateways.config import parse_gateway_config
 from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
+    ConfigError,
     env_bool,
     env_int,
     env_list,
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     # platform
     "carewatch.platform.accounts",
     "carewatch.platform.notify",
+    "carewatch.platform.support",
     "carewatch.platform.web",
     "carewatch.platform.help",
     "carewatch.platform.assistant",
@@ -223,6 +226,17 @@ ASSISTANT_RETENTION_DAYS = env_int(ENV, "ASSISTANT_RETENTION_DAYS", 30)
 NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 12)
 NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
 NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
+
+# --- Support (the staff inbox) -------------------------------------------------
+# Answer e-mails carry Reply-To: reply+<signed token>@SUPPORT_REPLY_DOMAIN; the mail
+# provider routes that domain's reply+ addresses to POST /support/inbound-email/, which
+# accepts only requests carrying INBOUND_EMAIL_SECRET (unset: the webhook refuses all).
+SUPPORT_REPLY_DOMAIN = ENV.get("SUPPORT_REPLY_DOMAIN", "") or (
+    urlsplit(SITE_URL).hostname or "localhost"
+)
+INBOUND_EMAIL_SECRET = ENV.get("INBOUND_EMAIL_SECRET", "")
+if INBOUND_EMAIL_SECRET and len(INBOUND_EMAIL_SECRET) < 16:
+    raise ConfigError("INBOUND_EMAIL_SECRET must be at least 16 random characters.")
 
 # --- Maps ---------------------------------------------------------------------
 # A tile server URL such as https://tile.example.org/{z}/{x}/{y}.png; empty means no

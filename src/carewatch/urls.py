@@ -10,6 +10,7 @@ urlpatterns = [
     path("assistant/", include("carewatch.platform.assistant.urls")),
     path("notifications/", include("carewatch.platform.notify.urls")),
     path("help/", include("carewatch.platform.help.urls")),
+    path("support/", include("carewatch.platform.support.urls")),
     path("kids/", include("carewatch.kids.urls")),
     path("kids/tracker/", include("carewatch.kids.tracker.urls")),
     path("kids/tracker/", include("carewatch.kids.gateways.page_urls")),

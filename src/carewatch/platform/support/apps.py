@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "carewatch.platform.support"
+    label = "support"
+    verbose_name = _("Support: conversations with staff")
