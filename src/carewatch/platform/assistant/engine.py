@@ -19,7 +19,8 @@ from carewatch.platform.assistant import replies, safety
 from carewatch.platform.assistant.index import Hit, Index, Options, by_article
 from carewatch.platform.assistant.passages import CONTENT_DIR, LANGUAGES, Passage, load
 from carewatch.platform.assistant.replies import Link
-from carewatch.platform.assistant.text import clean, is_latin_word, page_matches, terms
+from carewatch.platform.assistant.text import clean, is_latin_word, terms
+from carewatch.platform.help.articles import page_match
 
 KINDS = ("answer", "handover", "out_of_scope", "medical", "emergency")
 
@@ -191,7 +192,7 @@ class Assistant:
 
 
 def _explains(passage: Passage, page: str) -> bool:
-    return any(page_matches(page, prefix) for prefix in passage.pages)
+    return any(page_match(prefix, page) for prefix in passage.pages)
 
 
 @functools.cache

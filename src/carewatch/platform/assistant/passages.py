@@ -1,20 +1,18 @@
-"""The help articles cut into passages, one per `## ` section (pure: no Django).
-
-An article is `content/<lang>/<service>/<slug>.md` (see the help centre's contract); its
-front matter gives the title, the pages it explains and the words people use for it
-(`keywords`, Hinglish and Tanglish welcome), which are searched with every passage.
-"""
+"""The help articles as the assistant searches them: one passage per `## ` section (and the
+introduction above the first), with its article's title, keywords and pages (pure: no
+Django). Parsing is the help centre's (`carewatch.platform.help.articles`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-LANGUAGES = ("en", "hi", "ta")
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "help" / "content"
-_EXPLICIT_ANCHOR = re.compile(r"\s*\{#([\w-]+)\}\s*$")
+from carewatch.platform.help import articles
+from carewatch.platform.help.articles import Article
+
+LANGUAGES = articles.LANGUAGES
+CONTENT_DIR = articles.CONTENT
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class Passage:
     title: str
     heading: str
     anchor: str
-    text: str
+    text: str  # plain text, for the answer (the help page shows the Markdown)
     keywords: tuple[str, ...] = ()
     pages: tuple[str, ...] = ()
 
@@ -39,78 +37,30 @@ class Passage:
         return f"{self.section}#{self.anchor}" if self.anchor else self.section
 
 
-def load(content_dir: Path = CONTENT_DIR, lang: str | None = None) -> list[Passage]:
-    langs = [lang] if lang else list(LANGUAGES)
-    passages: list[Passage] = []
-    for code in langs:
-        for path in sorted((content_dir / code).glob("*/*.md")):
-            text = path.read_text(encoding="utf-8")
-            passages.extend(parse(code, path.parent.name, path.stem, text))
-    return passages
+def load(content_dir: Path = CONTENT_DIR) -> list[Passage]:
+    library = articles.load(content_dir)
+    return [p for lang in LANGUAGES for a in library.in_language(lang) for p in of(a)]
 
 
 def parse(lang: str, service: str, slug: str, source: str) -> list[Passage]:
-    meta, body = _front_matter(source)
-    title = str(meta.get("title", slug))
-    keywords = tuple(_as_list(meta.get("keywords")))
-    pages = tuple(_as_list(meta.get("pages")))
-    passages = []
-    for heading, anchor, text in _sections(body):
-        passages.append(Passage(lang, service, slug, title, heading, anchor, text, keywords, pages))
-    if not passages:  # an article without sections is one passage
-        passages.append(
-            Passage(lang, service, slug, title, title, "", body.strip(), keywords, pages)
-        )
-    return passages
+    return of(articles.parse(source, lang=lang, service=service, slug=slug))
 
 
-def _front_matter(source: str) -> tuple[dict[str, str | list[str]], str]:
-    lines = source.lstrip("\ufeff").splitlines()
-    if not lines or lines[0].strip() != "---":
-        return {}, source
-    meta: dict[str, str | list[str]] = {}
-    for number, line in enumerate(lines[1:], start=1):
-        if line.strip() == "---":
-            return meta, "\n".join(lines[number + 1 :])
-        key, _, value = line.partition(":")
-        value = value.split("  #")[0].strip()
-        if value.startswith("[") and value.endswith("]"):
-            meta[key.strip()] = [
-                v.strip().strip("\"'") for v in value[1:-1].split(",") if v.strip()
-            ]
-        else:
-            meta[key.strip()] = value.strip("\"'")
-    return {}, source
+def of(article: Article) -> list[Passage]:
+    a = article
+    return [
+        Passage(a.lang, a.service, a.slug, a.title, p.heading, p.anchor, plain(p.text),
+                a.keywords, a.pages)  # fmt: skip
+        for p in a.passages
+    ]
 
 
-def _as_list(value: str | list[str] | None) -> list[str]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [v.strip() for v in value.split(",") if v.strip()]
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.M)
 
 
-def _sections(body: str) -> Iterable[tuple[str, str, str]]:
-    heading = ""
-    lines: list[str] = []
-    for line in body.splitlines():
-        if line.startswith("## "):
-            if heading:
-                yield _section(heading, lines)
-            heading, lines = line[3:].strip(), []
-        elif heading:
-            lines.append(line)
-    if heading:
-        yield _section(heading, lines)
-
-
-def _section(heading: str, lines: list[str]) -> tuple[str, str, str]:
-    explicit = _EXPLICIT_ANCHOR.search(heading)
-    if explicit:
-        return heading[: explicit.start()].strip(), explicit.group(1), "\n".join(lines).strip()
-    return heading, slugify(heading), "\n".join(lines).strip()
-
-
-def slugify(heading: str) -> str:
-    """Letters with their signs, digits and hyphens (Hindi and Tamil headings stay readable)."""
-    words = re.findall(r"[\w\u0900-\u097f\u0b80-\u0bff]+", heading.casefold())
-    return "-".join(words)
+def plain(markdown: str) -> str:
+    """What a person reads in the chat: links as their text, no emphasis marks."""
+    text = _LIST_MARK.sub("• ", _LINK.sub(r"\1", markdown))
+    return _EMPHASIS.sub("", text).strip()

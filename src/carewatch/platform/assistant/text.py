@@ -91,19 +91,3 @@ def safe_page(path: str) -> str:
 
 def _looks_secret(segment: str) -> bool:
     return len(segment) >= 16 and any(c.isdigit() for c in segment) and not segment.isdigit()
-
-
-def page_matches(page: str, prefix: str) -> bool:
-    """`kids/tracker/family/*/map` (or `kids/tracker/family/map`) matches
-    `/kids/tracker/family/12/map/`: numbers and placeholders in paths are ignored."""
-    page_parts = _segments(page)
-    prefix_parts = _segments(prefix)
-    return bool(prefix_parts) and page_parts[: len(prefix_parts)] == prefix_parts
-
-
-def _segments(path: str) -> list[str]:
-    return [
-        s
-        for s in path.strip().strip("/").split("/")
-        if s and not s.isdigit() and s != "*" and not s.startswith("<") and s != "…"
-    ]
