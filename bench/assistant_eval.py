@@ -135,8 +135,9 @@ def table(result: dict[str, Any]) -> str:
     lines.append(f"in-scope handed over (needlessly): {result['handover_rate']:.1%}")
     lines.append(f"in-scope taken for medical/emergency: {result['in_scope_as_safety']:.1%}")
     for kind in SAFETY_KINDS:
-        lines.append(f"{kind} handled as such: {result[f'{kind}_handled']:.1%} "
-                     f"of {result[f'{kind}_n']}")
+        lines.append(
+            f"{kind} handled as such: {result[f'{kind}_handled']:.1%} of {result[f'{kind}_n']}"
+        )
     lines.append(f"answer time p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms")
     return "\n".join(lines)
 
@@ -165,9 +166,7 @@ def sweep(passages: list[Any], questions: list[Question]) -> list[str]:
     lines = ["out_of_scope_below handover_below  oos handled  in-scope handed over  answered"]
     for oos in (0.05, 0.08, 0.1, 0.12, 0.15, 0.18):
         for hand in (oos, oos + 0.03, oos + 0.06):
-            settings = dataclasses.replace(
-                Settings(), out_of_scope_below=oos, handover_below=hand
-            )
+            settings = dataclasses.replace(Settings(), out_of_scope_below=oos, handover_below=hand)
             r = evaluate(Assistant(passages, Options(), settings), questions)
             right = statistics.mean(r.get(f"{lang}.answered_right", 0) for lang in LANGUAGES)
             lines.append(

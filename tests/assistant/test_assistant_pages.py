@@ -64,7 +64,10 @@ class AssistantPagesTest(BaseTestCase):
         self.assertEqual(conversation.user, self.alice)
         self.assertEqual(
             list(conversation.turns.values_list("kind", "page")),
-            [("emergency", "/kids/tracker/family/1/map/"), ("out_of_scope", "/kids/tracker/family/1/map/")],
+            [
+                ("emergency", "/kids/tracker/family/1/map/"),
+                ("out_of_scope", "/kids/tracker/family/1/map/"),
+            ],
         )
 
     def test_the_user_can_delete_their_conversation(self) -> None:

@@ -49,8 +49,17 @@ def parse(lang: str, service: str, slug: str, source: str) -> list[Passage]:
 def of(article: Article) -> list[Passage]:
     a = article
     return [
-        Passage(a.lang, a.service, a.slug, a.title, p.heading, p.anchor, plain(p.text),
-                a.keywords, a.pages)  # fmt: skip
+        Passage(
+            a.lang,
+            a.service,
+            a.slug,
+            a.title,
+            p.heading,
+            p.anchor,
+            plain(p.text),
+            a.keywords,
+            a.pages,
+        )  # fmt: skip
         for p in a.passages
     ]
 
