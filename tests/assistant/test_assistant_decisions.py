@@ -137,7 +137,7 @@ def test_a_question_about_something_else_is_out_of_scope_with_a_way_to_a_person(
     reply = assistant().ask("who won the cricket match yesterday?", "en")
     assert reply.kind == "out_of_scope"
     assert reply.answer == replies.OUT_OF_SCOPE["en"]
-    assert [link.url for link in reply.links] == [replies.CONTACT]
+    assert [link.url for link in reply.links] == [replies.PERSON]
 
 
 def test_a_weak_match_is_handed_over() -> None:

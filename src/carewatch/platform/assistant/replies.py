@@ -11,6 +11,7 @@ from dataclasses import dataclass
 LIVE_MAP = "/kids/tracker/"
 SOS_SETTINGS = "/help/kids/sos/"
 CONTACT = "/help/account/contact/"
+PERSON = "/assistant/person/"  # the hand-over form
 MEDICAL_SECTION = "/help/eyes/grades/"
 REPORTS = "/eyes/my/reports/"
 EMERGENCY_NUMBER = "112"
@@ -85,7 +86,7 @@ HANDOVER = {
     "SMS மூலமும் பதில் அளிப்பார்கள்.",
 }
 PERSON_LINKS = {
-    "en": [Link("Talk to a person", CONTACT)],
-    "hi": [Link("किसी व्यक्ति से बात करें", CONTACT)],
-    "ta": [Link("ஒருவரிடம் பேசுங்கள்", CONTACT)],
+    "en": [Link("Talk to a person", PERSON)],
+    "hi": [Link("किसी व्यक्ति से बात करें", PERSON)],
+    "ta": [Link("ஒருவரிடம் பேசுங்கள்", PERSON)],
 }

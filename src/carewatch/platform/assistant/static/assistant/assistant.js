@@ -35,23 +35,14 @@
     if (data.kind === "emergency") answer.setAttribute("role", "alert");
     answer.append(hidden(labels.answer + " "), element("p", "", data.answer));
     if (data.links && data.links.length) answer.appendChild(linkList(data.links));
-    if (data.kind === "handover" || data.kind === "out_of_scope") {
-      const person = element("a", "small-button", labels.person);
-      person.href = labels.personUrl;
-      person.setAttribute("role", "button");
-      answer.appendChild(person);
-    }
     item.append(question, answer);
     return item;
   }
 
   function labelsOf(form) {
-    const link = form.querySelector(".assistant-person a");
     return {
       asked: form.dataset.asked || "You asked:",
       answer: form.dataset.answer || "Answer:",
-      person: link ? link.textContent : "Talk to a person",
-      personUrl: link ? link.getAttribute("href") : "/assistant/person/",
     };
   }
 
