@@ -34,7 +34,7 @@ class Settings:
     close_margin: float = 0.0  # best and second article closer than this: unsure
     page_boost: float = 0.25  # articles that explain the current page gain this share
     english_weight: float = 0.8  # Latin-script words in hi/ta also search English
-    min_known_share: float = 0.0  # share of the question's words the help knows at all
+    oov_weight: float = 1.0  # a word the help never uses weighs this share of the rarest
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ class Assistant:
         """One hit per article, best first: the question's language, plus English for the
         Latin-script words of a Hindi or Tamil question, plus the current page's articles."""
         query = terms(question, self.options.prefix)
-        native = by_article(self.indexes[lang].search(query))
+        native = by_article(self.indexes[lang].search(query, self.settings.oov_weight))
         if lang != "en" and self.settings.english_weight > 0:
             latin = [t for t in query if is_latin_word(t)]
             self._fuse(native, lang, latin)
@@ -179,7 +179,7 @@ class Assistant:
         if not latin:
             return
         weight = self.settings.english_weight
-        for section, hit in by_article(self.indexes["en"].search(latin)).items():
+        for section, hit in by_article(self.indexes["en"].search(latin, self.settings.oov_weight)).items():
             score = hit.score * weight
             if section in native and native[section].score >= score:
                 continue

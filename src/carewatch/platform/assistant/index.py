@@ -2,9 +2,11 @@
 
 Each passage is indexed as its article's title, its heading, the article's keywords and
 its text. Scores are reported per article (the best passage), because the assistant's
-`section` is the article's page. `relative` divides a score by the most the query's
-terms could score (each term's IDF times k1 + 1): 1.0 means every word of the question
-is rare in the help and found in the passage; it is what the thresholds compare, so they
+`section` is the article's page. A score is divided by what the query's terms
+would score each found once in a passage of average length (the sum of their IDFs):
+about 1.0 means every word of the question is in the passage. A word the help never
+uses counts `oov_weight` times the rarest word's IDF, so a question about something
+else scores low; this relative score is what the thresholds compare, so they
 do not depend on how long the question is.
 """
 
@@ -61,13 +63,14 @@ class Index:
     def known(self, query_terms: Sequence[str]) -> list[str]:
         return [t for t in query_terms if t in self._idf]
 
-    def search(self, query_terms: Sequence[str]) -> list[Hit]:
+    def search(self, query_terms: Sequence[str], oov_weight: float = 1.0) -> list[Hit]:
         """Every passage with a score above zero, best first."""
         known = self.known(query_terms)
         if not known or not self.passages:
             return []
         raw = np.asarray(self._bm25.get_scores(known))
-        ceiling = sum(self._idf.get(t, self._max_idf) for t in query_terms) * (K1 + 1)
+        unknown = len(query_terms) - len(known)
+        ceiling = sum(self._idf[t] for t in known) + unknown * oov_weight * self._max_idf
         order = np.argsort(-raw)
         return [Hit(self.passages[i], float(raw[i]) / ceiling) for i in order if raw[i] > 0]
 

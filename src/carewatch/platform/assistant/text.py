@@ -26,7 +26,14 @@ _STOP_WORDS = """a an the is are am was were be been do does did i my me we our 
     should would will shall please pls plz hi hello there any some get got have has had
     not no so if as by from up about into there their they them he she his her him us
     ka ki ke ko hai hain kya kaise kyu kyun mera meri mere se me mein par aur ya bhi
-    enna eppadi yen en ennoda la le ku oru irukku"""
+    kab kaha kahan kare karen karein karna karte karu kar raha rahi rahe tha thi hota hoti
+    ho gaya gayi nahi nahin ab abhi toh to wala wali jab tab liye chahiye sakta sakte
+    enna eppadi yen en ennoda la le ku oru irukku illa illai eppo enga ethuku epdi
+    pannanum panna pannalam panrathu aagum aachu varum vara venum vendum naan nan unga
+    ungal ah va da ji
+    है हैं का की के को में से क्या कैसे क्यों मेरा मेरी मेरे पर और भी नहीं हो रहा रही तो यह वह
+    कब कहां करें करना कर था थी मुझे हम आप
+    என் என்ன எப்படி ஏன் ஒரு இது அது நான் எனக்கு எனது உள்ளது இருக்கிறது எங்கே எப்போது"""
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 
