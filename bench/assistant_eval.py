@@ -108,6 +108,10 @@ def summarise(rows: dict[str, list[tuple[Question, Any]]], times: list[float]) -
         handled = rows.get(kind, [])
         result[f"{kind}_n"] = len(handled)
         result[f"{kind}_handled"] = _share(r.kind == kind for _, r in handled)
+    # An out-of-scope question offered a person instead of an answer is not misled either.
+    result["out_of_scope_not_answered"] = _share(
+        r.kind != "answer" for _, r in rows.get("out_of_scope", [])
+    )
     for kind in ("medical", "emergency"):
         for lang in LANGUAGES:
             missed = [q.text for q, r in rows.get(kind, []) if q.lang == lang and r.kind != kind]
@@ -138,6 +142,10 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"{kind} handled as such: {result[f'{kind}_handled']:.1%} of {result[f'{kind}_n']}"
         )
+    lines.append(
+        f"out_of_scope not answered (out of scope or handed over): "
+        f"{result['out_of_scope_not_answered']:.1%}"
+    )
     lines.append(f"answer time p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms")
     return "\n".join(lines)
 
@@ -162,15 +170,19 @@ def ablation(passages: list[Any], questions: list[Question]) -> list[str]:
 
 
 def sweep(passages: list[Any], questions: list[Question]) -> list[str]:
-    """Thresholds: the share of out-of-scope caught against in-scope handed over."""
-    lines = ["out_of_scope_below handover_below  oos handled  in-scope handed over  answered"]
-    for oos in (0.05, 0.08, 0.1, 0.12, 0.15, 0.18):
-        for hand in (oos, oos + 0.03, oos + 0.06):
-            settings = dataclasses.replace(Settings(), out_of_scope_below=oos, handover_below=hand)
+    """The out-of-scope floors (scaled together) and the unsure band above them: the share
+    of out-of-scope questions caught against in-scope questions handed over."""
+    base = Settings()
+    lines = ["floors en/hi/ta      band  oos handled  in-scope handed over  answered right"]
+    for scale in (0.6, 0.8, 1.0, 1.2, 1.4):
+        floors = tuple((lang, round(value * scale, 4)) for lang, value in base.out_of_scope_below)
+        for band in (1.0, 1.2, 1.5):
+            settings = dataclasses.replace(base, out_of_scope_below=floors, handover_factor=band)
             r = evaluate(Assistant(passages, Options(), settings), questions)
             right = statistics.mean(r.get(f"{lang}.answered_right", 0) for lang in LANGUAGES)
+            shown = "/".join(f"{value:.3f}" for _, value in floors)
             lines.append(
-                f"{oos:<18} {hand:<15.2f} {r['out_of_scope_handled']:<12.1%} "
+                f"{shown:20} {band:<5} {r['out_of_scope_handled']:<12.1%} "
                 f"{r['handover_rate']:<21.1%} {right:.1%}"
             )
     return lines

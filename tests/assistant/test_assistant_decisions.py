@@ -110,7 +110,7 @@ def test_tanglish_words_find_the_article_through_its_keywords() -> None:
 
 
 def test_english_words_in_a_tamil_question_also_search_the_english_help() -> None:
-    eager = Settings(out_of_scope_below=0.01, handover_below=0.01)
+    eager = Settings(out_of_scope_below=(("ta", 0.01),), handover_factor=1.0)
     with_fusion = Assistant(passages(), settings=eager).ask("watch low alert eppo varum", "ta")
     assert with_fusion.sections[0] == "/help/kids/battery-offline/"
     assert with_fusion.answer.startswith("கடிகாரத்தின்")  # the Tamil passage of that article
@@ -141,8 +141,8 @@ def test_a_question_about_something_else_is_out_of_scope_with_a_way_to_a_person(
 
 
 def test_a_weak_match_is_handed_over() -> None:
-    unsure = Assistant(passages(), settings=Settings(out_of_scope_below=0.01, handover_below=0.99))
-    assert unsure.ask("grey marker", "en").kind == "handover"
+    unsure = Settings(out_of_scope_below=(("en", 0.01),), handover_factor=99.0)
+    assert Assistant(passages(), settings=unsure).ask("grey marker", "en").kind == "handover"
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,11 @@ class Index:
             parts += list(passage.keywords)
         return "\n".join(parts)
 
+    def _stem_known(self, term: str) -> bool:
+        """A Hindi or Tamil word with an ending the help does not use, whose stem it does."""
+        n = self.options.prefix
+        return bool(n) and not term.isascii() and term[:n] + "~" in self._idf
+
     def known(self, query_terms: Sequence[str]) -> list[str]:
         return [t for t in query_terms if t in self._idf]
 
@@ -69,7 +74,7 @@ class Index:
         if not known or not self.passages:
             return []
         raw = np.asarray(self._bm25.get_scores(known))
-        unknown = len(query_terms) - len(known)
+        unknown = sum(1 for t in query_terms if t not in self._idf and not self._stem_known(t))
         ceiling = sum(self._idf[t] for t in known) + unknown * oov_weight * self._max_idf
         order = np.argsort(-raw)
         return [Hit(self.passages[i], float(raw[i]) / ceiling) for i in order if raw[i] > 0]

@@ -79,6 +79,7 @@ def terms(text: str, prefix: int = 0) -> list[str]:
         out.append(word)
         if prefix and not word.isascii() and len(word) > prefix:
             out.append(word[:prefix] + "~")
+
         elif word.isascii() and len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
             out.append(word[:-1])
     return out
