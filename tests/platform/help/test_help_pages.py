@@ -92,3 +92,13 @@ class HelpPagesTest(BaseTestCase):
         response = self.client.get("/")
         self.assertContains(response, 'href="/help/"')
         self.assertNotContains(response, 'class="page-help"')
+
+    def test_a_broken_help_file_costs_the_link_not_the_page(self) -> None:
+        broken = mock.Mock(side_effect=articles.BadArticle("en/kids/sos.md: broken"))
+        with (
+            mock.patch("carewatch.platform.help.context_processors.library", broken),
+            self.assertLogs("carewatch.platform.help.context_processors", "ERROR"),
+        ):
+            response = self.client.get("/kids/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'class="page-help"')
