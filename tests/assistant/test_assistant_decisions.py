@@ -17,6 +17,11 @@ EMERGENCIES = [
     ("en", "can't find my daughter anywhere"),
     ("en", "my son pressed SOS on his watch"),
     ("en", "he has not come home from school"),
+    ("en", "SOS pressed, what do I do?"),
+    ("en", "my daughter fell and is not moving"),
+    ("en", "a stranger is following my son"),
+    ("hi", "SOS दबाया है अब क्या करूं"),
+    ("ta", "SOS அழுத்தியிருக்கு, இப்போ என்ன பண்றது"),
     ("hi", "मेरा बच्चा गायब है"),
     ("hi", "बेटी नहीं मिल रही"),
     ("hi", "beta nahi mil raha please help"),
@@ -32,6 +37,14 @@ MEDICAL = [
     ("hi", "kya mera ilaj ho sakta hai"),
     ("ta", "எனக்கு என்ன மருந்து சாப்பிட வேண்டும்"),
     ("ta", "enakku sigichai venuma"),
+    ("en", "the report says moderate, can I skip the doctor?"),
+    ("en", "my sugar is 250, is my report bad because of it"),
+]
+NOT_MEDICAL = [
+    "after the dilating drops can I drive home?",
+    "சொட்டு மருந்து போட்ட பிறகு வண்டி ஓட்டலாமா",
+    "can I track my son's phone instead of buying a watch",
+    "what does moderate retinopathy mean on my report",
 ]
 PEOPLE = [
     ("en", "I want to talk to a person"),
@@ -47,6 +60,8 @@ NOT_EMERGENCIES = [
     "how to set the SOS numbers",
     "my son lost his watch charger",
     "why is the history missing some points",
+    "who gets notified when SOS is pressed?",
+    "SOS அழுத்தினா யார் யாருக்கு தெரியும்",
 ]
 
 
@@ -81,6 +96,17 @@ def test_it_gives_the_fixed_medical_answer_for_diagnosis_or_treatment(
 
 def test_an_emergency_outranks_a_medical_question() -> None:
     assert assistant().ask("my child is missing and needs his insulin", "en").kind == "emergency"
+
+
+@pytest.mark.parametrize("question", NOT_MEDICAL)
+def test_a_question_about_the_visit_or_the_grades_is_not_taken_for_medical_advice(
+    question: str,
+) -> None:
+    assert not safety.is_medical(question)
+
+
+def test_asking_for_the_customer_care_number_is_a_help_question_not_a_hand_over() -> None:
+    assert not safety.wants_person("is there a customer care number")
 
 
 @pytest.mark.parametrize(("lang", "question"), PEOPLE)

@@ -96,3 +96,19 @@ class HandoverTest(BaseTestCase):
         from carewatch.platform.support.links import thread_path
 
         self.assertContains(self.client.get(thread_path(thread)), "We will call you today.")
+
+    def test_hostile_notes_and_contacts_are_cleaned_or_refused_with_a_sentence(self) -> None:
+        self.ask("who won the cricket?")
+        page = self.client.post("/assistant/person/", {"note": "x" * 5000, "email": "a@b.org"})
+        self.assertEqual(page.status_code, 200)
+        self.assertFalse(Thread.objects.exists())
+        page = self.client.post("/assistant/person/", {"note": "hi", "phone": "12"})
+        self.assertContains(page, "not a mobile number")
+        self.assertFalse(Thread.objects.exists())
+        page = self.client.post("/assistant/person/", {"note": "a\x00b", "email": "a@b.org"})
+        self.assertContains(page, "Null characters are not allowed.")
+        self.client.post(
+            "/assistant/person/", {"note": "call\x07 me\u202e please", "email": "a@b.org"}
+        )
+        last = Thread.objects.get().messages.last()
+        self.assertEqual(last.text if last else "", "call me please")

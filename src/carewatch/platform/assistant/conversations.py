@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from carewatch.platform.assistant.engine import Reply
 from carewatch.platform.assistant.models import Conversation, Turn
+from carewatch.platform.assistant.text import clean
 
 SESSION_KEY = "assistant"
 KEPT_IN_SESSION = 10  # turns: enough for a person to see what was asked
@@ -82,6 +83,7 @@ def hand_over(request: HttpRequest, *, email: str, phone: str, note: str, lang: 
     from carewatch.platform.support.actions import open_thread
 
     history = turns(request)
+    note = clean(note, 2000)
     messages: list[tuple[str, str]] = []
     for turn in history:
         messages += [("user", turn["question"]), ("assistant", turn["answer"])]
