@@ -78,6 +78,22 @@ class AssistantPagesTest(BaseTestCase):
         self.assertFalse(Turn.objects.exists())
         self.assertNotContains(self.client.get("/assistant/"), EMERGENCY)
 
+    def test_a_kept_conversation_is_found_again_when_signed_in_elsewhere(self) -> None:
+        self.client.force_login(self.alice)
+        self.ask(EMERGENCY, consent=True)
+        elsewhere = self.client_class()
+        elsewhere.force_login(self.alice)
+        self.assertContains(elsewhere.get("/assistant/"), EMERGENCY)
+        elsewhere.post("/assistant/delete/")
+        self.assertFalse(Conversation.objects.exists())
+
+    def test_an_unkept_conversation_is_not_found_elsewhere(self) -> None:
+        self.client.force_login(self.alice)
+        self.ask(EMERGENCY)
+        elsewhere = self.client_class()
+        elsewhere.force_login(self.alice)
+        self.assertNotContains(elsewhere.get("/assistant/"), EMERGENCY)
+
     def test_an_outsider_never_sees_anothers_conversation(self) -> None:
         self.client.force_login(self.alice)
         self.ask("my daughter cannot be found, she is missing", consent=True)

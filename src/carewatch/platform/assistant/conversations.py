@@ -23,6 +23,21 @@ def turns(request: HttpRequest) -> list[dict[str, Any]]:
     return list(request.session.get(SESSION_KEY, {}).get("turns", []))
 
 
+def resume(request: HttpRequest) -> None:
+    """A signed-in person who kept a conversation finds it again on another device."""
+    if SESSION_KEY in request.session or not request.user.is_authenticated:
+        return
+    conversation = Conversation.objects.filter(user=request.user).order_by("-updated").first()
+    if conversation is None:
+        return
+    recent = list(conversation.turns.order_by("-created", "-pk")[:KEPT_IN_SESSION])[::-1]
+    fields = ("question", "kind", "section", "answer", "score", "page")
+    request.session[SESSION_KEY] = {
+        "key": conversation.key,
+        "turns": [{f: getattr(t, f) for f in fields} | {"links": []} for t in recent],
+    }
+
+
 def kept(request: HttpRequest) -> Conversation | None:
     """The conversation stored with consent for this session, if any."""
     key = request.session.get(SESSION_KEY, {}).get("key")
@@ -68,6 +83,8 @@ def forget(request: HttpRequest) -> None:
     conversation = kept(request)
     if conversation is not None:
         conversation.delete()
+    if request.user.is_authenticated:  # every conversation they kept, on any device
+        Conversation.objects.filter(user=request.user).delete()
     request.session.pop(SESSION_KEY, None)
 
 

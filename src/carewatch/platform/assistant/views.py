@@ -27,6 +27,7 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_http_methods(["GET", "POST"])
 def ask(request: HttpRequest) -> HttpResponse:
     reply = None
+    conversations.resume(request)
     form = AskForm(request.POST or None, initial={"page": request.GET.get("page", "")})
     if request.method == "POST":
         if not form.is_valid() or not clean(form.cleaned_data["question"]):
