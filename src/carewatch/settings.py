@@ -304,6 +304,7 @@ PRIVATE_PATHS = [
     "/account/",
     "/accounts/",
     "/notifications/",
+    "/support/",  # conversations, and the signed links that open a guest's
     "/admin/",
     "/home/",
     "/family/",

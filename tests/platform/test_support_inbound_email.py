@@ -53,7 +53,7 @@ class InboundEmailTests(SupportTestCase):
         self.assertContains(inbox, self.thread.subject)
         self.assertContains(self.client.get(f"/support/inbox/{self.thread.pk}/"), "by e-mail")
 
-    def test_a_form_post_like_sendgrid_s_and_mailgun_s_field_names_are_accepted(self) -> None:
+    def test_sendgrid_mailgun_and_postmark_field_names_are_accepted(self) -> None:
         form = {"to": self.reply_to, "from": "ravi@example.org", "text": "First."}
         response = self.client.post(HOOK, form, HTTP_X_INBOUND_SECRET=SECRET)
         self.assertEqual(response.status_code, 200, response.content)
@@ -61,7 +61,12 @@ class InboundEmailTests(SupportTestCase):
         self.assertEqual(
             self.client.post(HOOK, mailgun, HTTP_X_INBOUND_SECRET=SECRET).status_code, 200
         )
-        self.assertEqual(self.user_messages(), 4)
+        postmark = {"To": self.reply_to, "From": "ravi@example.org", "TextBody": "Third."}
+        response = self.client.post(
+            HOOK, postmark, content_type="application/json", HTTP_X_INBOUND_SECRET=SECRET
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.user_messages(), 5)
 
     def test_an_hmac_signature_of_the_body_or_the_key_in_the_url_is_accepted(self) -> None:
         body = json.dumps({"to": self.reply_to, "from": "ravi@example.org", "text": "Signed."})

@@ -135,3 +135,8 @@ class ThreadPageTests(SupportTestCase):
         self.client.post(f"/support/c/{token}/delete/", {"confirm": "on"})
         self.assertFalse(Thread.objects.filter(pk=thread.pk).exists())
         self.assertEqual(self.client.get(f"/support/c/{token}/").status_code, 404)
+
+    def test_conversation_pages_are_never_kept_by_a_browser_or_proxy_cache(self) -> None:
+        thread = self.handover()
+        response = self.client.get(links.thread_path(thread))
+        self.assertIn("no-store", response["Cache-Control"])
