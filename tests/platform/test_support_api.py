@@ -121,3 +121,13 @@ class QuestionMigrationTests(TransactionTestCase):
         self.assertEqual(
             (waiting_thread.status, waiting_thread.email), (Status.OPEN, "b@example.org")
         )
+
+
+class DemoTests(SupportTestCase):
+    def test_the_demo_has_a_question_and_a_hand_over_waiting_once(self) -> None:
+        from carewatch.demo import load_demo_data
+
+        load_demo_data()
+        load_demo_data()
+        kinds = sorted(Thread.objects.values_list("kind", flat=True))
+        self.assertEqual(kinds, [Kind.HANDOVER, Kind.QUESTION])
