@@ -8,9 +8,10 @@ take a URL. Body (at most MAX_BODY bytes): JSON or a form (urlencoded or multipa
 with `to`, `from`, `subject`, `text` (Mailgun's `recipient`, `sender`, `body-plain` and
 Postmark's `To`, `From`, `TextBody` are read too). The reply is found by the signed
 `reply+<token>@SUPPORT_REPLY_DOMAIN` recipient; the sender must be the thread's own
-address; the quoted conversation is cut off. Answers are JSON: 200 stored; 400 malformed; 403 wrong secret; 413 too large; 406
-refused for good (a forged or expired address, another sender, nothing new): providers
-such as Mailgun do not retry a 406; 503 not set up.
+address; the quoted conversation is cut off. Answers are JSON: 200 stored; 400
+malformed; 403 wrong secret; 413 too large; 406 refused for good (a forged or expired
+address, another sender, nothing new: providers such as Mailgun do not retry a 406);
+503 not set up.
 """
 
 from __future__ import annotations
