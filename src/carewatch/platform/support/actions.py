@@ -127,6 +127,9 @@ def answer(thread: Thread, staff: Any, text: str) -> Message:
         raise ValueError("The answer is empty.")
     now = timezone.now()
     with transaction.atomic():
+        # Two staff answering at once: the row lock makes exactly one of them the first.
+        locked = Thread.objects.select_for_update().only("first_answer_at").get(pk=thread.pk)
+        thread.first_answer_at = locked.first_answer_at
         message = Message.objects.create(thread=thread, author=Author.STAFF, staff=staff, text=text)
         first = thread.first_answer_at is None
         thread.status, thread.updated, thread.waiting_since = Status.ANSWERED, now, None

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from carewatch.platform.accounts.admin_site import staff_required
 from carewatch.platform.accounts.permissions import signed_in
+from carewatch.platform.notify import direct
+from carewatch.platform.notify.models import Notification
 from carewatch.platform.support import actions
 from carewatch.platform.support.figures import Figures, response_figures
 from carewatch.platform.support.forms import StaffAnswerForm
@@ -91,8 +93,5 @@ def sent_message(thread: Thread) -> str:
     return _("Answer saved and sent to the customer.")
 
 
-def notifications(thread: Thread) -> QuerySet[Any]:
-    from carewatch.platform.notify import direct
-    from carewatch.platform.notify.models import Notification
-
+def notifications(thread: Thread) -> QuerySet[Notification]:
     return Notification.objects.filter(topic=direct.topic(thread)).select_related("channel")[:20]
