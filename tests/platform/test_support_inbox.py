@@ -49,7 +49,7 @@ class InboxTests(SupportTestCase):
         ]:
             self.assertContains(response, words)
         self.assertContains(response, 'href="/kids/tracker/map/"')
-        self.assertContains(response, "ta <small>")
+        self.assertContains(response, "தமிழ் (ta)")
 
     def test_staff_answer_is_stored_notified_and_e_mailed_with_a_signed_reply_to(self) -> None:
         thread = self.handover()
