@@ -34,6 +34,7 @@ class InboxTests(SupportTestCase):
         self.assertLess(page.index(later.subject), page.index("CareWatch Junior 4G"))
         self.assertIn("Product question", page)
         self.assertIn("From the help assistant", page)
+        self.assertIn("I want to talk to a person", page)  # the customer's latest words
         only = self.client.get(INBOX, {"kind": "question"})
         self.assertNotContains(only, later.subject)
         self.assertContains(only, "CareWatch Junior 4G")
