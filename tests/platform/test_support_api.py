@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.platform.accounts.models import User
+from carewatch.platform.notify.models import Notification
 from carewatch.platform.support import actions
 from carewatch.platform.support.models import Author, Kind, Status, Thread, Via
 from tests.platform.support_base import SupportTestCase
@@ -131,3 +132,31 @@ class DemoTests(SupportTestCase):
         load_demo_data()
         kinds = sorted(Thread.objects.values_list("kind", flat=True))
         self.assertEqual(kinds, [Kind.HANDOVER, Kind.QUESTION])
+
+
+class RetentionTests(SupportTestCase):
+    def test_hand_overs_are_forgotten_after_the_kept_days_unless_still_waiting(self) -> None:
+        old_answered, old_waiting, recent = self.handover(), self.handover(), self.handover()
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.answer(old_answered, self.staff, "Done.")
+            actions.answer(recent, self.staff, "Done.")
+        long_ago = timezone.now() - timedelta(days=31)
+        Thread.objects.filter(pk__in=[old_answered.pk, old_waiting.pk]).update(updated=long_ago)
+        self.assertEqual(actions.forget_old_handovers(), 1)
+        left = set(Thread.objects.values_list("pk", flat=True))
+        self.assertEqual(left, {old_waiting.pk, recent.pk})
+        self.assertFalse(
+            Notification.objects.filter(topic=f"support.thread:{old_answered.pk}").exists()
+        )
+        with self.settings(SUPPORT_KEEP_DAYS=0):
+            Thread.objects.update(updated=long_ago, status=Status.CLOSED)
+            self.assertEqual(actions.forget_old_handovers(), 0)
+
+    def test_product_questions_are_kept(self) -> None:
+        load_catalogue()
+        self.client.post(
+            "/kids/shop/products/carewatch-junior-4g/questions/",
+            {"email": "meera@example.org", "text": "Is the strap replaceable?"},
+        )
+        Thread.objects.update(updated=timezone.now() - timedelta(days=400), status=Status.CLOSED)
+        self.assertEqual(actions.forget_old_handovers(), 0)
