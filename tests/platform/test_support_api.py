@@ -56,6 +56,7 @@ class ApiTests(SupportTestCase):
     def test_an_unknown_language_and_an_outside_page_are_not_stored_as_given(self) -> None:
         thread = self.handover(lang="xx", page="https://evil.example/phish")
         self.assertEqual((thread.language, thread.page), ("en", ""))
+        self.assertEqual(self.handover(lang="ta-IN").language, "ta")
         self.assertEqual(self.handover(page="//evil.example/").page, "")
         self.assertEqual(self.handover(subject="").subject, "My watch shows no position on the map")
 

@@ -69,6 +69,12 @@ def clean(text: str) -> str:
     return strip_bidi(str(text)).strip()[:MAX_MESSAGE]
 
 
+def language(lang: str) -> str:
+    """"ta", "ta-IN" or "TA" -> "ta"; a language we do not speak -> the default."""
+    code = (lang or "").split("-")[0].split("_")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def open_thread(
     kind: str,
     *,
@@ -101,7 +107,7 @@ def open_thread(
             user=owner,
             email=email,
             phone=number,
-            language=lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+            language=language(lang),
             page=page[:300] if page.startswith("/") and not page.startswith("//") else "",
             subject=clean(subject)[:200] or texts[0][1][:60],
             status=Status.OPEN,
