@@ -55,7 +55,7 @@ def test_staff_answer_and_the_guest_reads_it_and_writes_back_on_a_phone(
 
     (message,) = mail.outbox
     assert message.to == ["ravi@example.org"] and message.reply_to
-    found = re.search(r"/support/c/[^/\s]+/", message.body)
+    found = re.search(r"/support/c/[^/\s]+/", str(message.body))
     assert found is not None, message.body
     page.context.clear_cookies()
     page.goto(site + found.group())

@@ -70,7 +70,7 @@ def clean(text: str) -> str:
 
 
 def language(lang: str) -> str:
-    """"ta", "ta-IN" or "TA" -> "ta"; a language we do not speak -> the default."""
+    """The code for "ta", "ta-IN" or "TA" is "ta"; a language we do not speak: the default."""
     code = (lang or "").split("-")[0].split("_")[0].lower()
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
