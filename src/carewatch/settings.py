@@ -235,6 +235,11 @@ SUPPORT_REPLY_DOMAIN = ENV.get("SUPPORT_REPLY_DOMAIN", "") or (
     urlsplit(SITE_URL).hostname or "localhost"
 )
 INBOUND_EMAIL_SECRET = ENV.get("INBOUND_EMAIL_SECRET", "")
+# Conversations handed over by the help assistant are deleted this many days after their
+# last message (the privacy promise: 30 days); 0 keeps them. Product questions are kept.
+SUPPORT_KEEP_DAYS = env_int(ENV, "SUPPORT_KEEP_DAYS", 30)
+if SUPPORT_KEEP_DAYS < 0:
+    raise ConfigError("SUPPORT_KEEP_DAYS must be 0 (keep) or a number of days.")
 if INBOUND_EMAIL_SECRET and len(INBOUND_EMAIL_SECRET) < 16:
     raise ConfigError("INBOUND_EMAIL_SECRET must be at least 16 random characters.")
 
@@ -309,6 +314,7 @@ PRIVATE_PATHS = [
     "/account/",
     "/accounts/",
     "/notifications/",
+    "/support/",  # conversations, and the signed links that open a guest's
     "/admin/",
     "/home/",
     "/family/",

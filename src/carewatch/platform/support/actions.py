@@ -14,7 +14,7 @@ conversations the help assistant hands over to a person.
     )                                    # -> Thread, waiting for staff
     support.add_user_message(thread, "One more thing...")        # -> Message; waits again
     support.answer(thread, staff_user, "Here is what to do...")  # -> Message; tells the person
-    support.close(thread); support.delete_thread(thread)
+    support.close(thread); support.reopen(thread); support.delete_thread(thread)
     links.thread_path(thread)  # where the person reads it (carewatch.platform.support.links)
 
 `answer` stores the staff message and tells the person (after the transaction commits,
@@ -24,11 +24,14 @@ e-mail channel; a guest by e-mail, or by SMS when the thread has only a phone. E
 e-mail's Reply-To carries a signed token, so a reply by e-mail lands in the same thread
 (see inbound.py). Texts are stripped of direction controls and cut at MAX_MESSAGE
 characters. Bad arguments raise ValueError with a sentence saying what is wrong.
+Hand-overs are deleted SUPPORT_KEEP_DAYS after their last message (a daily task) unless
+they still wait for staff; product questions are kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +41,7 @@ from django.utils import timezone
 from carewatch.platform.lib.phones import normalise_phone
 from carewatch.platform.lib.text import strip_bidi
 from carewatch.platform.notify import direct
+from carewatch.platform.notify.models import Notification
 from carewatch.platform.support import emails
 from carewatch.platform.support.models import (
     MAX_MESSAGE,
@@ -50,11 +54,25 @@ from carewatch.platform.support.models import (
 )
 from carewatch.platform.support.signals import thread_answered
 
-__all__ = ["add_user_message", "answer", "close", "delete_thread", "open_thread"]
+__all__ = [
+    "add_user_message",
+    "answer",
+    "close",
+    "delete_thread",
+    "forget_old_handovers",
+    "open_thread",
+    "reopen",
+]
 
 
 def clean(text: str) -> str:
     return strip_bidi(str(text)).strip()[:MAX_MESSAGE]
+
+
+def language(lang: str) -> str:
+    """The code for "ta", "ta-IN" or "TA" is "ta"; a language we do not speak: the default."""
+    code = (lang or "").split("-")[0].split("_")[0].lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def open_thread(
@@ -89,7 +107,7 @@ def open_thread(
             user=owner,
             email=email,
             phone=number,
-            language=lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+            language=language(lang),
             page=page[:300] if page.startswith("/") and not page.startswith("//") else "",
             subject=clean(subject)[:200] or texts[0][1][:60],
             status=Status.OPEN,
@@ -127,6 +145,9 @@ def answer(thread: Thread, staff: Any, text: str) -> Message:
         raise ValueError("The answer is empty.")
     now = timezone.now()
     with transaction.atomic():
+        # Two staff answering at once: the row lock makes exactly one of them the first.
+        locked = Thread.objects.select_for_update().only("first_answer_at").get(pk=thread.pk)
+        thread.first_answer_at = locked.first_answer_at
         message = Message.objects.create(thread=thread, author=Author.STAFF, staff=staff, text=text)
         first = thread.first_answer_at is None
         thread.status, thread.updated, thread.waiting_since = Status.ANSWERED, now, None
@@ -146,6 +167,21 @@ def reopen(thread: Thread) -> None:
     thread.status = Status.OPEN
     thread.waiting_since = thread.waiting_since or timezone.now()
     thread.save(update_fields=["status", "waiting_since"])
+
+
+def forget_old_handovers(now: datetime | None = None) -> int:
+    """Deletes the assistant's hand-overs whose last message is older than
+    SUPPORT_KEEP_DAYS, unless they still wait for us; returns how many."""
+    if not settings.SUPPORT_KEEP_DAYS:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SUPPORT_KEEP_DAYS)
+    old = Thread.objects.filter(kind=Kind.HANDOVER, updated__lt=cutoff).exclude(status=Status.OPEN)
+    with transaction.atomic():
+        ids = list(old.values_list("pk", flat=True))
+        topics = [f"{Thread._meta.label_lower}:{pk}" for pk in ids]
+        Notification.objects.filter(topic__in=topics).delete()
+        Thread.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def delete_thread(thread: Thread) -> None:

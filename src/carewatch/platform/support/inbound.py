@@ -5,12 +5,13 @@ Authentication (INBOUND_EMAIL_SECRET, at least 16 characters; unset refuses all)
 header `X-Inbound-Secret: <secret>`, or `X-Inbound-Signature: sha256=<hex HMAC-SHA256 of
 the raw body with the secret>`, or `?key=<secret>` in the URL for providers that only
 take a URL. Body (at most MAX_BODY bytes): JSON or a form (urlencoded or multipart)
-with `to`, `from`, `subject`, `text` (Mailgun's `recipient`, `sender`, `body-plain` are
-read too). The reply is found by the signed `reply+<token>@SUPPORT_REPLY_DOMAIN`
-recipient; the sender must be the thread's own address; the quoted conversation is cut
-off. Answers are JSON: 200 stored; 400 malformed; 403 wrong secret; 413 too large; 406
-refused for good (a forged or expired address, another sender, nothing new): providers
-such as Mailgun do not retry a 406; 503 not set up.
+with `to`, `from`, `subject`, `text` (Mailgun's `recipient`, `sender`, `body-plain` and
+Postmark's `To`, `From`, `TextBody` are read too). The reply is found by the signed
+`reply+<token>@SUPPORT_REPLY_DOMAIN` recipient; the sender must be the thread's own
+address; the quoted conversation is cut off. Answers are JSON: 200 stored; 400
+malformed; 403 wrong secret; 413 too large; 406 refused for good (a forged or expired
+address, another sender, nothing new: providers such as Mailgun do not retry a 406);
+503 not set up.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ from carewatch.platform.support import actions, links, replies
 from carewatch.platform.support.models import Thread, Via
 
 MAX_BODY = 256 * 1024  # a reply's words; attachments are not taken
-FIELDS = {"to": ("to", "recipient"), "from": ("from", "sender"), "text": ("text", "body-plain")}
+# Our names (SendGrid Inbound Parse's), then Mailgun's and Postmark's for the same fields.
+FIELDS = {
+    "to": ("to", "recipient", "To"),
+    "from": ("from", "sender", "From"),
+    "text": ("text", "body-plain", "TextBody"),
+}
 
 
 def refuse(status: int, error: str) -> JsonResponse:

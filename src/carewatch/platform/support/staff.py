@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from carewatch.platform.accounts.admin_site import staff_required
 from carewatch.platform.accounts.permissions import signed_in
+from carewatch.platform.notify import direct
+from carewatch.platform.notify.models import Notification
 from carewatch.platform.support import actions
 from carewatch.platform.support.figures import Figures, response_figures
 from carewatch.platform.support.forms import StaffAnswerForm
-from carewatch.platform.support.models import Kind, Status, Thread
+from carewatch.platform.support.models import Author, Kind, Message, Status, Thread
 
 SHOWS = {
     "waiting": Q(status=Status.OPEN),
@@ -37,7 +39,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in Kind.values else ""
     show = request.GET.get("show", "")
     show = show if show in SHOWS else "waiting"
-    threads = Thread.objects.filter(SHOWS[show]).select_related("user")
+    latest = Message.objects.filter(thread=OuterRef("pk"), author=Author.USER).order_by("-pk")
+    threads = Thread.objects.filter(SHOWS[show]).annotate(
+        last_words=Subquery(latest.values("text")[:1])
+    )
     if kind:
         threads = threads.filter(kind=kind)
     order = ["-waiting_since", "-pk"] if show == "waiting" else ["-updated", "-pk"]
@@ -91,8 +96,5 @@ def sent_message(thread: Thread) -> str:
     return _("Answer saved and sent to the customer.")
 
 
-def notifications(thread: Thread) -> QuerySet[Any]:
-    from carewatch.platform.notify import direct
-    from carewatch.platform.notify.models import Notification
-
+def notifications(thread: Thread) -> QuerySet[Notification]:
     return Notification.objects.filter(topic=direct.topic(thread)).select_related("channel")[:20]

@@ -108,4 +108,4 @@ def deleting(request: HttpRequest, found: Thread) -> HttpResponse:
         return show(request, found, ReplyForm(), form, 400)
     actions.delete_thread(found)
     messages.success(request, _("The conversation is deleted."))
-    return redirect("support:my_threads" if request.user.is_authenticated else "landing")
+    return redirect("support:my_threads" if request.user.is_authenticated else "web:landing")
