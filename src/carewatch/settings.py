@@ -223,6 +223,8 @@ OUTGOING_HTTP_ALLOW_PRIVATE = env_bool(ENV, "OUTGOING_HTTP_ALLOW_PRIVATE", not P
 # 12 attempts span about five hours, so a mail server down for an afternoon loses nothing.
 # The help assistant keeps a conversation (only with the person's consent) this long.
 ASSISTANT_RETENTION_DAYS = env_int(ENV, "ASSISTANT_RETENTION_DAYS", 30)
+if ASSISTANT_RETENTION_DAYS < 1:
+    raise ConfigError("ASSISTANT_RETENTION_DAYS must be a number of days, 1 or more.")
 NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 12)
 NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
 NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
