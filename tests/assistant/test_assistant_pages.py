@@ -39,6 +39,13 @@ class AssistantPagesTest(BaseTestCase):
         self.assertContains(page, 'href="tel:112"')
         self.assertContains(page, 'role="alert"')
 
+    def test_the_answer_page_leads_back_to_the_page_only_on_this_site(self) -> None:
+        self.assertContains(self.ask(EMERGENCY), 'href="/kids/tracker/family/1/map/"')
+        page = self.client.post("/assistant/", {"question": EMERGENCY, "page": "javascript:x"})
+        self.assertNotContains(page, 'href="javascript:')
+        page = self.client.get("/assistant/?page=javascript:alert(1)")
+        self.assertContains(page, 'name="page" value=""')
+
     def test_with_javascript_it_answers_json(self) -> None:
         data = self.ask(EMERGENCY, js=True).json()
         self.assertEqual(data["kind"], "emergency")

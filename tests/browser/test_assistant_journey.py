@@ -24,6 +24,21 @@ QUESTION = "வரைபடத்தில் என் குழந்தைய
 ANSWER = "We have checked your watch: it works again."
 
 
+def ask_without_javascript(browser: Any, base: str, artifacts: Path) -> None:
+    """The panel is a <details> and a plain form: the answer comes back as a page."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base + "/kids/")
+    page.click("#assistant > summary")
+    page.fill("#assistant-question", "how do I draw a safe place around the school")
+    page.click("#assistant button[type=submit]")
+    page.wait_for_url(re.compile(r".*/assistant/$"))
+    link = page.locator("main .assistant-answer a").first
+    assert link.get_attribute("href").startswith("/help/kids/safe-places/")
+    screenshot(page, artifacts / "assistant-without-javascript.png")
+    context.close()
+
+
 def test_a_parent_asks_in_tamil_on_the_live_map_then_a_person_answers(
     browser_page: Any, artifacts: Path, tmp_path: Path
 ) -> None:
@@ -79,5 +94,6 @@ def test_a_parent_asks_in_tamil_on_the_live_map_then_a_person_answers(
             page.goto(thread_url)
             assert ANSWER in page.inner_text("main")
             screenshot(page, artifacts / "assistant-thread-answered.png")
+            ask_without_javascript(page.context.browser, base, artifacts)
     finally:
         smtp.stop()

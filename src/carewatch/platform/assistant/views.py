@@ -28,7 +28,7 @@ def _wants_json(request: HttpRequest) -> bool:
 def ask(request: HttpRequest) -> HttpResponse:
     reply = None
     conversations.resume(request)
-    form = AskForm(request.POST or None, initial={"page": request.GET.get("page", "")})
+    form = AskForm(request.POST or None, initial={"page": safe_page(request.GET.get("page", ""))})
     if request.method == "POST":
         if not form.is_valid() or not clean(form.cleaned_data["question"]):
             if _wants_json(request):
@@ -50,6 +50,7 @@ def _context(request: HttpRequest, form: AskForm, reply: Any) -> dict[str, Any]:
         "reply": reply,
         "turns": conversations.turns(request),
         "kept": conversations.kept(request) is not None,
+        "back": safe_page(str(form["page"].value() or "")),
     }
 
 
