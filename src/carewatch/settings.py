@@ -317,6 +317,7 @@ PRIVATE_PATHS = [
     "/accounts/",
     "/notifications/",
     "/support/",  # conversations, and the signed links that open a guest's
+    "/assistant/",  # the conversation with the help assistant
     "/admin/",
     "/home/",
     "/family/",

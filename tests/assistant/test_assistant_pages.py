@@ -136,6 +136,10 @@ class AssistantPagesTest(BaseTestCase):
         self.assertNotIn("\x07", data["question"])
         self.assertEqual(self.ask("y" * 5000).status_code, 400)  # over the form's limit
 
+    def test_the_conversation_is_never_cached(self) -> None:
+        self.assertIn("no-store", self.ask(EMERGENCY)["Cache-Control"])
+        self.assertIn("no-store", self.ask(EMERGENCY, js=True)["Cache-Control"])
+
     def test_only_get_and_post_are_allowed(self) -> None:
         self.assertEqual(self.client.put("/assistant/").status_code, 405)
         self.assertEqual(self.client.get("/assistant/delete/").status_code, 405)
