@@ -157,15 +157,18 @@ VARIANTS: dict[str, tuple[Options, Settings]] = {
     "no Indic prefix stem": (Options(prefix=0), Settings()),
     "no page boost": (Options(), dataclasses.replace(Settings(), page_boost=0.0)),
     "no English fusion": (Options(), dataclasses.replace(Settings(), english_weight=0.0)),
+    "English fusion x0.8": (Options(), dataclasses.replace(Settings(), english_weight=0.8)),
+    "page boost x0.25": (Options(), dataclasses.replace(Settings(), page_boost=0.25)),
 }
 
 
 def ablation(passages: list[Any], questions: list[Question]) -> list[str]:
-    lines = ["variant                top-3 en/hi/ta        handed over"]
+    lines = ["variant                top-1 en/hi/ta        top-3 en/hi/ta        handed over"]
     for name, (options, settings) in VARIANTS.items():
         r = evaluate(Assistant(passages, options, settings), questions)
+        ones = "/".join(f"{r.get(f'{lang}.top1', 0):.1%}" for lang in LANGUAGES)
         tops = "/".join(f"{r.get(f'{lang}.top3', 0):.1%}" for lang in LANGUAGES)
-        lines.append(f"{name:22} {tops:21} {r['handover_rate']:.1%}")
+        lines.append(f"{name:22} {ones:21} {tops:21} {r['handover_rate']:.1%}")
     return lines
 
 

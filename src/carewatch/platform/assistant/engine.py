@@ -33,8 +33,8 @@ class Settings:
     # Tamil and Hindi questions reach lower scores (endings, spoken forms, mixed scripts).
     out_of_scope_below: tuple[tuple[str, float], ...] = (("en", 0.11), ("hi", 0.055), ("ta", 0.03))
     handover_factor: float = 1.2  # up to this many times that floor: unsure, offer a person
-    page_boost: float = 0.25  # articles that explain the current page gain this share
-    english_weight: float = 0.8  # Latin-script words in hi/ta also search English
+    page_boost: float = 0.5  # articles that explain the current page gain this share
+    english_weight: float = 1.0  # Latin-script words in hi/ta also search English (weight)
     oov_weight: float = 1.0  # a word the help never uses weighs this share of the rarest
 
     def floor(self, lang: str) -> float:
