@@ -59,6 +59,15 @@ class HandoverTest(BaseTestCase):
         self.assertEqual(response["Location"], f"/support/threads/{thread.pk}/")
         self.assertEqual(Conversation.objects.get().support_thread_id, thread.pk)
 
+    def test_a_second_hand_over_does_not_send_the_same_turns_again(self) -> None:
+        self.client.force_login(self.alice)
+        self.ask("first question")
+        self.client.post("/assistant/person/", {"note": ""})
+        self.client.post("/assistant/person/", {"note": "something else"})
+        second = Thread.objects.order_by("pk").last()
+        assert second is not None
+        self.assertEqual(list(second.messages.values_list("text", flat=True)), ["something else"])
+
     def test_nothing_to_hand_over_asks_what_it_is_about(self) -> None:
         self.client.force_login(self.alice)
         page = self.client.post("/assistant/person/", {"note": "  "})

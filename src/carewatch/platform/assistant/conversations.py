@@ -123,5 +123,6 @@ def hand_over(request: HttpRequest, *, email: str, phone: str, note: str, lang: 
         conversation.save(update_fields=["support_thread_id"])
     state = dict(request.session.get(SESSION_KEY, {}))
     state["thread"] = thread.pk
+    state["turns"] = []  # they are in the thread now; a second hand-over starts afresh
     request.session[SESSION_KEY] = state
     return thread
