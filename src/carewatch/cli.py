@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int, default=None, help="worker threads")
     worker.set_defaults(run=_worker)
     _add_gateway(commands)
+    _add_assistant(commands)
     manage = commands.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(run=_manage)
@@ -105,6 +106,35 @@ def _add_gateway(commands: Any) -> None:
     decode.add_argument("files", nargs="*", help="JSON-lines files (default: standard input)")
     decode.set_defaults(run=_gateway_decode)
     gateway.set_defaults(run=_gateway)
+
+
+def _add_assistant(commands: Any) -> None:
+    """`carewatch assistant ask`: what the help assistant answers, as one JSON object."""
+    assistant = commands.add_parser("assistant", help="the help assistant (`assistant ask`)")
+    assistant_commands = assistant.add_subparsers(
+        dest="assistant_command", metavar="SUBCOMMAND", required=True
+    )
+    ask = assistant_commands.add_parser(
+        "ask",
+        help="answer one question: prints {kind, section, answer, score} as JSON",
+        description="kind is answer, handover, out_of_scope, medical or emergency; section "
+        "is the help article's URL path. Needs no database.",
+    )
+    ask.add_argument("--lang", choices=["en", "hi", "ta"], default="en", help="language (en)")
+    ask.add_argument("--page", default="", help="the page the user is on, e.g. /kids/tracker/")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.set_defaults(run=_assistant_ask)
+
+
+def _assistant_ask(args: argparse.Namespace) -> int:
+    """Pure: no Django, no database (the index is built from the help files in the package)."""
+    import json
+
+    from carewatch.platform.assistant import engine
+
+    reply = engine.default().ask(args.question, args.lang, args.page)
+    print(json.dumps(reply.as_json(), ensure_ascii=False))
+    return 0
 
 
 def _gateway_decode(args: argparse.Namespace) -> int:
@@ -281,6 +311,7 @@ def _run_server(args: argparse.Namespace, *, demo: bool) -> int:
     ingest = None if args.no_worker else _start_ingest()
     gateways = None if args.no_gateways else _start_gateways()
     simulator = _start_demo_simulator(args.host, args.port, gateways) if demo else None
+    warm_assistant()
     calm_garbage_collector()  # the in-process ingest worker's alarms, as `carewatch ingest`
     _print_banner(args.host, args.port, logins, gateways)
     try:
@@ -371,6 +402,16 @@ def _start_gateways() -> Any:
     except RuntimeError as error:
         raise StartupError(str(error)) from None
     return gateways
+
+
+def warm_assistant() -> None:
+    """The help assistant's index is built in the background now, not at the first
+    question (about half a second with the imports)."""
+    import threading
+
+    from carewatch.platform.assistant import engine
+
+    threading.Thread(target=engine.default, name="assistant-index", daemon=True).start()
 
 
 def calm_garbage_collector() -> None:

@@ -6,11 +6,14 @@ Idempotent: running the demo twice keeps one copy of everything.
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import AnonymousUser
 
 from carewatch.eyes.booking.demo import load_demo_centres
 from carewatch.kids.simulator.routes import Walker
 from carewatch.kids.simulator.runner import ensure_simulated_family
 from carewatch.kids.store.catalogue.loader import load_catalogue
+from carewatch.kids.store.catalogue.models import Product
+from carewatch.kids.store.reviews.actions import do_ask
 from carewatch.platform.accounts.models import (
     Clinic,
     ClinicMembership,
@@ -20,6 +23,8 @@ from carewatch.platform.accounts.models import (
     FamilyRole,
     User,
 )
+from carewatch.platform.support.actions import open_thread
+from carewatch.platform.support.models import Thread
 
 DEMO_PASSWORD = "carewatch-demo"
 
@@ -49,6 +54,7 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     load_demo_centres()
     _user("admin@example.com", "Site", "Admin", superuser=True)
     load_catalogue()
+    _demo_conversations(parent)
     return [
         ("parent", parent.email, DEMO_PASSWORD),
         ("guardian", guardian.email, DEMO_PASSWORD),
@@ -57,6 +63,28 @@ def load_demo_data() -> list[tuple[str, str, str]]:
         (f"clinic {ClinicRole.ADMIN.value}", staff["admin"].email, DEMO_PASSWORD),
         ("site admin", "admin@example.com", DEMO_PASSWORD),
     ]
+
+
+def _demo_conversations(parent: User) -> None:
+    """Something for the site admin to answer at /support/inbox/: a product question from
+    a guest and a conversation the help assistant handed over."""
+    if Thread.objects.exists():
+        return
+    junior = Product.objects.filter(slug="carewatch-junior-4g").first()
+    if junior is not None:
+        do_ask(junior, AnonymousUser(), "meera@example.com", "Does it work with a Jio SIM?", "en")
+    open_thread(
+        "handover",
+        user=parent,
+        lang="hi",
+        page="/kids/tracker/",
+        subject="घड़ी नक्शे पर नहीं दिख रही",
+        messages=[
+            ("user", "Asha ki ghadi map pe nahi dikh rahi"),
+            ("assistant", "घड़ी में डेटा वाला सिम होना चाहिए: /help/kids/watch-setup/"),
+            ("user", "mujhe kisi insaan se baat karni hai"),
+        ],
+    )
 
 
 def demo_walkers() -> dict[str, Walker]:

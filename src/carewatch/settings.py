@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.gateways.config import parse_gateway_config
 from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
+    ConfigError,
     env_bool,
     env_int,
     env_list,
@@ -67,7 +69,10 @@ INSTALLED_APPS = [
     # platform
     "carewatch.platform.accounts",
     "carewatch.platform.notify",
+    "carewatch.platform.support",
     "carewatch.platform.web",
+    "carewatch.platform.help",
+    "carewatch.platform.assistant",
     # services
     "carewatch.kids",
     "carewatch.kids.tracker",
@@ -121,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carewatch.platform.web.context_processors.shell",
+                "carewatch.platform.help.context_processors.page_help",
             ],
             "builtins": ["carewatch.platform.web.templatetags.money"],
         },
@@ -215,9 +221,29 @@ VAPID_CONTACT = ENV.get("VAPID_CONTACT", "mailto:admin@carewatch.local")
 OUTGOING_HTTP_ALLOW_PRIVATE = env_bool(ENV, "OUTGOING_HTTP_ALLOW_PRIVATE", not PRODUCTION)
 # Temporary delivery errors are retried NOTIFY_RETRY_DELAY, 2x, 4x... seconds later (capped):
 # 12 attempts span about five hours, so a mail server down for an afternoon loses nothing.
+# The help assistant keeps a conversation (only with the person's consent) this long.
+ASSISTANT_RETENTION_DAYS = env_int(ENV, "ASSISTANT_RETENTION_DAYS", 30)
+if ASSISTANT_RETENTION_DAYS < 1:
+    raise ConfigError("ASSISTANT_RETENTION_DAYS must be a number of days, 1 or more.")
 NOTIFY_MAX_ATTEMPTS = env_int(ENV, "NOTIFY_MAX_ATTEMPTS", 12)
 NOTIFY_RETRY_DELAY = env_int(ENV, "NOTIFY_RETRY_DELAY", 30)
 NOTIFY_RETRY_MAX_DELAY = env_int(ENV, "NOTIFY_RETRY_MAX_DELAY", 3600)
+
+# --- Support (the staff inbox) -------------------------------------------------
+# Answer e-mails carry Reply-To: reply+<signed token>@SUPPORT_REPLY_DOMAIN; the mail
+# provider routes that domain's reply+ addresses to POST /support/inbound-email/, which
+# accepts only requests carrying INBOUND_EMAIL_SECRET (unset: the webhook refuses all).
+SUPPORT_REPLY_DOMAIN = ENV.get("SUPPORT_REPLY_DOMAIN", "") or (
+    urlsplit(SITE_URL).hostname or "localhost"
+)
+INBOUND_EMAIL_SECRET = ENV.get("INBOUND_EMAIL_SECRET", "")
+# Conversations handed over by the help assistant are deleted this many days after their
+# last message (the privacy promise: 30 days); 0 keeps them. Product questions are kept.
+SUPPORT_KEEP_DAYS = env_int(ENV, "SUPPORT_KEEP_DAYS", 30)
+if SUPPORT_KEEP_DAYS < 0:
+    raise ConfigError("SUPPORT_KEEP_DAYS must be 0 (keep) or a number of days.")
+if INBOUND_EMAIL_SECRET and len(INBOUND_EMAIL_SECRET) < 16:
+    raise ConfigError("INBOUND_EMAIL_SECRET must be at least 16 random characters.")
 
 # --- Maps ---------------------------------------------------------------------
 # A tile server URL such as https://tile.example.org/{z}/{x}/{y}.png; empty means no
@@ -290,6 +316,8 @@ PRIVATE_PATHS = [
     "/account/",
     "/accounts/",
     "/notifications/",
+    "/support/",  # conversations, and the signed links that open a guest's
+    "/assistant/",  # the conversation with the help assistant
     "/admin/",
     "/home/",
     "/family/",

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carewatch.kids.store.catalogue.models import Product
@@ -17,7 +15,8 @@ from carewatch.kids.store.orders.models import OrderLine
 from carewatch.kids.store.reviews.models import HelpfulVote, Question, Review, ReviewStatus
 from carewatch.kids.store.reviews.moderation import hold_reasons
 from carewatch.platform.accounts.models import User
-from carewatch.platform.notify import direct, sending
+from carewatch.platform.support import actions as support
+from carewatch.platform.support.models import Author, Kind, Message, Thread
 
 
 def shown_name(full_name: str) -> str:
@@ -66,53 +65,52 @@ def do_vote(review: Review, voter: str) -> bool:
 def do_ask(
     product: Product, user: User | AnonymousUser, email: str, text: str, language: str
 ) -> Question:
-    owner = user if isinstance(user, User) else None
-    return Question.objects.create(
-        product=product, user=owner, email=email, text=text, language=language
+    """The question becomes a thread in the staff inbox, and the page's record of it."""
+    with transaction.atomic():
+        thread = open_question_thread(product, user, email, text, language)
+        owner = user if isinstance(user, User) else None
+        return Question.objects.create(
+            product=product, thread=thread, user=owner, email=email, text=text, language=language
+        )
+
+
+def open_question_thread(
+    product: Product, user: User | AnonymousUser | None, email: str, text: str, language: str
+) -> Thread:
+    return support.open_thread(
+        Kind.QUESTION,
+        user=user,
+        email=email,
+        lang=language,
+        page=product.get_absolute_url(),
+        subject=product.name,
+        messages=[(Author.USER, text)],
     )
 
 
 def do_answer(question: Question, answer: str, by: User) -> bool:
-    """Saves the answer, which publishes the question; the first answer is e-mailed to
-    the asker. Returns True when that e-mail was sent (an edit sends nothing)."""
+    """Saves the answer, which publishes the question; the first answer goes into the
+    thread, which tells the asker (support.answer). Returns True then (an edit of the
+    published answer tells nobody)."""
     first = question.answered_at is None
     with transaction.atomic():
         question.answer = answer
         question.answered_by = by
         question.answered_at = question.answered_at or timezone.now()
+        if question.thread is None:  # asked before the inbox existed and not migrated
+            args = (question.product, question.user, question.email, question.text)
+            question.thread = open_question_thread(*args, question.language)
         question.save()
         if first:
-            tell_asker(question)
+            support.answer(question.thread, by, answer)
     return first
 
 
-def tell_asker(question: Question) -> None:
-    """In the language of the question. An account holder hears through their channels
-    (the inbox at least); the address given with the question gets the e-mail unless
-    the account already has a confirmed e-mail channel."""
-    with translation.override(question.language):
-        subject = _("Your question about %(product)s is answered") % {
-            "product": question.product.name
-        }
-        context = {"question": question, "site_url": settings.SITE_URL}
-        text = render_to_string("reviews/email/answer.txt", context)
-        html = render_to_string("reviews/email/answer.html", context)
-    user = question.user
-    if user is not None and user.is_active:
-        url = question.product.get_absolute_url() + "#questions"
-        sending.send(
-            user,
-            subject,
-            text,
-            html=html,
-            url=url,
-            event="store.question_answered",
-            topic=direct.topic(question),
+def publish_first_answer(thread: Thread, message: Message, first: bool, **kwargs: Any) -> None:
+    """An answer written in the staff inbox publishes the question like one written on
+    the shop's own page (connected in apps.py)."""
+    if first and thread.kind == Kind.QUESTION:
+        unanswered = Question.objects.filter(thread=thread, answered_at=None)
+        unanswered.update(
+            answer=message.text, answered_by=message.staff, answered_at=message.created
         )
-        channels = user.notify_channels.filter(kind="email", verified=True, disabled=False)
-        if channels.exists():
-            return
-    about = direct.topic(question)
-    direct.send_email(
-        question.email, subject, text, html, about=about, event="store.question_answered"
-    )

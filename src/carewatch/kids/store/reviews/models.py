@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.orders.models import OrderLine
+from carewatch.platform.support.models import Thread
 
 MAX_TEXT = 2000
 MAX_QUESTION = 500
@@ -96,7 +97,15 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 
 class Question(models.Model):
+    """What the product page publishes: the question and its public answer (staff may
+    edit it). The conversation itself, with the asker's replies and every staff answer,
+    is the support Thread, answered from the staff inbox like every other thread."""
+
     product = models.ForeignKey(Product, models.CASCADE, related_name="questions")
+    # Deleting the conversation (the asker's right) takes the published question with it.
+    thread = models.OneToOneField(
+        Thread, models.CASCADE, null=True, blank=True, related_name="question"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )

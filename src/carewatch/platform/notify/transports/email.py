@@ -1,5 +1,6 @@
 """E-mail through Django's mail (SMTP in production): HTML and plain text, in the
-owner's language. Value: {"email": "name@example.com"}.
+owner's language. Value: {"email": "name@example.com"}. A row whose payload has
+"reply_to" (an address) gets that Reply-To header (support answers: replies come back).
 
 A recipient the server refuses with 5xx, or any other 5xx answer, is
 permanent; connection problems and 4xx answers (greylisting, a full mailbox)
@@ -60,6 +61,7 @@ class EmailTransport(Transport):
             body=text,
             to=[self.channel.value["email"]],
             headers={"X-CareWatch-Event": notification.event or "message"},
+            reply_to=reply_to(notification),
         )
         message.attach_alternative(html, "text/html")
         return message
@@ -73,7 +75,13 @@ def contact_message(notification: Notification) -> EmailMultiAlternatives:
         body=notification.text,
         to=[notification.address],
         headers={"X-CareWatch-Event": notification.event or "message"},
+        reply_to=reply_to(notification),
     )
     if notification.html:
         message.attach_alternative(notification.html, "text/html")
     return message
+
+
+def reply_to(notification: Notification) -> list[str]:
+    address = notification.payload.get("reply_to") if notification.payload else None
+    return [address] if isinstance(address, str) and "@" in address else []
