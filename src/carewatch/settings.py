@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "carewatch.kids.store.orders",
     "carewatch.kids.store.checkout",
     "carewatch.kids.store.reviews",
+    "carewatch.kids.store.offers",
+    "carewatch.kids.store.mailing",
     "carewatch.eyes",
     "carewatch.eyes.screening",
     "carewatch.eyes.booking",
@@ -164,6 +166,11 @@ CACHES = (
 )
 
 # --- Accounts -----------------------------------------------------------------
+# What the services add to the profile page (platform/accounts/sections.py), in order.
+PROFILE_SECTIONS = [
+    "carewatch.kids.store.offers.profile.section",
+    "carewatch.kids.store.mailing.profile.section",
+]
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
