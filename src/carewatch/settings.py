@@ -16,6 +16,7 @@ from carewatch.kids.gateways.config import parse_gateway_config
 from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
     env_bool,
+    env_email,
     env_int,
     env_list,
     env_partitions,
@@ -210,6 +211,8 @@ EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
 EMAIL_FILE_PATH = _email.file_path
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email
+# The mailto: of the new-product e-mails' List-Unsubscribe header (the sender's if unset).
+STORE_UNSUBSCRIBE_MAILTO = env_email(ENV, "STORE_UNSUBSCRIBE_MAILTO")
 
 # --- Notifications ------------------------------------------------------------
 SMS_API_URL = ENV.get("SMS_API_URL", "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 PARENT = "parent.after@example.org"
@@ -101,5 +102,11 @@ if __name__ == "__main__":
 
     django.setup()
     step, args = sys.argv[1], sys.argv[2:]
-    steps = {"setup": setup, "deliver": deliver, "pair": pair, "publish": publish}
-    print(json.dumps((steps | {"status": status})[step](*args)))
+    steps: dict[str, Callable[..., dict[str, Any]]] = {
+        "setup": setup,
+        "deliver": deliver,
+        "pair": pair,
+        "publish": publish,
+        "status": status,
+    }
+    print(json.dumps(steps[step](*args)))

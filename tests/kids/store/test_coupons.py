@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
 from django.test import TransactionTestCase
 from django.utils import timezone
@@ -22,9 +23,9 @@ from carewatch.kids.store.offers import coupons
 from carewatch.kids.store.offers.models import Coupon, OrderDiscount
 from carewatch.kids.store.offers.views import COUPON_KEY
 from carewatch.kids.store.orders.actions import do_cancel, do_refund, do_refund_lines
-from carewatch.kids.store.orders.models import Order, Status
+from carewatch.kids.store.orders.models import Order, OrderLine, Status
 from carewatch.kids.store.payments.models import Payment
-from tests.base import make_user
+from tests.base import make_user, with_authenticator
 from tests.kids.store.base import StoreTestCase
 
 
@@ -156,6 +157,23 @@ class CouponCheckoutTests(StoreTestCase):
         self.client.cookies.clear()
         self.assertContains(self.apply("GUESS9999999"), "Too many coupon codes")
 
+    def test_hostile_codes_are_refused_politely_and_removing_needs_nothing(self) -> None:
+        self.add_to_basket(self.junior)
+        for code in ("x" * 10_000, "' OR 1=1 --", "<script>alert(1)</script>", "", "\u0000"):
+            with self.subTest(code=code[:20]):
+                response = self.apply(code)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "We do not know the coupon")
+                self.assertNotContains(response, "<script>alert(1)</script>")
+        response = self.client.post("/kids/shop/basket/coupon/remove/", follow=True)
+        self.assertRedirects(response, "/kids/shop/basket/")
+        self.assertEqual(self.client.get("/kids/shop/basket/coupon/").status_code, 405)
+
+    def test_staff_cannot_save_a_segment_without_what_it_is_about(self) -> None:
+        with self.assertRaises(ValidationError):
+            Coupon(description="x", kind="fixed", value=1, segment="bought_product").full_clean()
+        Coupon(description="x", kind="fixed", value=1, segment="paired_device").full_clean()
+
     def test_a_coupon_kept_for_later_waits_until_the_basket_qualifies(self) -> None:
         coupon = make_coupon(min_basket=6000)
         self.add_to_basket(self.junior)
@@ -276,3 +294,54 @@ def order_fields(owner: Any, n: int) -> dict[str, Any]:
         "tax": 0,
         "total": 498,
     }
+
+
+class RefundReturnedItemsTests(StoreTestCase):
+    """Staff give back returned items from the dispatch page, prorated; nobody else can."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        coupon = make_coupon(kind="fixed", value=100)
+        self.add_to_basket(self.junior)
+        self.add_to_basket(self.strap, 2)
+        self.client.post("/kids/shop/basket/coupon/", {"code": coupon.code})
+        self.enter_details()
+        self.pay()
+        self.order = Order.objects.get()
+        self.strap_line = self.order.lines.get(product=self.strap)
+        self.url = f"/kids/shop/staff/dispatch/{self.order.number}/refund-lines/"
+        self.staff = make_user("staff@example.org")
+        type(self.staff).objects.filter(pk=self.staff.pk).update(is_staff=True)
+        self.staff.refresh_from_db()
+        with_authenticator(self.staff)
+
+    def test_staff_refund_a_returned_strap_less_its_share_of_the_discount(self) -> None:
+        self.login(self.staff)
+        page = self.client.get(f"/kids/shop/staff/dispatch/{self.order.number}/")
+        self.assertContains(page, "gives back ₹785.33")
+        response = self.client.post(
+            self.url, {"line": [self.strap_line.pk], "confirm": "yes"}, follow=True
+        )
+        self.assertContains(response, "₹785.33 went back to the card.")
+        self.assertEqual(Payment.objects.get().refunded, Decimal("785.33"))
+        self.assertContains(response, "Refunded ₹785.33 for 2 x Soft silicone strap.")
+        again = self.client.post(self.url, {"line": [self.strap_line.pk], "confirm": "yes"})
+        self.assertEqual(again.status_code, 302)
+        self.assertEqual(Payment.objects.get().refunded, Decimal("785.33"))
+
+    def test_nothing_is_refunded_without_the_confirmation_or_for_another_orders_line(
+        self,
+    ) -> None:
+        self.login(self.staff)
+        self.client.post(self.url, {"line": [self.strap_line.pk]})
+        self.client.post(self.url, {"line": ["999999", "x"], "confirm": "yes"})
+        self.assertEqual(Payment.objects.get().refunded, 0)
+
+    def test_customers_and_outsiders_cannot_refund(self) -> None:
+        for user in (self.alice, self.charlie, None):
+            self.client.logout()
+            if user is not None:
+                self.login(user)
+            self.client.post(self.url, {"line": [self.strap_line.pk], "confirm": "yes"})
+        self.assertEqual(Payment.objects.get().refunded, 0)
+        self.assertFalse(OrderLine.objects.filter(refunded=True).exists())

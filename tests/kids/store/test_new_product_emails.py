@@ -5,7 +5,9 @@ unsubscribe, and tokens nobody can forge to unsubscribe someone else."""
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
+from unittest import mock
 
 from django.core import mail, signing
 from django.test import Client
@@ -75,6 +77,17 @@ class NewProductEmailTests(StoreTestCase):
         self.assertEqual(Subscriber.objects.get().status, "pending")
         self.assertContains(outsider.post(path), "You are subscribed")
         self.assertEqual(Subscriber.objects.get().status, "confirmed")
+
+    def test_a_forged_or_expired_confirmation_link_confirms_nothing(self) -> None:
+        meera = subscriber("meera@example.org", status="pending")
+        forged = subscriptions.make_token(meera, subscriptions.UNSUBSCRIBE_SALT)
+        old = signing.TimestampSigner(salt=subscriptions.CONFIRM_SALT)
+        with mock.patch("time.time", return_value=time.time() - 8 * 24 * 3600):
+            expired = signing.dumps({"s": meera.pk, "e": meera.email}, salt=old.salt)
+        for token in (forged, expired, "nonsense"):
+            response = self.client.post(f"/kids/shop/news/confirm/{token}/")
+            self.assertContains(response, "This link is not valid", status_code=400)
+        self.assertEqual(Subscriber.objects.get().status, "pending")
 
     def test_asking_again_and_again_sends_one_confirmation_an_hour(self) -> None:
         with self.captureOnCommitCallbacks(execute=True):

@@ -39,6 +39,11 @@ urlpatterns = [
         name="dispatch_confirm",
     ),
     path(
+        "staff/dispatch/<str:number>/refund-lines/",
+        dispatch.refund_lines,
+        name="dispatch_refund_lines",
+    ),
+    path(
         "staff/dispatch/<str:number>/reschedule/", dispatch.reschedule, name="dispatch_reschedule"
     ),
     path("news/confirm/<str:token>/", mailing.confirm, name="news_confirm"),

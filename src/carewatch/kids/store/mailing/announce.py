@@ -115,7 +115,7 @@ def list_headers(subscriber: Subscriber, link: str) -> dict[str, str]:
 
 def unsubscribe_mailbox() -> str:
     """STORE_UNSUBSCRIBE_MAILTO, or the sender's address."""
-    address = getattr(settings, "STORE_UNSUBSCRIBE_MAILTO", "") or settings.DEFAULT_FROM_EMAIL
+    address = settings.STORE_UNSUBSCRIBE_MAILTO or settings.DEFAULT_FROM_EMAIL
     return address.rsplit("<", 1)[-1].rstrip(">").strip()
 
 

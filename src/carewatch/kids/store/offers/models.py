@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -114,6 +115,18 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.description}"
+
+    def clean(self) -> None:
+        """What the admin form refuses: a segment without what it is about."""
+        needs = {
+            Segment.BOUGHT_PRODUCT: ("segment_product", self.segment_product_id),
+            Segment.BOUGHT_CATEGORY: ("segment_category", self.segment_category_id),
+        }
+        field, value = needs.get(Segment(self.segment), ("", True))
+        if not value:
+            raise ValidationError({field: _("Choose which one the segment is about.")})
+        if self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError({"valid_until": _("The end must come after the start.")})
 
     def terms(self) -> rules.Terms:
         return rules.Terms(
