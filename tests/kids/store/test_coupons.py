@@ -67,6 +67,30 @@ class CouponCheckoutTests(StoreTestCase):
         self.assertContains(response, f"Discount {coupon.code}: 10% off for testing")
         self.assertNotIn(COUPON_KEY, self.client.session)
 
+    def test_a_discounted_payment_through_the_test_bank_charges_the_discounted_price(
+        self,
+    ) -> None:
+        coupon = make_coupon()
+        self.add_to_basket(self.junior)
+        self.apply(coupon.code)
+        self.enter_details()
+        self.assertRedirects(
+            self.pay(number="4000 0025 0000 3155"), "/kids/shop/checkout/authenticate/"
+        )
+        pending = self.client.session["store_checkout_pending"]
+        self.assertEqual(pending["amount"], "4949.10")
+        self.client.post(
+            "/kids/shop/checkout/authenticate/",
+            {"checkout": pending["checkout_key"], "answer": "approve"},
+        )
+        order = Order.objects.get()
+        self.assertEqual(
+            (order.total, order.discounts.get().amount), (Decimal("4949.10"), Decimal("549.90"))
+        )
+        self.assertEqual(
+            self.gateway.calls[-1], ("capture", order.payments.get().reference, Decimal("4949.10"))
+        )
+
     def test_a_tracker_bought_in_twos_shares_its_discount_over_the_units(self) -> None:
         coupon = make_coupon(kind="fixed", value=Decimal("100.01"))
         self.add_to_basket(self.junior, 2)

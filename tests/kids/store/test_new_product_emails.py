@@ -111,6 +111,13 @@ class NewProductEmailTests(StoreTestCase):
         self.assertEqual(Notification.objects.filter(event="store.new_product").count(), 2)
         self.assertTrue(Product.objects.get(pk=product.pk).is_active)
 
+    def test_an_account_holder_gets_it_in_the_accounts_language_of_today(self) -> None:
+        Subscriber.objects.create(email="alice@example.org", user=self.alice, status="confirmed")
+        type(self.alice).objects.filter(pk=self.alice.pk).update(language="hi")
+        self.publish(self.new_product())
+        [message] = mail.outbox
+        self.assertIn('<html lang="hi">', str(getattr(message, "alternatives", [("", "")])[0][0]))
+
     def test_the_task_running_twice_mails_each_recipient_once(self) -> None:
         people = [subscriber(f"p{n}@example.org") for n in range(5)]
         product = self.new_product()

@@ -55,7 +55,7 @@ def send_batch(product_id: int, subscriber_ids: list[int]) -> int:
         return 0
     subscribers = Subscriber.objects.filter(
         pk__in=subscriber_ids, status=SubscriberStatus.CONFIRMED
-    )
+    ).select_related("user")
     return sum(_tell(product, subscriber) for subscriber in subscribers)
 
 
@@ -71,7 +71,7 @@ def _tell(product: Product, subscriber: Subscriber) -> bool:
 
 
 def _queue(product: Product, subscriber: Subscriber) -> Notification:
-    with translation.override(subscriber.language):
+    with translation.override(subscriber.mail_language):
         subject = _("New from CareWatch: %(name)s") % {"name": product.name}
     return direct.send_email(
         subscriber.email,
@@ -84,7 +84,11 @@ def _queue(product: Product, subscriber: Subscriber) -> Notification:
 
 
 def compose(notification: Notification) -> direct.MessageWithHeaders | None:
-    subscriber = Subscriber.objects.filter(pk=notification.payload["subscriber"]).first()
+    subscriber = (
+        Subscriber.objects.select_related("user")
+        .filter(pk=notification.payload["subscriber"])
+        .first()
+    )
     product = Product.objects.filter(pk=notification.payload["product"], is_active=True).first()
     if subscriber is None or product is None or not subscriber.is_confirmed:
         return None  # unsubscribed, or the product was withdrawn, since it was queued
@@ -94,7 +98,7 @@ def compose(notification: Notification) -> direct.MessageWithHeaders | None:
         "product_url": absolute(product.get_absolute_url()),
         "unsubscribe_url": link,
     }
-    with translation.override(subscriber.language):
+    with translation.override(subscriber.mail_language):
         text = render_to_string("mailing/email/new_product.txt", context)
         html = render_to_string("mailing/email/new_product.html", context)
     headers = list_headers(subscriber, link)

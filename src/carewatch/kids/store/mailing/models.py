@@ -47,6 +47,11 @@ class Subscriber(models.Model):
         return f"{self.email} ({self.status})"
 
     @property
+    def mail_language(self) -> str:
+        """The account's language of today when there is one, else the one asked in."""
+        return (self.user.language if self.user_id and self.user else "") or self.language
+
+    @property
     def is_confirmed(self) -> bool:
         return self.status == SubscriberStatus.CONFIRMED
 
