@@ -10,6 +10,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
@@ -53,7 +54,10 @@ class CouponCheckoutTests(StoreTestCase):
         self.enter_details()
         summary = self.client.get("/kids/shop/checkout/pay/")
         self.assertContains(summary, "Pay ₹5,667.30")  # 6297 - 629.70, free shipping
-        response = self.pay()
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.pay()
+        [confirmation] = [m for m in mail.outbox if "confirmed" in m.subject]
+        self.assertIn(f"Discount {coupon.code}: 10% off for testing: −₹629.70", confirmation.body)
         order = Order.objects.get()
         self.assertEqual((order.total, order.discount), (Decimal("5667.30"), Decimal("629.70")))
         self.assertEqual(self.gateway.calls[-1][0], "capture")
