@@ -59,20 +59,20 @@ class EmailTransport(Transport):
             subject=prefix + notification.subject,
             body=text,
             to=[self.channel.value["email"]],
-            headers=headers_of(notification),
+            headers={"X-CareWatch-Event": notification.event or "message"},
         )
+        message.extra_headers.update(extra_headers(notification))
         message.attach_alternative(html, "text/html")
         return message
 
 
-def headers_of(notification: Notification) -> dict[str, str]:
-    """The event code, and the sender's extra headers (never a second To or From)."""
-    extra = {
+def extra_headers(notification: Notification) -> dict[str, str]:
+    """The sender's extra headers (List-Unsubscribe...), never a second To or From."""
+    return {
         str(name): str(value).replace("\r", " ").replace("\n", " ")
         for name, value in (notification.headers or {}).items()
         if str(name).lower() not in ("to", "from", "cc", "bcc", "subject")
     }
-    return {"X-CareWatch-Event": notification.event or "message", **extra}
 
 
 def contact_message(notification: Notification) -> EmailMultiAlternatives:
@@ -82,8 +82,9 @@ def contact_message(notification: Notification) -> EmailMultiAlternatives:
         subject=notification.subject,
         body=notification.text,
         to=[notification.address],
-        headers=headers_of(notification),
+        headers={"X-CareWatch-Event": notification.event or "message"},
     )
+    message.extra_headers.update(extra_headers(notification))
     if notification.html:
         message.attach_alternative(notification.html, "text/html")
     return message
