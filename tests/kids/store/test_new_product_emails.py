@@ -156,6 +156,7 @@ class NewProductEmailTests(StoreTestCase):
         mail_client = Client(enforce_csrf_checks=True)
         page = mail_client.get(path.group(1))
         self.assertContains(page, "Stop sending e-mails about new products to asha@example.org")
+        self.assertIn("no-store", page["Cache-Control"])
         self.assertEqual(Subscriber.objects.get(pk=asha.pk).status, "confirmed")
         response = mail_client.post(
             path.group(1),

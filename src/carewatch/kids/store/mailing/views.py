@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from carewatch.kids.store.mailing import subscriptions
 from carewatch.platform.accounts.permissions import signed_in
 
 
+@never_cache  # the page names the address: no proxy or shared browser keeps it
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriptions.subscriber_for(
@@ -35,6 +37,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058: the mail client's POST carries no CSRF token; the signed token does
+@never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = subscriptions.subscriber_for(token, subscriptions.UNSUBSCRIBE_SALT)
