@@ -20,12 +20,13 @@ from django.utils import timezone
 from carewatch.kids.store.basket.models import BasketLine
 from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.kids.store.catalogue.models import Product
-from carewatch.kids.store.offers import coupons
+from carewatch.kids.store.offers import coupons, rules
 from carewatch.kids.store.offers.models import Coupon, OrderDiscount
 from carewatch.kids.store.offers.views import COUPON_KEY
 from carewatch.kids.store.orders.actions import do_cancel, do_refund, do_refund_lines
 from carewatch.kids.store.orders.models import Order, OrderLine, Status
 from carewatch.kids.store.payments.models import Payment
+from carewatch.kids.tracker.models import Device
 from tests.base import make_user, with_authenticator
 from tests.kids.store.base import StoreTestCase
 
@@ -122,6 +123,29 @@ class CouponCheckoutTests(StoreTestCase):
                 response = self.apply(coupon.code)
                 self.assertContains(response, words)
         self.assertContains(self.apply("NOSUCHCODE23"), "We do not know the coupon")
+
+    def test_a_segment_coupon_is_for_families_with_a_watch_or_buyers_of_a_category(self) -> None:
+        paired = make_coupon(segment="paired_device")
+        bought = make_coupon(segment="bought_category", segment_category=self.junior.category)
+        Device.objects.create(identifier="990000000000009", family=self.family)
+        Order.objects.create(**self._order_fields(self.bob, Status.DELIVERED)).lines.create(
+            product=self.junior, product_name="x", unit_price=1, quantity=1
+        )
+        self.login(self.alice)
+        self.add_to_basket(self.strap)
+        self.assertContains(self.apply(paired.code), "applied")
+        self.assertContains(self.apply(bought.code), "for customers of a particular product")
+        self.login(self.bob)
+        self.add_to_basket(self.strap)
+        self.assertContains(self.apply(bought.code), "applied")
+        self.login(self.charlie)
+        self.add_to_basket(self.strap)
+        self.assertContains(self.apply(paired.code), "for customers of a particular product")
+
+    def test_every_reason_has_a_sentence(self) -> None:
+        coupon = make_coupon()
+        for reason in rules.Refusal:
+            self.assertTrue(coupons.sentence(reason, coupon).endswith("."), reason)
 
     def test_a_coupon_that_stops_applying_is_refused_when_paying_and_nothing_is_charged(
         self,
