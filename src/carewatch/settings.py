@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "carewatch.kids.store.orders",
     "carewatch.kids.store.checkout",
     "carewatch.kids.store.reviews",
+    "carewatch.kids.store.recommend",
     "carewatch.eyes",
     "carewatch.eyes.screening",
     "carewatch.eyes.booking",

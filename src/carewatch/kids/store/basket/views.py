@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from carewatch.kids.store.basket import baskets
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.checkout.pricing import totals_for
+from carewatch.kids.store.recommend import read
 
 
 def basket(request: HttpRequest) -> HttpResponse:
@@ -19,6 +20,7 @@ def basket(request: HttpRequest) -> HttpResponse:
     context = {
         "lines": lines,
         "totals": totals_for([(line.price, line.quantity) for line in lines]),
+        "related": read.related_to_basket([line.product for line in lines]),
     }
     return render(request, "basket/basket.html", context)
 

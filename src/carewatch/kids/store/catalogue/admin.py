@@ -17,3 +17,4 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["category"]
+    filter_horizontal = ["fits"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +15,7 @@ from carewatch.kids.store.catalogue.forms import FilterForm, GuideForm
 from carewatch.kids.store.catalogue.guidelines import guidelines
 from carewatch.kids.store.catalogue.models import Category, Kind, Product
 from carewatch.kids.store.catalogue.scoring import Need, recommend
+from carewatch.kids.store.recommend import read
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 REASONS = {
@@ -60,12 +62,24 @@ def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def page() -> HttpResponse:
-        product = get_object_or_404(Product.objects.listed(), slug=slug)
+        product = listed_product(slug)
+        read.record_view(request, product)
         fragment_key = pagecache.fragment_key(pagecache.digest([product]))
         context = {"product": product, "fragment_key": fragment_key}
         return render(request, "catalogue/product.html", context)
 
     return pagecache.serve(request, "product", page)
+
+
+def listed_product(slug: str) -> Product:
+    """The product's row, kept FRESH_S seconds within a catalogue generation: a staff edit
+    shows at once, a stock change made by checkout within FRESH_S (as on stored pages)."""
+    key = pagecache.fragment_key("product-row", slug, pagecache.generation())
+    product = cache.get(key)
+    if product is None:
+        product = get_object_or_404(Product.objects.listed(), slug=slug)
+        cache.set(key, product, pagecache.FRESH_S)
+    return product
 
 
 def product_guidelines(request: HttpRequest, slug: str) -> HttpResponse:

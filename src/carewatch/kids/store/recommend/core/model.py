@@ -38,7 +38,7 @@ class Household:
 
     owned: frozenset[str] = field(default_factory=frozenset)  # bought or paired
     watches: tuple[str, ...] = ()  # the family's tracker models, newest first
-    unequipped_ages: tuple[int, ...] = ()  # children without a watch
+    unequipped_ages: tuple[int, ...] = ()  # children without a watch; -1: age not given
     basket: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -164,7 +164,11 @@ def _pick(
     if not item.available or item.slug in household.basket:
         return None
     child = next(
-        (a for a in household.unequipped_ages if item.is_tracker and item.min_age <= a <= item.max_age),
+        (
+            a
+            for a in household.unequipped_ages
+            if item.is_tracker and (a < 0 or item.min_age <= a <= item.max_age)
+        ),
         None,
     )
     if item.slug in household.owned and child is None:
@@ -191,7 +195,7 @@ def _reason(
     if fit is not None:
         return FITS, fit
     if child is not None:
-        return SECOND_WATCH, str(child)
+        return SECOND_WATCH, str(child) if child >= 0 else ""
     if scores and learnt >= 0.5:
         return FOR_YOU, ""
     return POPULAR, ""
