@@ -232,9 +232,7 @@ class World:
 
     def household(self, family: Family, before: int) -> Household:
         """What the shop knows of the family on day `before`: watches paired, orders."""
-        owned = frozenset(
-            e.slug for e in family.events if e.kind == ORDER and e.day < before
-        )
+        owned = frozenset(e.slug for e in family.events if e.kind == ORDER and e.day < before)
         watches = sorted(
             ((day, model) for model, day in family.watch_of.values() if day < before),
             reverse=True,
@@ -252,9 +250,7 @@ def bought_between(world: World, start: int, end: int) -> dict[int, set[str]]:
     truth: dict[int, set[str]] = {}
     for family in world.families:
         before = {e.slug for e in family.events if e.kind == ORDER and e.day < start}
-        got = {
-            e.slug for e in family.events if e.kind == ORDER and start <= e.day < end
-        } - before
+        got = {e.slug for e in family.events if e.kind == ORDER and start <= e.day < end} - before
         if got:
             truth[family.user] = got
     return truth
@@ -303,7 +299,9 @@ def grid(quick: bool) -> list[Config]:
     children = [0.5, 1.0, 2.0]
     popular = [0.1, 0.3, 1.0]
     return [
-        replace(Config(), factors=f, regularization=r, fit_weight=a, child_weight=b, popularity_weight=c)
+        replace(
+            Config(), factors=f, regularization=r, fit_weight=a, child_weight=b, popularity_weight=c
+        )
         for (f, r), a, b, c in itertools.product(sizes, fits, children, popular)
     ]
 
@@ -319,16 +317,21 @@ def main() -> None:
     world = World(families, args.seed)
     events = world.events()
     orders = sum(1 for e in events if e.kind == ORDER)
-    print(f"{families} families, {len(world.slugs)} products, {orders} purchases, "
-          f"{len(events) - orders} views over {DAYS} days (seed {args.seed})")
+    print(
+        f"{families} families, {len(world.slugs)} products, {orders} purchases, "
+        f"{len(events) - orders} views over {DAYS} days (seed {args.seed})"
+    )
 
     configs = grid(args.quick)
     valid = score_all(world, VALID_START, TEST_START, configs)
     best_index = max(range(len(configs)), key=lambda i: valid[f"recommender#{i}"]["ndcg@5"])
     best = configs[best_index]
-    print(f"validation (days {VALID_START}-{TEST_START}, {len(configs)} settings): best "
-          f"factors={best.factors} fit={best.fit_weight} child={best.child_weight} "
-          f"popularity={best.popularity_weight}, ndcg@5 {valid[f'recommender#{best_index}']['ndcg@5']:.3f}")
+    chosen_ndcg = valid[f"recommender#{best_index}"]["ndcg@5"]
+    print(
+        f"validation (days {VALID_START}-{TEST_START}, {len(configs)} settings): best "
+        f"factors={best.factors} fit={best.fit_weight} child={best.child_weight} "
+        f"popularity={best.popularity_weight}, ndcg@5 {chosen_ndcg:.3f}"
+    )
 
     test = score_all(world, TEST_START, DAYS, [best])
     test["recommender"] = test.pop("recommender#0")
@@ -359,9 +362,11 @@ def main() -> None:
             figures[f"lift_vs_{base}.{m}"] = round(lift, 3)
     print()
     for base in ("popularity", "item2item"):
-        print(f"lift vs {base:10}: ndcg@5 x{figures[f'lift_vs_{base}.ndcg@5']}, "
-              f"precision@3 x{figures[f'lift_vs_{base}.precision@3']}, "
-              f"recall@5 x{figures[f'lift_vs_{base}.recall@5']}")
+        print(
+            f"lift vs {base:10}: ndcg@5 x{figures[f'lift_vs_{base}.ndcg@5']}, "
+            f"precision@3 x{figures[f'lift_vs_{base}.precision@3']}, "
+            f"recall@5 x{figures[f'lift_vs_{base}.recall@5']}"
+        )
     beats = all(
         test["recommender"][m] > test[b][m] for b in ("popularity", "item2item") for m in metrics
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -73,7 +73,9 @@ def _item(p: Product) -> Item:
     kind = TRACKER if p.kind == Kind.TRACKER else ACCESSORY
     fits = frozenset(f.slug for f in p.fits.all())
     available = p.is_active and p.stock > 0
-    return Item(p.slug, p.name, kind, float(p.price), features, fits, p.min_age, p.max_age, available)
+    return Item(
+        p.slug, p.name, kind, float(p.price), features, fits, p.min_age, p.max_age, available
+    )
 
 
 def bought_lines() -> list[tuple[int, int | None, str]]:
@@ -85,7 +87,9 @@ def bought_lines() -> list[tuple[int, int | None, str]]:
 def events(lines: list[tuple[int, int | None, str]], now: dt.datetime) -> list[Event]:
     found = [Event(owner, slug, ORDER) for _, owner, slug in lines if owner is not None]
     basket = BasketLine.objects.filter(basket__owner__isnull=False, quantity__gt=0)
-    found += [Event(u, s, BASKET) for u, s in basket.values_list("basket__owner_id", "product__slug")]
+    found += [
+        Event(u, s, BASKET) for u, s in basket.values_list("basket__owner_id", "product__slug")
+    ]
     views = ProductView.objects.filter(viewed_at__gte=now - VIEWS_KEPT)
     found += [Event(u, s, VIEW) for u, s in views.values_list("user_id", "product__slug")]
     return found
@@ -118,8 +122,16 @@ def households(users: set[int], lines: list[tuple[int, int | None, str]]) -> dic
     for family, born in children.order_by("-birth_year").values_list("family_id", "birth_year"):
         bare[family].append(year - born if born else -1)
     trackers = _tracker_slugs()
+    baskets: dict[int, set[str]] = defaultdict(set)
+    lines_in = BasketLine.objects.filter(basket__owner__in=users, quantity__gt=0)
+    for user, slug in lines_in.values_list("basket__owner_id", "product__slug"):
+        baskets[user].add(slug)
     return {
-        user: _household(owned[user], families[user], models, bare, trackers) for user in users
+        user: replace(
+            _household(owned[user], families[user], models, bare, trackers),
+            basket=frozenset(baskets[user]),
+        )
+        for user in users
     }
 
 
@@ -142,7 +154,8 @@ def _tracker_slugs() -> set[str]:
     return set(Product.objects.filter(kind=Kind.TRACKER).values_list("slug", flat=True))
 
 
-def refresh(config: Config = Config(), now: dt.datetime | None = None) -> Written:
+def refresh(config: Config | None = None, now: dt.datetime | None = None) -> Written:
+    config = config or Config()
     now = now or timezone.now()
     catalogue = catalogue_items()
     lines = bought_lines()
@@ -166,13 +179,17 @@ def refresh(config: Config = Config(), now: dt.datetime | None = None) -> Writte
     found = events(lines, now)
     model = train(found, sorted(catalogue), config)
     users = {e.user for e in found} | set(
-        FamilyMembership.objects.filter(family__devices__isnull=False).values_list("user_id", flat=True)
+        FamilyMembership.objects.filter(family__devices__isnull=False).values_list(
+            "user_id", flat=True
+        )
     )
     homes = households(users, lines)
     rows = [
-        _row(ids, names, pick, position, now, user=user)
+        _row(ids, names, pick, position, now, user_id=user)
         for user, home in homes.items()
-        for position, pick in enumerate(recommend_for(model, user, home, catalogue, config, PER_USER))
+        for position, pick in enumerate(
+            recommend_for(model, user, home, catalogue, config, PER_USER)
+        )
     ]
     rows += _segment_rows(model, catalogue, ids, config, now)
     with transaction.atomic():
@@ -181,7 +198,12 @@ def refresh(config: Config = Config(), now: dt.datetime | None = None) -> Writte
         RecommendationRow.objects.all().delete()
         RecommendationRow.objects.bulk_create(rows, batch_size=500)
         transaction.on_commit(pagecache.new_generation)
-    log.info("recommendations: %d related rows, %d customers, %d rows", len(related), len(homes), len(rows))
+    log.info(
+        "recommendations: %d related rows, %d customers, %d rows",
+        len(related),
+        len(homes),
+        len(rows),
+    )
     return Written(len(related), len(homes), len(rows))
 
 
@@ -198,7 +220,9 @@ def _segment_rows(
     return [
         _row(ids, names, pick, position, now, segment=segment)
         for segment, home in segments.items()
-        for position, pick in enumerate(recommend_for(model, None, home, catalogue, config, PER_USER))
+        for position, pick in enumerate(
+            recommend_for(model, None, home, catalogue, config, PER_USER)
+        )
     ]
 
 

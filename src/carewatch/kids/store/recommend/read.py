@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -54,9 +55,7 @@ def related_to_basket(products: list[Product], limit: int = SHOWN) -> list[Shown
         )
         found.setdefault(slug, (row.related, row.product))
     picks = core_related.related_for_basket([p.slug for p in products], by_product, limit)
-    return [
-        Shown(found[p.slug][0], related_reason(p.reason, found[p.slug][1].name)) for p in picks
-    ]
+    return [Shown(found[p.slug][0], related_reason(p.reason, found[p.slug][1].name)) for p in picks]
 
 
 def related_reason(reason: str, name: str) -> str:
@@ -79,7 +78,9 @@ def recommendation_reason(row: RecommendationRow) -> str:
     return _("Popular with families like yours")
 
 
-def for_user(user: User | None, exclude: set[int] | None = None, limit: int = SHOWN) -> list[Shown]:
+def for_user(
+    user: User | AnonymousUser | None, exclude: set[int] | None = None, limit: int = SHOWN
+) -> list[Shown]:
     """The customer's own rows; a signed-in customer the model has not met yet gets the
     rows of their segment (the family's tracker), a visitor those of new visitors."""
     exclude = set(exclude or ())
@@ -91,18 +92,20 @@ def for_user(user: User | None, exclude: set[int] | None = None, limit: int = SH
             exclude |= set(bought.values_list("lines__product", flat=True))
     if not rows:
         rows = list(_available(RecommendationRow.objects.filter(user=None, segment=segment(user))))
-    shown = [Shown(r.product, recommendation_reason(r)) for r in rows if r.product_id not in exclude]
+    shown = [
+        Shown(r.product, recommendation_reason(r)) for r in rows if r.product_id not in exclude
+    ]
     return shown[:limit]
 
 
-def after_order(user: User | None, order: Order, limit: int = SHOWN) -> list[Shown]:
+def after_order(user: User | AnonymousUser | None, order: Order, limit: int = SHOWN) -> list[Shown]:
     """Under an order: the owner's recommendations without what was just bought; for a
     guest (or before the model knows the owner) what goes with the order's products."""
     products = [line.product for line in order.lines.all() if line.product is not None]
     ids = {p.pk for p in products}
-    if user is not None and user.is_authenticated and order.owner_id == user.pk:
-        if RecommendationRow.objects.filter(user=user).exists():
-            return for_user(user, ids, limit)
+    mine = isinstance(user, User) and order.owner_id == user.pk
+    if mine and RecommendationRow.objects.filter(user=order.owner_id).exists():
+        return for_user(user, ids, limit)
     return related_to_basket(products, limit)
 
 
@@ -110,7 +113,7 @@ def _available(rows: object) -> list[RecommendationRow]:
     return list(rows.filter(AVAILABLE).select_related("product").order_by("position"))  # type: ignore[attr-defined]
 
 
-def segment(user: User | None) -> str:
+def segment(user: User | AnonymousUser | None) -> str:
     """The tracker model the customer's family has most recently paired, else new visitors."""
     if user is None or not user.is_authenticated:
         return RecommendationRow.NEW_VISITORS

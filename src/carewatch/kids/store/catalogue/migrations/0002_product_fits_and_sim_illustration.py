@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ("catalogue", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='fits',
-            field=models.ManyToManyField(blank=True, limit_choices_to={'kind': 'tracker'}, related_name='accessories', to='catalogue.product', verbose_name='fits'),
+            model_name="product",
+            name="fits",
+            field=models.ManyToManyField(
+                blank=True,
+                limit_choices_to={"kind": "tracker"},
+                related_name="accessories",
+                to="catalogue.product",
+                verbose_name="fits",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='illustration',
-            field=models.CharField(choices=[('watch-round', 'Round watch'), ('watch-square', 'Square watch'), ('clip', 'Clip-on tag'), ('strap', 'Strap'), ('charger', 'Charger'), ('sim', 'SIM card')], default='watch-round', max_length=20, verbose_name='illustration'),
+            model_name="product",
+            name="illustration",
+            field=models.CharField(
+                choices=[
+                    ("watch-round", "Round watch"),
+                    ("watch-square", "Square watch"),
+                    ("clip", "Clip-on tag"),
+                    ("strap", "Strap"),
+                    ("charger", "Charger"),
+                    ("sim", "SIM card"),
+                ],
+                default="watch-round",
+                max_length=20,
+                verbose_name="illustration",
+            ),
         ),
     ]

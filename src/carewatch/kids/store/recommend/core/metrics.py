@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
 def precision_at_k(ranked: Sequence[str], relevant: set[str], k: int) -> float:
@@ -23,7 +23,9 @@ def ndcg_at_k(ranked: Sequence[str], relevant: set[str], k: int) -> float:
 
 
 def evaluate(
-    rankings: dict[int, Sequence[str]], truth: dict[int, set[str]], ks: Sequence[int] = (3, 5)
+    rankings: Mapping[int, Sequence[str]],
+    truth: Mapping[int, set[str]],
+    ks: Sequence[int] = (3, 5),
 ) -> dict[str, float]:
     """Means over the users in `truth` (a user with no ranking scores 0)."""
     users = [u for u in truth if truth[u]]

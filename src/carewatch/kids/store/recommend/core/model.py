@@ -9,7 +9,6 @@ the periodic task and bench/recommend_bench.py run this same code.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -87,24 +86,23 @@ class Model:
 
 def popularity(events: Iterable[Event]) -> dict[str, float]:
     """Each product's weighted count, scaled so the most popular is 1."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     for event in events:
-        counts[event.slug] += WEIGHTS[event.kind]
+        counts[event.slug] = counts.get(event.slug, 0.0) + WEIGHTS[event.kind]
     top = max(counts.values(), default=0.0)
     return {slug: count / top for slug, count in counts.items()} if top else {}
 
 
-def interaction_matrix(
-    events: list[Event], slugs: list[str]
-) -> tuple[csr_matrix, dict[int, int]]:
+def interaction_matrix(events: list[Event], slugs: list[str]) -> tuple[csr_matrix, dict[int, int]]:
     """Users x items, each cell log(1 + summed weights) of that user's events."""
     columns = {slug: i for i, slug in enumerate(slugs)}
     users = {u: i for i, u in enumerate(sorted({e.user for e in events}))}
-    cells: Counter[tuple[int, int]] = Counter()
+    cells: dict[tuple[int, int], float] = {}
     for e in events:
         if e.slug in columns:
-            cells[users[e.user], columns[e.slug]] += WEIGHTS[e.kind]
-    rows, cols = zip(*cells) if cells else ((), ())
+            cell = (users[e.user], columns[e.slug])
+            cells[cell] = cells.get(cell, 0.0) + WEIGHTS[e.kind]
+    rows, cols = zip(*cells, strict=True) if cells else ((), ())
     values = np.log1p(np.fromiter(cells.values(), dtype=np.float32, count=len(cells)))
     shape = (len(users), len(slugs))
     return csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32), users
@@ -113,20 +111,23 @@ def interaction_matrix(
 def train(events: list[Event], slugs: list[str], config: Config = Config()) -> Model:
     """Fits ALS on the events (deterministic: one thread, a fixed seed)."""
     from implicit.cpu.als import AlternatingLeastSquares
+    from threadpoolctl import threadpool_limits
 
     matrix, users = interaction_matrix(events, slugs)
     factors = np.zeros((len(users), config.factors), np.float32)
     items = np.zeros((len(slugs), config.factors), np.float32)
     if matrix.nnz:
-        als = AlternatingLeastSquares(
-            factors=config.factors,
-            regularization=config.regularization,
-            alpha=config.alpha,
-            iterations=config.iterations,
-            num_threads=1,
-            random_state=config.seed,
-        )
-        als.fit(matrix, show_progress=False)
+        # implicit's advice: its own threads, not BLAS's (and one, so runs repeat exactly).
+        with threadpool_limits(1, "blas"):
+            als = AlternatingLeastSquares(
+                factors=config.factors,
+                regularization=config.regularization,
+                alpha=config.alpha,
+                iterations=config.iterations,
+                num_threads=1,
+                random_state=config.seed,
+            )
+            als.fit(matrix, show_progress=False)
         factors, items = np.asarray(als.user_factors), np.asarray(als.item_factors)
     return Model(slugs, users, factors, items, popularity(events))
 

@@ -50,7 +50,8 @@ def related_for(
     together: dict[str, dict[str, float]],
     limit: int = 6,
 ) -> list[Related]:
-    """Accessories that fit first (the most bought-with first), then bought together, then similar."""
+    """Fitting accessories first (the most bought-with first), then bought together,
+    then similar."""
     others = [o for o in catalogue.values() if o.slug != item.slug and o.available]
     bought = together.get(item.slug, {})
     picks: dict[str, Related] = {}

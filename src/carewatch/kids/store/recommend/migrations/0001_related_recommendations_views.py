@@ -7,55 +7,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0002_product_fits_and_sim_illustration'),
+        ("catalogue", "0002_product_fits_and_sim_illustration"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProductView',
+            name="ProductView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('viewed_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.product')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "viewed_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalogue.product",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecommendationRow',
+            name="RecommendationRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('segment', models.CharField(blank=True, max_length=60)),
-                ('score', models.FloatField()),
-                ('reason', models.CharField(choices=[('fits', 'Fits your watch'), ('second_watch', 'For a child without a watch'), ('for_you', 'From what you bought and looked at'), ('popular', 'Popular with families like yours')], max_length=20)),
-                ('about', models.CharField(blank=True, max_length=80)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.product')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='store_recommendations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("segment", models.CharField(blank=True, max_length=60)),
+                ("score", models.FloatField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("fits", "Fits your watch"),
+                            ("second_watch", "For a child without a watch"),
+                            ("for_you", "From what you bought and looked at"),
+                            ("popular", "Popular with families like yours"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("about", models.CharField(blank=True, max_length=80)),
+                ("position", models.PositiveSmallIntegerField()),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalogue.product",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="store_recommendations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
-                'indexes': [models.Index(fields=['user', 'position'], name='recommendation_user'), models.Index(fields=['segment', 'position'], name='recommendation_segment')],
+                "ordering": ["position"],
+                "indexes": [
+                    models.Index(fields=["user", "position"], name="recommendation_user"),
+                    models.Index(fields=["segment", "position"], name="recommendation_segment"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RelatedProduct',
+            name="RelatedProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('fits', 'Fits this model'), ('bought_together', 'Often bought together'), ('similar', 'Similar')], max_length=20)),
-                ('score', models.FloatField()),
-                ('position', models.PositiveSmallIntegerField()),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_rows', to='catalogue.product')),
-                ('related', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalogue.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("fits", "Fits this model"),
+                            ("bought_together", "Often bought together"),
+                            ("similar", "Similar"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_rows",
+                        to="catalogue.product",
+                    ),
+                ),
+                (
+                    "related",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalogue.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('product', 'related'), name='one_related_row')],
+                "ordering": ["product", "position"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("product", "related"), name="one_related_row")
+                ],
             },
         ),
     ]
