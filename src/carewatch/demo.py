@@ -11,6 +11,7 @@ from carewatch.eyes.booking.demo import load_demo_centres
 from carewatch.kids.simulator.routes import Walker
 from carewatch.kids.simulator.runner import ensure_simulated_family
 from carewatch.kids.store.catalogue.loader import load_catalogue
+from carewatch.kids.store.recommend.build import refresh as refresh_recommendations
 from carewatch.platform.accounts.models import (
     Clinic,
     ClinicMembership,
@@ -49,6 +50,7 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     load_demo_centres()
     _user("admin@example.com", "Site", "Admin", superuser=True)
     load_catalogue()
+    refresh_recommendations()  # related products from the first page view
     return [
         ("parent", parent.email, DEMO_PASSWORD),
         ("guardian", guardian.email, DEMO_PASSWORD),

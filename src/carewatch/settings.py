@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "carewatch.kids.store.offers",
     "carewatch.kids.store.mailing",
     "carewatch.kids.store.reviews",
+    "carewatch.kids.store.recommend",
     "carewatch.eyes",
     "carewatch.eyes.screening",
     "carewatch.eyes.booking",
@@ -169,6 +170,7 @@ CACHES = (
 # --- Accounts -----------------------------------------------------------------
 # What the services add to the profile page (platform/accounts/sections.py), in order.
 PROFILE_SECTIONS = [
+    "carewatch.kids.store.recommend.profile.section",
     "carewatch.kids.store.offers.profile.section",
     "carewatch.kids.store.mailing.profile.section",
 ]

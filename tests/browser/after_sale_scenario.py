@@ -2,7 +2,8 @@
 
 `setup` loads the catalogue and makes a parent (verified e-mail channel, a family with
 two children) and returns the family id. `deliver NUMBER` takes the order through the
-pipeline to delivered (the served app's worker then makes the personal offers).
+pipeline to delivered (the served app's worker then makes the personal offers) and runs
+the nightly recommendation training.
 `pair NUMBER` pairs the order's watch with the first child. `publish` puts a new
 product on sale the way staff do, twice (the mail must still go once). `status EMAIL`
 says where the new-product subscription of EMAIL stands.
@@ -45,13 +46,15 @@ def setup() -> dict[str, Any]:
 def deliver(number: str) -> dict[str, Any]:
     from carewatch.kids.store.orders.actions import do_set_status, do_ship
     from carewatch.kids.store.orders.models import Order
+    from carewatch.kids.store.recommend.build import refresh
 
     order = Order.objects.get(number=number)
     do_set_status(order, "packed")
     do_ship(order, "BlueDart", "BD777")
     do_set_status(order, "out_for_delivery")
     do_set_status(order, "delivered")
-    return {"status": order.status}
+    written = refresh()  # what the nightly task does
+    return {"status": order.status, "rows": written.rows}
 
 
 def pair(number: str) -> dict[str, Any]:

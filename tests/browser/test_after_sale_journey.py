@@ -1,10 +1,8 @@
-"""After the sale: a parent whose watch was delivered finds a personal offer in the profile,
-applies it, pays the discounted price; a new product is published and the parent, who
-asked for new-product e-mails at checkout and confirmed by the link, gets one e-mail that
-unsubscribes in one click (RFC 8058), as a mail client does it.
-
-TODO(recs): once branch `recs` has its profile section, assert here that the profile shows
-recommendations that fit the paired watch (see the lead's note in the report)."""
+"""After the sale: a parent whose watch was delivered opens the profile, sees
+recommendations that fit the watch and a personal offer, applies the offer and pays the
+discounted price; a new product is published and the parent, who asked for new-product
+e-mails at checkout and confirmed by the link, gets one e-mail that unsubscribes in one
+click (RFC 8058), as a mail client does it."""
 
 from __future__ import annotations
 
@@ -115,7 +113,10 @@ def test_a_parent_uses_a_personal_offer_and_leaves_the_new_product_mail_in_one_c
             scenario(env, "pair", number)
             scenario(env, "deliver", number)
             wait_for(lambda: offer_appears(page, base), 30, "the personal offer")
-            assert "10% off a watch for a brother or sister" in page.inner_text("main")
+            main = page.inner_text("main")
+            assert "10% off a watch for a brother or sister" in main
+            assert "Recommended for you" in main
+            assert "Fits your CareWatch Junior 4G" in main
             screenshot(page, artifacts / "after-sale-profile.png")
             offer = page.locator("main li", has_text="15% off straps and chargers")
             offer.locator("button:has-text('Apply to my basket')").click()

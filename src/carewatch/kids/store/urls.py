@@ -10,6 +10,7 @@ from carewatch.kids.store.offers import views as offers
 from carewatch.kids.store.orders import dispatch
 from carewatch.kids.store.orders import views as orders
 from carewatch.kids.store.payments import webhooks as stripe_webhook
+from carewatch.kids.store.recommend import views as recommend
 
 app_name = "store"
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("checkout/authenticate/", checkout.authenticate, name="authenticate"),
     path("payments/stripe/webhook/", stripe_webhook.receive, name="stripe_webhook"),
     path("orders/", orders.my_orders, name="orders"),
+    path("for-you/", recommend.for_you, name="for_you"),
     path("orders/<str:number>/", orders.order_detail, name="order"),
     path("orders/<str:number>/follow/<str:token>/", orders.order_follow, name="order_follow"),
     path("staff/dispatch/", dispatch.dispatch_list, name="dispatch"),

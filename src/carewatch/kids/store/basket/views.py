@@ -14,6 +14,7 @@ from carewatch.kids.store.basket import baskets
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.checkout.pricing import totals_for
 from carewatch.kids.store.offers.views import applied, basket_quote
+from carewatch.kids.store.recommend import read
 
 
 def basket(request: HttpRequest) -> HttpResponse:
@@ -27,6 +28,7 @@ def basket(request: HttpRequest) -> HttpResponse:
         "coupon_code": applied(request),
         "coupon_quote": quote,
         "coupon_problem": problem,
+        "related": read.related_to_basket([line.product for line in lines]),
     }
     return render(request, "basket/basket.html", context)
 

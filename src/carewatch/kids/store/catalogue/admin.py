@@ -22,6 +22,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["category"]
+    filter_horizontal = ["fits"]
     actions = ["publish"]
 
     @admin.action(description=_("Put on sale and e-mail the new-product subscribers"))
