@@ -125,3 +125,4 @@ def test_codes_are_long_random_and_unambiguous() -> None:
     assert all(len(code) == 12 and set(code) <= set(rules.CODE_ALPHABET) for code in codes)
     assert not set("O0I1L5S2Z8B") & set(rules.CODE_ALPHABET)
     assert rules.normalise(" acde-fghj kmnp ") == "ACDEFGHJKMNP"
+    assert rules.normalise("diwali\x00-2026\u00e9\u0663") == "DIWALI2026"

@@ -225,6 +225,9 @@ class CouponCheckoutTests(StoreTestCase):
         with self.assertRaises(ValidationError):
             Coupon(description="x", kind="fixed", value=1, segment="bought_product").full_clean()
         Coupon(description="x", kind="fixed", value=1, segment="paired_device").full_clean()
+        staff = Coupon(code="diwali-2026", description="x", kind="fixed", value=1)
+        staff.full_clean()
+        self.assertEqual(staff.code, "DIWALI2026")
 
     def test_a_coupon_kept_for_later_waits_until_the_basket_qualifies(self) -> None:
         coupon = make_coupon(min_basket=6000)

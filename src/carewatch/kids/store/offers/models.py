@@ -117,7 +117,11 @@ class Coupon(models.Model):
         return f"{self.code}: {self.description}"
 
     def clean(self) -> None:
-        """What the admin form refuses: a segment without what it is about."""
+        """What the admin form refuses: a segment without what it is about. A code staff
+        type is stored as customers' codes are looked up (upper case, letters and digits)."""
+        self.code = rules.normalise(self.code)
+        if not self.code:
+            raise ValidationError({"code": _("A code needs letters or digits.")})
         needs = {
             Segment.BOUGHT_PRODUCT: ("segment_product", self.segment_product_id),
             Segment.BOUGHT_CATEGORY: ("segment_category", self.segment_category_id),

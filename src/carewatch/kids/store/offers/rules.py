@@ -91,8 +91,9 @@ def new_code() -> str:
 
 
 def normalise(code: str) -> str:
-    """What the customer typed, as stored: upper case, no spaces or dashes."""
-    return "".join(code.split()).replace("-", "").upper()[:40]
+    """What the customer typed, as stored: upper-case ASCII letters and digits only (spaces,
+    dashes and anything stranger, a NUL byte included, are dropped), at most 40."""
+    return "".join(c for c in code.upper() if c.isascii() and c.isalnum())[:40]
 
 
 def refusal(terms: Terms, situation: Situation) -> Refusal | None:
