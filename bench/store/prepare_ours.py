@@ -16,10 +16,12 @@ from django.core.management import call_command  # noqa: E402 - after setup_djan
 
 from carewatch.kids.store.catalogue.loader import load_catalogue  # noqa: E402
 from carewatch.kids.store.catalogue.models import Category, Product  # noqa: E402
+from carewatch.kids.store.recommend.build import refresh as refresh_recommendations  # noqa: E402
 
 call_command("migrate", interactive=False, verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
 load_catalogue()
+refresh_recommendations()  # the related products the product page shows, as the demo has them
 catalogue = {
     "categories": [{"slug": c.slug, "name": c.name} for c in Category.objects.all()],
     "products": [

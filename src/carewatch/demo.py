@@ -14,6 +14,7 @@ from carewatch.kids.simulator.runner import ensure_simulated_family
 from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.reviews.actions import do_ask
+from carewatch.kids.store.recommend.build import refresh as refresh_recommendations
 from carewatch.platform.accounts.models import (
     Clinic,
     ClinicMembership,
@@ -55,6 +56,7 @@ def load_demo_data() -> list[tuple[str, str, str]]:
     _user("admin@example.com", "Site", "Admin", superuser=True)
     load_catalogue()
     _demo_conversations(parent)
+    refresh_recommendations()  # related products from the first page view
     return [
         ("parent", parent.email, DEMO_PASSWORD),
         ("guardian", guardian.email, DEMO_PASSWORD),

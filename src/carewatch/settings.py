@@ -18,6 +18,7 @@ from carewatch.kids.store.payments.config import parse_payment_config
 from carewatch.platform.lib.env import (
     ConfigError,
     env_bool,
+    env_email,
     env_int,
     env_list,
     env_partitions,
@@ -83,7 +84,10 @@ INSTALLED_APPS = [
     "carewatch.kids.store.payments",
     "carewatch.kids.store.orders",
     "carewatch.kids.store.checkout",
+    "carewatch.kids.store.offers",
+    "carewatch.kids.store.mailing",
     "carewatch.kids.store.reviews",
+    "carewatch.kids.store.recommend",
     "carewatch.eyes",
     "carewatch.eyes.screening",
     "carewatch.eyes.booking",
@@ -170,6 +174,12 @@ CACHES = (
 )
 
 # --- Accounts -----------------------------------------------------------------
+# What the services add to the profile page (platform/accounts/sections.py), in order.
+PROFILE_SECTIONS = [
+    "carewatch.kids.store.recommend.profile.section",
+    "carewatch.kids.store.offers.profile.section",
+    "carewatch.kids.store.mailing.profile.section",
+]
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -209,6 +219,8 @@ EMAIL_USE_TLS, EMAIL_USE_SSL = _email.use_tls, _email.use_ssl
 EMAIL_FILE_PATH = _email.file_path
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email.from_email
+# The mailto: of the new-product e-mails' List-Unsubscribe header (the sender's if unset).
+STORE_UNSUBSCRIBE_MAILTO = env_email(ENV, "STORE_UNSUBSCRIBE_MAILTO")
 
 # --- Notifications ------------------------------------------------------------
 SMS_API_URL = ENV.get("SMS_API_URL", "")

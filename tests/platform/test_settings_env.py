@@ -9,6 +9,7 @@ import pytest
 from carewatch.platform.lib.env import (
     ConfigError,
     env_bool,
+    env_email,
     parse_database_url,
     parse_email_url,
     parse_redis_url,
@@ -121,3 +122,14 @@ def test_it_reads_the_secret_from_a_file(tmp_path: Path) -> None:
         read_secret(
             {"SECRET_KEY_FILE": str(tmp_path / "missing")}, "SECRET_KEY", tmp_path, production=True
         )
+
+
+@pytest.mark.parametrize("value", ["news", "a@b", "a b@example.org", "<x@example.org>", "a@@b.org"])
+def test_it_refuses_a_malformed_unsubscribe_mailbox_with_one_sentence(value: str) -> None:
+    with pytest.raises(ConfigError, match="STORE_UNSUBSCRIBE_MAILTO must be an e-mail address"):
+        env_email({"STORE_UNSUBSCRIBE_MAILTO": value}, "STORE_UNSUBSCRIBE_MAILTO")
+
+
+def test_it_reads_an_unsubscribe_mailbox_or_nothing() -> None:
+    assert env_email({"X": " news@example.org "}, "X") == "news@example.org"
+    assert env_email({}, "X") == ""

@@ -75,7 +75,7 @@ class CatalogueTests(StoreTestCase):
         Product.objects.filter(slug="carewatch-teen").update(stock=3)
         load_catalogue()
         self.assertEqual(Product.objects.filter(slug="carewatch-teen").get().stock, 3)
-        self.assertEqual(Product.objects.count(), 8)
+        self.assertEqual(Product.objects.count(), 11)  # five trackers, six accessories
 
     def test_staff_manage_products_in_the_admin(self) -> None:
         admin = type(self.alice).objects.create_superuser("root@example.org", "pw-12345678")

@@ -11,6 +11,7 @@ from carewatch.platform.accounts import actions, permissions
 from carewatch.platform.accounts.forms import ApiTokenForm, FamilyForm, InviteForm
 from carewatch.platform.accounts.models import ApiToken, Clinic, ClinicRole, Family, FamilyInvite
 from carewatch.platform.accounts.permissions import SignedInRequest
+from carewatch.platform.accounts.sections import profile_sections
 
 
 @login_required
@@ -18,6 +19,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     context = {
         "families": permissions.families_of(request.user),
         "clinic_memberships": request.user.clinic_memberships.select_related("clinic"),
+        "sections": profile_sections(request),
     }
     return render(request, "accounts/home.html", context)
 

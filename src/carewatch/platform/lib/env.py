@@ -336,3 +336,13 @@ def env_stream_name(env: Mapping[str, str], name: str, default: str) -> str:
             f"{name} must be letters, digits, '_' or '-' (at most 64), not {value!r}."
         )
     return value
+
+
+def env_email(env: Mapping[str, str], name: str) -> str:
+    """An e-mail address, or "" when unset: one '@', a dotted domain, no spaces or <>,."""
+    value = env.get(name, "").strip()
+    local, _at, domain = value.partition("@")
+    malformed = value.count("@") != 1 or not local or "." not in domain
+    if value and (malformed or any(c in value for c in " <>,")):
+        raise ConfigError(f"{name} must be an e-mail address such as news@example.org.")
+    return value

@@ -11,7 +11,8 @@ A message that carries a secret (a one-time code, a link token) is not written
 out: pass `compose`, the dotted path of a function taking the Notification and
 returning a `Message` (or None when there is nothing to send any more); it runs
 at each attempt, so the secret is made when the message goes and only ids sit
-in the row's `payload` and in the queue.
+in the row's `payload` and in the queue. A `Message` may carry extra e-mail headers
+(List-Unsubscribe for a mailing); `headers` on send_email stores fixed ones in the row.
 """
 
 from __future__ import annotations
@@ -23,13 +24,30 @@ from django.db import models, transaction
 from carewatch.platform.notify.models import Notification
 from carewatch.platform.notify.transports.base import TransportError
 
-__all__ = ["Message", "TransportError", "forget", "send_email", "send_sms", "topic"]
+__all__ = [
+    "Message",
+    "MessageWithHeaders",
+    "TransportError",
+    "forget",
+    "send_email",
+    "send_sms",
+    "topic",
+]
 
 
 class Message(NamedTuple):
     subject: str
     text: str
     html: str = ""
+
+
+class MessageWithHeaders(NamedTuple):
+    """A Message with extra e-mail headers, added when sending and never stored."""
+
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
 
 
 def topic(obj: models.Model) -> str:
@@ -52,10 +70,11 @@ def send_email(
     event: str = "",
     compose: str = "",
     payload: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Notification:
     """Queue an e-mail after the current transaction commits (nothing goes out for a
     rolled-back booking). Strings must already be in the recipient's language."""
-    return _queue("email", to, subject, text, html, about, event, compose, payload)
+    return _queue("email", to, subject, text, html, about, event, compose, payload, headers)
 
 
 def send_sms(
@@ -84,6 +103,7 @@ def _queue(
     event: str,
     compose: str,
     payload: dict[str, Any] | None,
+    headers: dict[str, str] | None = None,
 ) -> Notification:
     from carewatch.platform.notify.sending import dispatch
 
@@ -97,6 +117,7 @@ def _queue(
         event=event,
         compose=compose,
         payload=payload or {},
+        headers=headers or {},
     )
     transaction.on_commit(lambda: dispatch(row.pk))
     return row

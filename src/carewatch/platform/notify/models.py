@@ -95,6 +95,9 @@ class Notification(models.Model):
     html = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
     payload = models.JSONField(default=dict, blank=True)
+    # Extra e-mail headers ({"List-Unsubscribe": "<https://...>"}); a composer may add more
+    # when sending (those are not stored: they may carry a link token).
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error = models.TextField(blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)

@@ -158,7 +158,10 @@ def compose(notification: Notification) -> bool:
     message = import_string(notification.compose)(notification)
     if message is None:
         return False
-    notification.subject, notification.text, notification.html = message
+    notification.subject, notification.text, notification.html = message[:3]
+    extra = getattr(message, "headers", None)
+    if extra:
+        notification.headers = {**notification.headers, **extra}
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,14 +13,22 @@ from django.views.decorators.http import require_POST
 from carewatch.kids.store.basket import baskets
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.checkout.pricing import totals_for
+from carewatch.kids.store.offers.views import applied, basket_quote
+from carewatch.kids.store.recommend import read
 
 
 def basket(request: HttpRequest) -> HttpResponse:
     current = baskets.basket_for(request)
     lines = current.lines_with_products() if current else []
+    quote, problem = basket_quote(request, lines)
+    discount = quote.amount if quote else Decimal("0")
     context = {
         "lines": lines,
-        "totals": totals_for([(line.price, line.quantity) for line in lines]),
+        "totals": totals_for([(line.price, line.quantity) for line in lines], discount=discount),
+        "coupon_code": applied(request),
+        "coupon_quote": quote,
+        "coupon_problem": problem,
+        "related": read.related_to_basket([line.product for line in lines]),
     }
     return render(request, "basket/basket.html", context)
 

@@ -1,4 +1,6 @@
-"""The starter catalogue: five trackers and three accessories. Idempotent.
+"""The starter catalogue: five trackers and six accessories, each with the trackers it fits.
+
+Idempotent.
 
 Called by `carewatch demo` (carewatch.demo.load_demo_data) and by tests. Prices are
 in rupees and include GST.
@@ -102,14 +104,20 @@ TRACKERS: list[dict[str, Any]] = [
     },
 ]
 
+ROUND = ["carewatch-junior", "carewatch-junior-4g"]
+SQUARE = ["carewatch-swim-4g", "carewatch-teen"]
+WATCHES = ROUND + SQUARE
+LTE = ["carewatch-tag", "carewatch-junior-4g", "carewatch-swim-4g", "carewatch-teen"]
+
 ACCESSORIES: list[dict[str, Any]] = [
     {
         "slug": "soft-strap",
         "name": "Soft silicone strap",
         "illustration": "strap",
-        "summary": "A spare strap in teal, fits every CareWatch watch.",
+        "summary": "A spare strap in teal for the round watches.",
         "price": "399",
         "stock": 100,
+        "fits": ROUND,
     },
     {
         "slug": "magnetic-charger",
@@ -118,6 +126,7 @@ ACCESSORIES: list[dict[str, Any]] = [
         "summary": "A second cable for grandma's house; 1 metre, USB-A.",
         "price": "499",
         "stock": 80,
+        "fits": WATCHES,
     },
     {
         "slug": "tag-holder",
@@ -126,6 +135,34 @@ ACCESSORIES: list[dict[str, Any]] = [
         "summary": "Hides the CareWatch Tag in a shoe's laces.",
         "price": "299",
         "stock": 60,
+        "fits": ["carewatch-tag"],
+    },
+    {
+        "slug": "sport-strap-square",
+        "name": "Sport strap for square watches",
+        "illustration": "strap",
+        "summary": "A breathable strap in navy for the Swim 4G and the Teen; dries fast.",
+        "price": "599",
+        "stock": 50,
+        "fits": SQUARE,
+    },
+    {
+        "slug": "sim-plan-12",
+        "name": "4G SIM plan, 12 months",
+        "illustration": "sim",
+        "summary": "A data and calling SIM for a 4G tracker: a year of location and calls.",
+        "price": "1999",
+        "stock": 200,
+        "fits": LTE,
+    },
+    {
+        "slug": "travel-charger",
+        "name": "Travel charger for the Tag",
+        "illustration": "charger",
+        "summary": "A small USB-C wall charger with the Tag's cradle.",
+        "price": "349",
+        "stock": 40,
+        "fits": ["carewatch-tag"],
     },
 ]
 
@@ -145,7 +182,9 @@ def load_catalogue() -> int:
         fields["price"] = Decimal(fields["price"])
         slug = fields.pop("slug")
         stock = fields.pop("stock")
-        Product.objects.update_or_create(
+        fits = fields.pop("fits", [])
+        product, _ = Product.objects.update_or_create(
             slug=slug, defaults=fields, create_defaults={**fields, "stock": stock}
         )
+        product.fits.set(Product.objects.filter(slug__in=fits))
     return len(rows)

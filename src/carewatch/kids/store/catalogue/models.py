@@ -42,6 +42,7 @@ ILLUSTRATIONS = [
     ("clip", _("Clip-on tag")),
     ("strap", _("Strap")),
     ("charger", _("Charger")),
+    ("sim", _("SIM card")),
 ]
 
 
@@ -78,6 +79,17 @@ class Product(models.Model):
     min_age = models.PositiveSmallIntegerField(_("from age"), default=0)
     max_age = models.PositiveSmallIntegerField(_("to age"), default=99)
     position = models.PositiveSmallIntegerField(default=0)
+    # An accessory names the trackers it fits (a strap, a charger, a SIM plan for 4G);
+    # one that fits nothing named fits every tracker. Related products and
+    # recommendations put fitting accessories first.
+    fits = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="accessories",
+        limit_choices_to={"kind": Kind.TRACKER},
+        verbose_name=_("fits"),
+    )
 
     objects = ProductQuerySet.as_manager()
 

@@ -29,6 +29,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 FRESH_S = 2
 SALT = secrets.token_hex(4)
@@ -92,6 +93,22 @@ def shared_page_allowed(request: HttpRequest) -> bool:
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
+
+
+def fragment(request: HttpRequest, key: str, timeout: int, render: Callable[[], str]) -> SafeString:
+    """A part of a page stored under `key` with this visitor's CSRF tokens cut out, as
+    whole pages are: every visitor gets it back with their own token. The key must name
+    everything the part shows (rows, generation, language, who is signed in)."""
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        secret = request.META.get("CSRF_COOKIE")
+        if not secret:
+            return mark_safe(html)
+        html = cut_tokens(html, secret)
+        cache.set(key, html, timeout)
+    # Our own template's output, stored as rendered (autoescaped) HTML.
+    return mark_safe(html.replace(TOKEN_HOLE, get_token(request)) if TOKEN_HOLE in html else html)
 
 
 def serve(request: HttpRequest, name: str, render: Callable[[], HttpResponse]) -> HttpResponse:

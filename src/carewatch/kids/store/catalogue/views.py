@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,8 +16,10 @@ from carewatch.kids.store.catalogue.forms import FilterForm, GuideForm
 from carewatch.kids.store.catalogue.guidelines import guidelines
 from carewatch.kids.store.catalogue.models import Category, Kind, Product
 from carewatch.kids.store.catalogue.scoring import Need, recommend
+from carewatch.kids.store.recommend import read
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
+BODY_FRESH_S = 60
 REASONS = {
     "age": gettext_lazy("Made for this age"),
     "school": gettext_lazy("School mode keeps it quiet in class"),
@@ -59,13 +63,50 @@ def filter_products(products: QuerySet[Product], data: dict) -> QuerySet[Product
 
 
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The layout is rendered for every visitor with a session; the product's part is one
+    stored fragment keyed by everything it shows (see product_body)."""
+
     def page() -> HttpResponse:
-        product = get_object_or_404(Product.objects.listed(), slug=slug)
-        fragment_key = pagecache.fragment_key(pagecache.digest([product]))
-        context = {"product": product, "fragment_key": fragment_key}
-        return render(request, "catalogue/product.html", context)
+        signed_in = request.user.is_authenticated
+        product = listed_product(slug, fresh=signed_in)
+        read.record_view(request, product)
+        return render(
+            request,
+            "catalogue/product.html",
+            {"product": product, "body": product_body(request, product)},
+        )
 
     return pagecache.serve(request, "product", page)
+
+
+def product_body(request: HttpRequest, product: Product) -> str:
+    """Keyed by the product's row (a stock or price change), the catalogue generation (a
+    staff edit, a review or answer, new related rows), the language and the visitor's
+    e-mail (the question form's initial value; empty when not signed in). A related
+    product that sells out shows for at most BODY_FRESH_S."""
+    user = request.user
+    email = user.email if user.is_authenticated else ""
+    language = translation.get_language() or ""
+    digest = pagecache.digest([product])
+    key = pagecache.fragment_key("product-body", digest, pagecache.generation(), language, email)
+    context = {"product": product, "fragment_key": pagecache.fragment_key(digest)}
+
+    def body() -> str:
+        return render_to_string("catalogue/_product_body.html", context, request)
+
+    return pagecache.fragment(request, key, BODY_FRESH_S, body)
+
+
+def listed_product(slug: str, fresh: bool = False) -> Product:
+    """The product's row, kept FRESH_S seconds within a catalogue generation for visitors
+    who are not signed in: a staff edit shows at once, a stock change made by checkout
+    within FRESH_S (as on stored pages). Signed-in customers always read it afresh."""
+    key = pagecache.fragment_key("product-row", slug, pagecache.generation())
+    product = None if fresh else cache.get(key)
+    if product is None:
+        product = get_object_or_404(Product.objects.listed(), slug=slug)
+        cache.set(key, product, pagecache.FRESH_S)
+    return product
 
 
 def product_guidelines(request: HttpRequest, slug: str) -> HttpResponse:

@@ -35,6 +35,12 @@ class DetailsForm(forms.Form):
     )
     delivery_date = forms.TypedChoiceField(label=_("Delivery date"), coerce=date.fromisoformat)
     delivery_slot = forms.ChoiceField(label=_("Delivery time"), choices=Slot.choices)
+    # Never ticked for the customer; the address must still confirm by a link (double opt-in).
+    news = forms.BooleanField(
+        label=_("E-mail me when CareWatch publishes a new product (you can stop any time)"),
+        required=False,
+        initial=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

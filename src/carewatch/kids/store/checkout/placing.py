@@ -24,13 +24,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from carewatch.kids.store.basket import baskets
 from carewatch.kids.store.basket.models import Basket, BasketLine
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.checkout.pricing import Totals, totals_for
+from carewatch.kids.store.offers import coupons
+from carewatch.kids.store.offers.rules import allocate
 from carewatch.kids.store.orders.actions import do_set_status
 from carewatch.kids.store.orders.models import Order, OrderEvent, OrderLine, Status
 from carewatch.kids.store.payments.gateway import Card, Gateway, Outcome, Result
@@ -97,6 +99,7 @@ class Checkout:
     key: str
     owner: Any = None
     tip: Decimal = Decimal("0")
+    coupon: str = ""  # a code the customer applied; every rule is checked again here
 
 
 def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
@@ -104,7 +107,7 @@ def do_place_order(checkout: Checkout, card: Card, gateway: Gateway) -> Order:
     if existing is not None:
         return existing
     lines = check_basket(checkout.basket)
-    totals = totals_for([(line.price, line.quantity) for line in lines], checkout.tip)
+    totals = priced(checkout, lines, checkout.tip)
     # The amount is part of the key: a new total is a new request, never an old answer.
     key = f"{checkout.key}:{totals.total}:authorize"
     result = gateway.authorize(totals.total, "INR", card, key)
@@ -151,7 +154,7 @@ def do_finish_authenticated(
             logger.info("Authentication %s for checkout %s", confirmed.outcome, checkout.key)
             raise CheckoutError(message_for(confirmed.outcome))
         lines = check_basket(checkout.basket)
-        totals = totals_for([(line.price, line.quantity) for line in lines], pending.tip)
+        totals = priced(checkout, lines, pending.tip)
         if totals.total != pending.amount:
             raise CheckoutError(
                 _(
@@ -190,6 +193,19 @@ def _complete(
     baskets.empty(checkout.basket)
     logger.info("Order %s paid: %s %s, %s", order.number, result.brand, result.last4, order.total)
     return order
+
+
+def priced(checkout: Checkout, lines: list[BasketLine], tip: Decimal) -> Totals:
+    """The totals with the applied coupon's discount; a coupon that no longer applies stops
+    the payment with its reason (the customer removes it or fixes the basket)."""
+    discount = Decimal("0")
+    if checkout.coupon:
+        email = str(checkout.details.get("email", ""))
+        try:
+            discount = coupons.quote(checkout.coupon, lines, checkout.owner, email).amount
+        except coupons.CouponRefused as refused:
+            raise CheckoutError(str(refused)) from None
+    return totals_for([(line.price, line.quantity) for line in lines], tip, discount)
 
 
 def check_basket(basket: Basket) -> list[BasketLine]:
@@ -235,10 +251,26 @@ def _write_order(
                 raise CheckoutError(_("A price changed just now. Check the total and pay again."))
             Product.objects.filter(pk=product.pk).update(stock=F("stock") - line.quantity)
         order = _create_order(checkout, totals)
-        for line in lines:
-            _create_lines(order, line)
+        shares = _redeem(checkout, order, lines, totals)
+        for line, share in zip(lines, shares, strict=True):
+            _create_lines(order, line, share)
         _take_payment(order, result, gateway, checkout.key)
     return order
+
+
+def _redeem(
+    checkout: Checkout, order: Order, lines: list[BasketLine], totals: Totals
+) -> list[Decimal]:
+    """The coupon again, under its row lock: each line's share of the discount."""
+    if not checkout.coupon:
+        return [Decimal("0")] * len(lines)
+    try:
+        quoted = coupons.redeem(order, checkout.coupon, lines, checkout.owner, timezone.now())
+    except coupons.CouponRefused as refused:
+        raise CheckoutError(f"{refused} " + _("Nothing was charged.")) from None
+    if quoted.amount != totals.discount:
+        raise CheckoutError(_("The discount changed just now. Check the total and pay again."))
+    return quoted.line_discounts
 
 
 def _create_order(checkout: Checkout, totals: Totals) -> Order:
@@ -252,6 +284,7 @@ def _create_order(checkout: Checkout, totals: Totals) -> Order:
         shipping=totals.shipping,
         tax=totals.tax,
         tip=totals.tip,
+        discount=totals.discount,
         total=totals.total,
         **checkout.details,
     )
@@ -259,7 +292,7 @@ def _create_order(checkout: Checkout, totals: Totals) -> Order:
     return order
 
 
-def _create_lines(order: Order, line: BasketLine) -> None:
+def _create_lines(order: Order, line: BasketLine, discount: Decimal) -> None:
     product = line.product
     if not product.is_tracker:
         OrderLine.objects.create(
@@ -268,9 +301,12 @@ def _create_lines(order: Order, line: BasketLine) -> None:
             product_name=product.name,
             unit_price=line.price,
             quantity=line.quantity,
+            discount=discount,
         )
         return
-    for _unit in range(line.quantity):
+    # One line per unit: the line's discount is shared out over its units to the paisa.
+    shares = allocate(discount, [line.price] * line.quantity)
+    for share in shares:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
         device = Device(identifier=_new_identifier(), name=product.name)
         device.set_pairing_code(code)
@@ -281,6 +317,7 @@ def _create_lines(order: Order, line: BasketLine) -> None:
             product_name=product.name,
             unit_price=line.price,
             quantity=1,
+            discount=share,
             device=device,
             pairing_code=code,
         )

@@ -21,6 +21,7 @@ class Totals:
     total: Decimal
     tax: Decimal  # the GST included in the total
     tip: Decimal = Decimal("0")  # passed on to the delivery person; no GST on it
+    discount: Decimal = Decimal("0")  # coupons and offers, already taken off the total
 
 
 def shipping_for(subtotal: Decimal) -> Decimal:
@@ -29,11 +30,19 @@ def shipping_for(subtotal: Decimal) -> Decimal:
     return SHIPPING_FEE
 
 
-def totals_for(lines: Iterable[tuple[Decimal, int]], tip: Decimal = Decimal("0")) -> Totals:
-    """`lines` are (unit price, quantity) pairs; a tip that is not offered counts as none."""
+def totals_for(
+    lines: Iterable[tuple[Decimal, int]],
+    tip: Decimal = Decimal("0"),
+    discount: Decimal = Decimal("0"),
+) -> Totals:
+    """`lines` are (unit price, quantity) pairs; a tip that is not offered counts as none.
+
+    A discount (coupons, offers) comes off the goods only, never below zero; shipping is
+    decided on the basket before the discount, so a coupon never adds a shipping fee."""
     tip = tip if tip in TIP_CHOICES else Decimal("0")
     subtotal = sum((price * quantity for price, quantity in lines), Decimal("0"))
+    discount = min(max(discount, Decimal("0")), subtotal)
     shipping = shipping_for(subtotal)
-    taxed = subtotal + shipping
+    taxed = subtotal - discount + shipping
     tax = (taxed * GST_RATE / (1 + GST_RATE)).quantize(PAISA, ROUND_HALF_UP)
-    return Totals(subtotal, shipping, taxed + tip, tax, tip)
+    return Totals(subtotal, shipping, taxed + tip, tax, tip, discount)

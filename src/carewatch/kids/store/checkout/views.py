@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
@@ -38,12 +39,15 @@ from carewatch.kids.store.checkout.placing import (
     do_release,
 )
 from carewatch.kids.store.checkout.pricing import TIP_CHOICES, totals_for
+from carewatch.kids.store.mailing.subscriptions import do_subscribe
+from carewatch.kids.store.offers.views import COUPON_KEY, applied, basket_quote
 from carewatch.kids.store.orders.access import can_view, remember_guest_order
 from carewatch.kids.store.orders.models import Order
 from carewatch.kids.store.payments.gateway import Card, Gateway, get_gateway
 from carewatch.platform.accounts.models import User
 
 DETAILS_KEY = "store_checkout_details"
+NEWS_KEY = "store_checkout_news"
 CHECKOUT_KEY = "store_checkout_key"
 TIP_KEY = "store_checkout_tip"
 PENDING_KEY = "store_checkout_pending"
@@ -62,6 +66,7 @@ def details(request: HttpRequest) -> HttpResponse:
     form = DetailsForm(request.POST or None, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data | {"delivery_date": form.cleaned_data["delivery_date"].isoformat()}
+        request.session[NEWS_KEY] = bool(data.pop("news", False))
         request.session[DETAILS_KEY] = data
         return redirect("store:pay")
     return render(request, "checkout/details.html", {"form": form})
@@ -100,7 +105,7 @@ def pay(request: HttpRequest) -> HttpResponse:
         owner = request.user if request.user.is_authenticated else None
         _release_other_pending(request, key)
         try:
-            checkout = Checkout(basket, details, key, owner, tip)
+            checkout = Checkout(basket, details, key, owner, tip, applied(request))
             order = do_place_order(checkout, card, gateway())
         except NeedsAuthentication as needed:
             request.session[PENDING_KEY] = needed.pending.to_session()
@@ -113,13 +118,16 @@ def pay(request: HttpRequest) -> HttpResponse:
                 request.session[CHECKOUT_KEY] = secrets.token_hex(16)
             return redirect("store:pay")
         return _paid(request, order)
-    return render(request, "checkout/pay.html", _summary(basket, saved, form, tip))
+    return render(request, "checkout/pay.html", _summary(request, basket, saved, form, tip))
 
 
 def _paid(request: HttpRequest, order: Order) -> HttpResponse:
     request.session.pop(CHECKOUT_KEY, None)
     request.session.pop(TIP_KEY, None)
     request.session.pop(PENDING_KEY, None)
+    request.session.pop(COUPON_KEY, None)
+    if request.session.pop(NEWS_KEY, False):
+        do_subscribe(order.email, request.user, translation.get_language() or "")
     if order.owner_id is None:
         remember_guest_order(request, order)
     messages.success(request, _("Thank you! Your order is placed and paid."))
@@ -161,7 +169,7 @@ def authenticate(request: HttpRequest) -> HttpResponse:
         gateway().answer_as_test_bank(pending.reference, approve=answer == "approve")
     details = saved | {"delivery_date": date.fromisoformat(saved["delivery_date"])}
     owner = request.user if request.user.is_authenticated else None
-    checkout = Checkout(basket, details, pending.checkout_key, owner, pending.tip)
+    checkout = Checkout(basket, details, pending.checkout_key, owner, pending.tip, applied(request))
     try:
         order = do_finish_authenticated(checkout, pending, gateway(), now)
     except CheckoutError as error:
@@ -197,10 +205,16 @@ def _tip(value: str) -> Decimal:
 
 
 def _summary(
-    basket: baskets.Basket, saved: dict[str, Any], form: CardForm, tip: Decimal
+    request: HttpRequest,
+    basket: baskets.Basket,
+    saved: dict[str, Any],
+    form: CardForm,
+    tip: Decimal,
 ) -> dict[str, Any]:
     lines = basket.lines_with_products()
-    totals = totals_for([(line.product.price, line.quantity) for line in lines], tip)
+    quote, problem = basket_quote(request, lines)
+    discount = quote.amount if quote else Decimal("0")
+    totals = totals_for([(line.product.price, line.quantity) for line in lines], tip, discount)
     details = DetailsForm(initial=saved)
     slot = dict(details.fields["delivery_slot"].choices).get(saved["delivery_slot"], "")  # type: ignore[attr-defined]
     return {
@@ -211,4 +225,7 @@ def _summary(
         "form": form,
         "delivery_date": date.fromisoformat(saved["delivery_date"]),
         "tip_choices": TIP_CHOICES,
+        "coupon_code": applied(request),
+        "coupon_quote": quote,
+        "coupon_problem": problem,
     }

@@ -7,7 +7,9 @@ cancelling restocks, refunding gives the money back) are handled here and only h
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
@@ -15,10 +17,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from carewatch.kids.store.catalogue.models import Product
+from carewatch.kids.store.offers.rules import refund_for
 from carewatch.kids.store.orders import pipeline, tasks
-from carewatch.kids.store.orders.models import Order, OrderEvent, Status
+from carewatch.kids.store.orders.models import Order, OrderEvent, OrderLine, Status
 from carewatch.kids.store.payments.gateway import get_gateway
-from carewatch.kids.store.payments.models import PaymentStatus
+from carewatch.kids.store.payments.models import Payment, PaymentStatus
+from carewatch.platform.web.templatetags.money import money
 
 
 class TransitionError(Exception):
@@ -69,13 +73,48 @@ def do_refund(order: Order, note: str = "") -> Order:
     if not pipeline.can_move(order.status, Status.REFUNDED):
         raise TransitionError(_("Cancel the order or record the return first, then refund."))
     for payment in order.payments.filter(status=PaymentStatus.CAPTURED):
+        rest = payment.amount - payment.refunded  # less what returned lines got back
         key = f"refund:{payment.idempotency_key}"
-        result = get_gateway(payment.gateway).refund(payment.reference, payment.amount, key)
-        if not result.ok:
+        result = get_gateway(payment.gateway).refund(payment.reference, rest, key) if rest else None
+        if result is not None and not result.ok:
             raise TransitionError(_("The gateway refused the refund. Try again in a minute."))
-        payment.status = PaymentStatus.REFUNDED
-        payment.save(update_fields=["status"])
+        payment.status, payment.refunded = PaymentStatus.REFUNDED, payment.amount
+        payment.save(update_fields=["status", "refunded"])
     return do_set_status(order, Status.REFUNDED, note=note)
+
+
+def do_refund_lines(order: Order, line_ids: Iterable[int], note: str = "") -> Decimal:
+    """Gives back some lines (a returned strap): what they cost less their share of the
+    order's discounts, so a discounted order is never refunded more than was paid for
+    it. The order keeps its status; the timeline says what was refunded."""
+    with transaction.atomic():
+        lines = list(
+            OrderLine.objects.select_for_update().filter(
+                order=order, pk__in=list(line_ids), refunded=False
+            )
+        )
+        payment = order.payments.select_for_update().filter(status=PaymentStatus.CAPTURED).first()
+        if not lines or payment is None:
+            raise TransitionError(_("Nothing to refund: those items are refunded already."))
+        amount = refund_for([(line.line_total, line.discount) for line in lines])
+        _give_back(payment, amount, "-".join(str(line.pk) for line in lines))
+        OrderLine.objects.filter(pk__in=[line.pk for line in lines]).update(refunded=True)
+        said = _("Refunded ₹%(amount)s for %(items)s.") % {
+            "amount": money(amount),
+            "items": ", ".join(str(line) for line in lines),
+        }
+        OrderEvent.objects.create(order=order, status=order.status, note=(note or said)[:200])
+    return amount
+
+
+def _give_back(payment: Payment, amount: Decimal, what: str) -> None:
+    if amount > payment.amount - payment.refunded:
+        raise TransitionError(_("That is more than is left to refund on this payment."))
+    key = f"refund:{payment.idempotency_key}:lines:{what}"
+    result = get_gateway(payment.gateway).refund(payment.reference, amount, key)
+    if not result.ok:
+        raise TransitionError(_("The gateway refused the refund. Try again in a minute."))
+    Payment.objects.filter(pk=payment.pk).update(refunded=F("refunded") + amount)
 
 
 def do_reschedule(order: Order, day: date, slot: str) -> Order:

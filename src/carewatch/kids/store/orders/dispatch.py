@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carewatch.kids.store.orders import actions, pipeline
-from carewatch.kids.store.orders.models import Order, Slot, Status
+from carewatch.kids.store.orders.models import Order, OrderLine, Slot, Status
 from carewatch.platform.accounts.admin_site import staff_required
+from carewatch.platform.web.templatetags.money import money
 
 OPEN = [Status.PAID, Status.PACKED, Status.SHIPPED, Status.OUT_FOR_DELIVERY, Status.RETURNED]
 
@@ -52,6 +53,7 @@ def dispatch_order(request: HttpRequest, number: str) -> HttpResponse:
         "reschedule_form": RescheduleForm(
             initial={"delivery_date": order.delivery_date, "delivery_slot": order.delivery_slot}
         ),
+        "refundable": refundable_lines(order),
     }
     return render(request, "orders/dispatch_order.html", context)
 
@@ -102,6 +104,38 @@ def advance(request: HttpRequest, number: str) -> HttpResponse:
             request,
             _("Order %(number)s is now %(status)s.")
             % {"number": order.number, "status": order.get_status_display()},
+        )
+    return redirect("store:dispatch_order", order.number)
+
+
+def refundable_lines(order: Order) -> list[OrderLine]:
+    """Lines that can still be given back one by one: paid for and not refunded yet."""
+    if order.status not in REFUNDABLE or not order.payments.filter(status="captured").exists():
+        return []
+    return [line for line in order.lines.all() if not line.refunded]
+
+
+# A returned item is refunded line by line while the order goes on (or has arrived).
+REFUNDABLE = [Status.PAID, Status.PACKED, Status.SHIPPED, Status.OUT_FOR_DELIVERY, Status.DELIVERED]
+
+
+@staff_required
+@require_POST
+def refund_lines(request: HttpRequest, number: str) -> HttpResponse:
+    """Gives back the ticked lines: their price less their share of the order's discount."""
+    order = get_object_or_404(Order, number=number)
+    allowed = {line.pk for line in refundable_lines(order)}
+    chosen = [int(v) for v in request.POST.getlist("line") if v.isdigit() and int(v) in allowed]
+    if not chosen or request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the items that came back and confirm, then refund."))
+        return redirect("store:dispatch_order", order.number)
+    try:
+        amount = actions.do_refund_lines(order, chosen)
+    except actions.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("₹%(amount)s went back to the card.") % {"amount": money(amount)}
         )
     return redirect("store:dispatch_order", order.number)
 

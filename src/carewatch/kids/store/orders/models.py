@@ -60,6 +60,8 @@ class Order(models.Model):
     tip = models.DecimalField(
         _("tip for the delivery person"), max_digits=7, decimal_places=2, default=0
     )
+    # Coupons and offers taken off the goods (the discount lines say which and why).
+    discount = models.DecimalField(_("discount"), max_digits=10, decimal_places=2, default=0)
     total = models.DecimalField(max_digits=10, decimal_places=2)
     created = models.DateTimeField(default=timezone.now)
     carrier = models.CharField(_("carrier"), max_length=40, blank=True)
@@ -84,6 +86,9 @@ class OrderLine(models.Model):
     product_name = models.CharField(max_length=80)
     unit_price = models.DecimalField(max_digits=9, decimal_places=2)
     quantity = models.PositiveSmallIntegerField()
+    # This line's share of the order's discounts: a refund of the line gives back the rest.
+    discount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    refunded = models.BooleanField(_("refunded"), default=False)
     device = models.OneToOneField(
         "tracker.Device", models.SET_NULL, null=True, blank=True, related_name="order_line"
     )
@@ -99,6 +104,10 @@ class OrderLine(models.Model):
     @property
     def line_total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    @property
+    def paid_total(self) -> Decimal:
+        return self.line_total - self.discount
 
 
 class OrderEvent(models.Model):

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from carewatch.kids.store.orders import pipeline
 from carewatch.kids.store.orders.access import can_view, remember_guest_order, token_opens
 from carewatch.kids.store.orders.models import Order, Status
+from carewatch.kids.store.recommend import read
 
 
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
@@ -17,7 +18,12 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(queryset, number=number)
     if not can_view(request, order):
         raise Http404
-    context = {"order": order, "timeline": timeline(order), "is_guest": order.owner_id is None}
+    context = {
+        "order": order,
+        "timeline": timeline(order),
+        "is_guest": order.owner_id is None,
+        "recommended": read.after_order(request.user, order),
+    }
     return render(request, "orders/order.html", context)
 
 

@@ -24,6 +24,8 @@ class Payment(models.Model):
     last4 = models.CharField(_("last four digits"), max_length=4)
     amount = models.DecimalField(max_digits=10, decimal_places=2)
     currency = models.CharField(max_length=3, default="INR")
+    # Given back so far (returned lines); the rest goes back on a full refund.
+    refunded = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     status = models.CharField(max_length=12, choices=PaymentStatus.choices)
     idempotency_key = models.CharField(max_length=100, unique=True)
     created = models.DateTimeField(default=timezone.now)

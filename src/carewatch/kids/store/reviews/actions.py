@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from carewatch.kids.store.catalogue import pagecache
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.orders.models import OrderLine
 from carewatch.kids.store.reviews.models import HelpfulVote, Question, Review, ReviewStatus
@@ -57,6 +58,8 @@ def do_vote(review: Review, voter: str) -> bool:
         with transaction.atomic():
             HelpfulVote.objects.create(review=review, voter=voter)
             Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+            # The count is shown in cached fragments: a new generation once it is stored.
+            transaction.on_commit(pagecache.new_generation)
     except IntegrityError:
         return False
     return True

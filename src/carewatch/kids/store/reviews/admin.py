@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from carewatch.kids.store.catalogue import pagecache
 from carewatch.kids.store.reviews import actions
 from carewatch.kids.store.reviews.models import Question, Review, ReviewStatus
 from carewatch.platform.accounts.permissions import signed_in
@@ -23,10 +24,12 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected reviews"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
         queryset.update(status=ReviewStatus.PUBLISHED)
+        pagecache.new_generation()  # an update sends no signal: the product pages show it now
 
     @admin.action(description=_("Hide the selected reviews"))
     def hide(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
         queryset.update(status=ReviewStatus.HIDDEN)
+        pagecache.new_generation()
 
 
 @admin.register(Question)

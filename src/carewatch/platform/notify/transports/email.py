@@ -63,8 +63,18 @@ class EmailTransport(Transport):
             headers={"X-CareWatch-Event": notification.event or "message"},
             reply_to=reply_to(notification),
         )
+        message.extra_headers.update(extra_headers(notification))
         message.attach_alternative(html, "text/html")
         return message
+
+
+def extra_headers(notification: Notification) -> dict[str, str]:
+    """The sender's extra headers (List-Unsubscribe...), never a second To or From."""
+    return {
+        str(name): str(value).replace("\r", " ").replace("\n", " ")
+        for name, value in (notification.headers or {}).items()
+        if str(name).lower() not in ("to", "from", "cc", "bcc", "subject")
+    }
 
 
 def contact_message(notification: Notification) -> EmailMultiAlternatives:
@@ -77,6 +87,7 @@ def contact_message(notification: Notification) -> EmailMultiAlternatives:
         headers={"X-CareWatch-Event": notification.event or "message"},
         reply_to=reply_to(notification),
     )
+    message.extra_headers.update(extra_headers(notification))
     if notification.html:
         message.attach_alternative(notification.html, "text/html")
     return message

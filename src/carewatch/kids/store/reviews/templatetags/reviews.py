@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.functional import SimpleLazyObject
 
+from carewatch.kids.store.catalogue import pagecache
 from carewatch.kids.store.catalogue.models import Product
 from carewatch.kids.store.orders.models import Order
 from carewatch.kids.store.reviews.forms import QuestionForm
@@ -17,13 +19,18 @@ register = template.Library()
 
 @register.inclusion_tag("reviews/_section.html", takes_context=True)
 def product_reviews(context: template.Context, product: Product) -> dict[str, Any]:
+    """The section is cached in two fragments around the form's CSRF token, keyed by the
+    catalogue generation (any review, answer or vote starts a new one, see pagecache):
+    the summary and the form are only built when a fragment is missing."""
     user = context.get("user")
     email = getattr(user, "email", "") if getattr(user, "is_authenticated", False) else ""
     return {
         "product": product,
-        "summary": summarise(product),
-        "question_form": QuestionForm(initial={"email": email}),
+        "summary": SimpleLazyObject(lambda: summarise(product)),
+        "question_form": SimpleLazyObject(lambda: QuestionForm(initial={"email": email})),
         "csrf_token": context.get("csrf_token"),
+        "key": pagecache.fragment_key("reviews", product.pk, pagecache.generation()),
+        "email": email,
     }
 
 
