@@ -13,8 +13,8 @@ from carewatch.kids.simulator.routes import Walker
 from carewatch.kids.simulator.runner import ensure_simulated_family
 from carewatch.kids.store.catalogue.loader import load_catalogue
 from carewatch.kids.store.catalogue.models import Product
-from carewatch.kids.store.reviews.actions import do_ask
 from carewatch.kids.store.recommend.build import refresh as refresh_recommendations
+from carewatch.kids.store.reviews.actions import do_ask
 from carewatch.platform.accounts.models import (
     Clinic,
     ClinicMembership,
