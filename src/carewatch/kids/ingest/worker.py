@@ -189,6 +189,12 @@ class Worker:
         self.owned: set[int] = set()
         self.read_pos: dict[Key, int] = {}
         self.trimmed: dict[Key, int] = {}
+        # What was committed one housekeeping round ago: the log is trimmed only up to
+        # there. A commit of positions on PostgreSQL (synchronous_commit off) is on disk
+        # within a second, and SQLite's (synchronous NORMAL) at the next checkpoint, which
+        # comes between the rounds: a crash of the database can lose the last commits,
+        # and their messages must still be in the log to be processed again.
+        self.durable: dict[Key, int] = {}
         self.stats = Stats()
         self.stopped = threading.Event()
 
@@ -366,7 +372,7 @@ class Worker:
                 log.warning("Ingest housekeeping failed: %s", error)
 
     async def _trim(self) -> None:
-        committed = dict(self.processor.committed)
+        committed, self.durable = self.durable, dict(self.processor.committed)
         for lane in LANES:
             done = {
                 p: seq
