@@ -1,9 +1,10 @@
-"""Run beside a served app: `python -m tests.browser.store_scenario setup|clock NUMBER`.
+"""Run beside a served app: `python -m tests.browser.store_scenario setup|clock NUMBER|train`.
 
 `setup` loads the catalogue and makes a parent (verified e-mail channel, a family with
 a child) and a store staff member; it prints the family and child ids as JSON.
 `clock NUMBER` moves the clock for order NUMBER: the reminder the day before its
 delivery date, the delivery itself, and the review request seven days later.
+`train` runs the nightly recommendations job now.
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ def clock(number: str) -> dict[str, int]:
     return {"reminders": reminders, "reviews": reviews}
 
 
+def train() -> dict[str, int]:
+    from carewatch.kids.store.recommend.build import refresh
+
+    written = refresh()
+    return {"users": written.users, "rows": written.rows}
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carewatch.settings")
     import django
@@ -63,5 +71,7 @@ if __name__ == "__main__":
     django.setup()
     if sys.argv[1] == "setup":
         print(json.dumps(setup()))
+    elif sys.argv[1] == "train":
+        print(json.dumps(train()))
     else:
         print(json.dumps(clock(sys.argv[2])))

@@ -1,6 +1,7 @@
 """A parent compares two trackers, buys one with a test card and gets the e-mails; staff
 ship it; the reminder and review e-mails go out when the clock moves; the parent pairs
-the tracker with the code from the order."""
+the tracker with the code from the order; after the nightly run their shop profile
+recommends accessories that fit that watch."""
 
 from __future__ import annotations
 
@@ -129,5 +130,11 @@ def test_a_parent_buys_a_tracker_that_staff_ship_and_the_parent_pairs(
             # second channel, to the watch's setup page (the SMS that point it at us).
             page.wait_for_url(re.compile(r".*/kids/tracker/family/[0-9]+/(reach|devices/[0-9]+)/$"))
             assert "paired with Anu" in page.inner_text("main")
+
+            assert scenario(env, "train")["rows"] > 0
+            page.goto(f"{base}/kids/shop/for-you/")
+            recommended = page.inner_text("section.recommended")
+            assert "Fits your CareWatch Junior 4G" in recommended
+            screenshot(page, artifacts / "store-for-you.png")
     finally:
         smtp.stop()

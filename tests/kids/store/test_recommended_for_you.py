@@ -3,6 +3,7 @@ order page and the orders list read them, with a reason, and never another custo
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -155,6 +156,15 @@ class RecommendedForYouTests(StoreTestCase):
         self.client.get("/kids/shop/products/carewatch-teen/")
         self.assertFalse(ProductView.objects.exists())
         self.assertNotIn("sessionid", self.client.cookies)
+
+    def test_the_nightly_run_forgets_views_older_than_half_a_year(self) -> None:
+        old = ProductView.objects.create(user=self.charlie, product=self.junior)
+        ProductView.objects.filter(pk=old.pk).update(
+            viewed_at=timezone.now() - dt.timedelta(days=181)
+        )
+        recent = ProductView.objects.create(user=self.charlie, product=self.junior)
+        refresh()
+        self.assertEqual(list(ProductView.objects.all()), [recent])
 
     def test_views_and_the_basket_feed_the_model(self) -> None:
         self.login(self.charlie)

@@ -193,6 +193,7 @@ def refresh(config: Config | None = None, now: dt.datetime | None = None) -> Wri
     ]
     rows += _segment_rows(model, catalogue, ids, config, now)
     with transaction.atomic():
+        ProductView.objects.filter(viewed_at__lt=now - VIEWS_KEPT).delete()
         RelatedProduct.objects.all().delete()
         RelatedProduct.objects.bulk_create(related)
         RecommendationRow.objects.all().delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -109,8 +109,8 @@ def after_order(user: User | AnonymousUser | None, order: Order, limit: int = SH
     return related_to_basket(products, limit)
 
 
-def _available(rows: object) -> list[RecommendationRow]:
-    return list(rows.filter(AVAILABLE).select_related("product").order_by("position"))  # type: ignore[attr-defined]
+def _available(rows: QuerySet[RecommendationRow]) -> list[RecommendationRow]:
+    return list(rows.filter(AVAILABLE).select_related("product").order_by("position"))
 
 
 def segment(user: User | AnonymousUser | None) -> str:
