@@ -52,6 +52,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 devices, 4 rounds")
     parser.add_argument("--backend", choices=["embedded", "postgres", "both"], default="both")
     parser.add_argument("--workers", type=int, default=0, help="ingest workers (1 / 2)")
+    parser.add_argument(
+        "--state-write-s",
+        type=int,
+        default=None,
+        help="INGEST_STATE_WRITE_S for the workers (0: every device row with every batch)",
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)  # one backend per process
     parser.add_argument("--load", help=argparse.SUPPRESS)  # the load generator
     args = parser.parse_args()
@@ -59,6 +65,8 @@ def main() -> None:
         print(json.dumps(generate_load(json.loads(args.load))), flush=True)
         return
     if args.run:
+        if args.state_write_s is not None:
+            os.environ["INGEST_STATE_WRITE_S"] = str(args.state_write_s)
         print(json.dumps(run_backend(args.run, args.quick, args.workers)), flush=True)
         return
     backends = ["embedded", "postgres"] if args.backend == "both" else [args.backend]
@@ -78,6 +86,8 @@ def load_average() -> list[float]:
 
 def in_subprocess(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--run", backend, "--workers", str(args.workers)]
+    if args.state_write_s is not None:
+        command += ["--state-write-s", str(args.state_write_s)]
     done = subprocess.run(command + (["--quick"] if args.quick else []), capture_output=True,
                           text=True, timeout=1800)  # fmt: skip
     lines = done.stdout.strip().splitlines()
@@ -136,7 +146,10 @@ def admin(statement: str) -> None:
 
 
 def measure(backend: str, quick: bool, workers: int, env: dict[str, str]) -> dict[str, Any]:
-    devices, rounds = (2_000, 4) if quick else (10_000, 12)
+    # 36 rounds 5 s apart: three minutes of the devices' time, so places are confirmed
+    # (two clear fixes two minutes apart) and alerted during the run, and enough SOS
+    # samples for a p99
+    devices, rounds = (2_000, 4) if quick else (10_000, 36)
     sos_devices = populate(devices)
     started_workers = start_workers(workers, env)
     try:
@@ -182,7 +195,17 @@ def measure(backend: str, quick: bool, workers: int, env: dict[str, str]) -> dic
         "sos_append_p99_ms": round(percentile(sos.appends, 99), 1),
         "event_publish_p95_ms": latency.get("event_published_p95_ms"),
         "load_average": load_avg,
+        "state_write_s": int(os.environ.get("INGEST_STATE_WRITE_S", "10")),
+        "events": events_written(),
     }
+
+
+def events_written() -> dict[str, int]:
+    from django.db.models import Count
+
+    from carewatch.kids.tracker.models import Event
+
+    return dict(Event.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
 
 
 def load(env: dict[str, str], devices: int, rounds: int, first: int, count: int) -> Any:

@@ -148,6 +148,11 @@ NATS_URL = parse_nats_url(ENV.get("NATS_URL"))
 # it moves devices between partitions, so drain the log first.
 INGEST_PARTITIONS = env_partitions(ENV, "INGEST_PARTITIONS", 8)
 INGEST_STREAM = env_stream_name(ENV, "INGEST_STREAM", "CAREWATCH")
+# The longest a device's row may lag behind its last fix when the rules decided nothing
+# (kids/ingest/processing.py); 0 writes it with every batch.
+INGEST_STATE_WRITE_S = env_int(ENV, "INGEST_STATE_WRITE_S", 10)
+if not 0 <= INGEST_STATE_WRITE_S <= 600:
+    raise ConfigError("INGEST_STATE_WRITE_S must be between 0 and 600 seconds.")
 
 # --- Task queue: SqliteHuey embedded, RedisHuey when REDIS_URL is set ----------
 HUEY = {

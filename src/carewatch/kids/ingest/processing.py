@@ -12,15 +12,16 @@ reloaded after a minute (a pairing or a name changed elsewhere), and when a devi
 been silent long enough for the offline task to have changed its row.
 
 A device's row is written with the batch whenever the rules decided something (an
-event, a place entered or being confirmed, an alarm remembered, a battery alert, its
-status): a worker that takes the partition over starts from those decisions and never
-alerts twice. When only where and when it last was changed, the row is written at most
-every `STATE_WRITE_S` seconds (and by `flush` for a device that fell silent, before a
-partition is handed over, and when the worker stops): at tens of thousands of fixes a
-second, that row update cost the database as much as the position itself. The
-position rows are always written with their batch; the live map hears of every fix at
-once; the device's row lags by seconds at most (a dead worker's successor starts from
-it: a late fix may then pass for a current one, without an alert of its own).
+event, a place entered or left, an alarm remembered, a battery alert, its status): a
+worker that takes the partition over starts from those decisions and never alerts twice.
+When only where and when it last was (or how far a place change has got in its
+confirmation) changed, the row is written at most every INGEST_STATE_WRITE_S seconds,
+10 by default, and by `flush` for a device that fell silent, before a partition is
+handed over, and when the worker stops: at tens of thousands of fixes a second, that
+row update cost the database as much as the position itself. The position rows are
+always written with their batch; the live map hears of every fix at once; the device's
+row lags by seconds at most (a dead worker's successor starts from it: a late fix may
+then pass for a current one, and a confirmation under way starts again).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ log = logging.getLogger(__name__)
 PAUSE_IN_BATCH_S = float(os.environ.get("CAREWATCH_INGEST_TEST_PAUSE_S") or 0)
 IDENTITY_MAX_AGE_S = 60.0
 UNKNOWN_MAX_AGE_S = 30.0
-STATE_WRITE_S = 10.0  # the longest a device's row lags behind its last fix
+STATE_WRITE_S = 10.0  # the longest a device's row lags behind its last fix (a default)
 Key = tuple[int, int]  # (partition, lane)
 
 

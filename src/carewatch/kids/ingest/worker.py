@@ -28,7 +28,6 @@ from typing import Any
 
 from carewatch.kids.ingest.log import LANES, NORMAL, URGENT, Log, LogMessage
 from carewatch.kids.ingest.processing import (
-    STATE_WRITE_S,
     BatchProcessor,
     Key,
     Outcome,
@@ -185,7 +184,11 @@ class Stats:
 class Worker:
     def __init__(self, log_: Log, config: WorkerConfig | None = None) -> None:
         self.log, self.config = log_, config or WorkerConfig()
-        self.processor = BatchProcessor(log_.name, log_.partitions)
+        from django.conf import settings
+
+        self.processor = BatchProcessor(
+            log_.name, log_.partitions, float(settings.INGEST_STATE_WRITE_S)
+        )
         self.owned: set[int] = set()
         self.read_pos: dict[Key, int] = {}
         self.trimmed: dict[Key, int] = {}
@@ -363,7 +366,7 @@ class Worker:
             await asyncio.sleep(self.config.metrics_every_s)
             try:
                 p = self.processor  # rows of devices that fell silent (processing.py)
-                await self.db.call(PRIORITY[NORMAL], p.safely, p.flush, None, STATE_WRITE_S)
+                await self.db.call(PRIORITY[NORMAL], p.safely, p.flush, None, p.state_write_s)
                 await asyncio.to_thread(checkpoint_sqlite)
                 await self._trim()
                 if self.config.metrics_dir is not None:
