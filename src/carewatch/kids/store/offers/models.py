@@ -47,7 +47,10 @@ def _new_code() -> str:
 class Coupon(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True, default=_new_code)
     description = models.CharField(
-        _("what the customer reads"), max_length=200, help_text=_("For example: 15% off straps.")
+        _("what the customer reads"),
+        max_length=200,
+        # xgettext:no-python-format
+        help_text=_("For example: 15% off straps."),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=CouponKind.choices)
     value = models.DecimalField(

@@ -79,12 +79,14 @@ TERMS = {
         "kind": CouponKind.PERCENT,
         "value": ACCESSORY_PERCENT,
         "applies_to": Kind.ACCESSORY,
+        # xgettext:no-python-format
         "description": _("15% off straps and chargers for your watch"),
     },
     Offer.SIBLING: lambda: {
         "kind": CouponKind.PERCENT,
         "value": SIBLING_PERCENT,
         "applies_to": Kind.TRACKER,
+        # xgettext:no-python-format
         "description": _("10% off a watch for a brother or sister"),
     },
 }
