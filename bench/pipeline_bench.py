@@ -32,6 +32,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,13 @@ def main() -> None:
     parser.add_argument("--backend", choices=["embedded", "postgres", "both"], default="both")
     parser.add_argument("--workers", type=int, default=0, help="ingest workers (1 / 2)")
     parser.add_argument(
+        "--load-via",
+        choices=["watch", "log"],
+        default="watch",
+        help="watch: frames over loopback TCP to a `carewatch gateway` process, one "
+        "connection per device, SOS as AL frames (default); log: the ingest log's own client",
+    )
+    parser.add_argument(
         "--state-write-s",
         type=int,
         default=None,
@@ -67,7 +75,9 @@ def main() -> None:
     if args.run:
         if args.state_write_s is not None:
             os.environ["INGEST_STATE_WRITE_S"] = str(args.state_write_s)
-        print(json.dumps(run_backend(args.run, args.quick, args.workers)), flush=True)
+        print(
+            json.dumps(run_backend(args.run, args.quick, args.workers, args.load_via)), flush=True
+        )
         return
     backends = ["embedded", "postgres"] if args.backend == "both" else [args.backend]
     results = {backend: in_subprocess(backend, args) for backend in backends}
@@ -86,6 +96,7 @@ def load_average() -> list[float]:
 
 def in_subprocess(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--run", backend, "--workers", str(args.workers)]
+    command += ["--load-via", args.load_via]
     if args.state_write_s is not None:
         command += ["--state-write-s", str(args.state_write_s)]
     done = subprocess.run(command + (["--quick"] if args.quick else []), capture_output=True,
@@ -99,7 +110,7 @@ def in_subprocess(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 # --- one backend, in its own process -----------------------------------------------
 
 
-def run_backend(backend: str, quick: bool, workers: int) -> dict[str, Any]:
+def run_backend(backend: str, quick: bool, workers: int, via: str = "watch") -> dict[str, Any]:
     tag = f"{os.getpid()}"
     env = os.environ | {
         "DATA_DIR": tempfile.mkdtemp(prefix="carewatch-pipeline-"),
@@ -126,7 +137,7 @@ def run_backend(backend: str, quick: bool, workers: int) -> dict[str, Any]:
 
     call_command("migrate", verbosity=0)
     try:
-        return measure(backend, quick, workers or (2 if backend == "postgres" else 1), env)
+        return measure(backend, quick, workers or (2 if backend == "postgres" else 1), env, via)
     finally:
         from django.db import connections
 
@@ -145,23 +156,31 @@ def admin(statement: str) -> None:
         conn.execute(statement.encode())
 
 
-def measure(backend: str, quick: bool, workers: int, env: dict[str, str]) -> dict[str, Any]:
+def measure(
+    backend: str, quick: bool, workers: int, env: dict[str, str], via: str
+) -> dict[str, Any]:
     # 36 rounds 5 s apart: three minutes of the devices' time, so places are confirmed
     # (two clear fixes two minutes apart) and alerted during the run, and enough SOS
     # samples for a p99
     devices, rounds = (2_000, 4) if quick else (10_000, 36)
     sos_devices = populate(devices)
     started_workers = start_workers(workers, env)
+    port = 0
+    if via == "watch":
+        port = free_port()
+        started_workers.append(start_gateway(env, port))
     try:
         wait_for_leases()
         # A running worker has its devices and places in memory: warm it up with one
         # round first, as after its first minute in service, then measure the others.
-        load(env, devices, rounds, first=0, count=1)
+        load(env, devices, rounds, first=0, count=1, port=port).wait()
         wait_for_positions(devices, timeout=900)
         total = devices * (rounds - 1)
-        sos = SosProbe(sos_devices)
+        sos = SosProbe(sos_devices, port)
+        if port:
+            sos.connect_all()
         sos.start()
-        loader = load(env, devices, rounds, first=1, count=rounds - 1)
+        loader = load(env, devices, rounds, first=1, count=rounds - 1, port=port)
         finished = wait_for_positions(devices * rounds, timeout=900)
         sos.stop()
         loaded = json.loads(loader.communicate(timeout=60)[0].strip().splitlines()[-1])
@@ -178,6 +197,9 @@ def measure(backend: str, quick: bool, workers: int, env: dict[str, str]) -> dic
         "places": 4 * FAMILIES,
         "positions": total,
         "workers": workers,
+        "load_via": "watch protocol over TCP, a gateway process"
+        if via == "watch"
+        else "log client",
         "positions_per_s": round(rate),
         "append_per_s": round(total / (loaded["finished"] - loaded["started"])),
         "raw_copy_per_s": round(floor),
@@ -208,8 +230,12 @@ def events_written() -> dict[str, int]:
     return dict(Event.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
 
 
-def load(env: dict[str, str], devices: int, rounds: int, first: int, count: int) -> Any:
-    spec = json.dumps({"devices": devices, "rounds": rounds, "first": first, "count": count})
+def load(
+    env: dict[str, str], devices: int, rounds: int, first: int, count: int, port: int = 0
+) -> Any:
+    spec = json.dumps(
+        {"devices": devices, "rounds": rounds, "first": first, "count": count, "port": port}
+    )
     return subprocess.Popen(
         [sys.executable, __file__, "--load", spec], env=env, stdout=subprocess.PIPE, text=True
     )
@@ -278,6 +304,41 @@ def start_workers(count: int, env: dict[str, str]) -> list[subprocess.Popen[byte
     ]
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_gateway(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`carewatch gateway`: the watch server alone on loopback; one address holds every
+    device's connection here, so the per-address cap is lifted."""
+    gateway = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "carewatch.cli",
+            "gateway",
+            "--host",
+            "127.0.0.1",
+            "--watch-port",
+            str(port),
+        ],  # fmt: skip
+        env=env | {"GATEWAY_MAX_PER_ADDRESS": "20000", "LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(env["DATA_DIR"]) / "gateway.log", "w"),  # noqa: SIM115
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return gateway
+        except OSError:
+            time.sleep(0.2)
+    gateway.kill()
+    raise RuntimeError("the watch gateway did not start")
+
+
 def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
@@ -325,8 +386,10 @@ def wait_for_positions(total: int, timeout: float) -> float:
 class SosProbe(threading.Thread):
     """An SOS every 100 ms, each from a watch that has not pressed it in the last minute."""
 
-    def __init__(self, devices: list[str]) -> None:
+    def __init__(self, devices: list[str], port: int = 0) -> None:
         super().__init__(daemon=True)
+        self.port = port  # the watch gateway's, or 0: the log's own client
+        self.sockets: dict[str, socket.socket] = {}
         self.devices, self.latencies, self.halt = devices, list[float](), threading.Event()
         self.appends = list[float]()  # of which the append itself (durable in the log)
 
@@ -349,9 +412,12 @@ class SosProbe(threading.Thread):
             before = sos.count()
             started = time.perf_counter()
             when = datetime.now(UTC)
-            log.append_sync(
-                [Fix(device, when, 12.9, 80.1, accuracy_m=10, alarms=frozenset({"sos"}))]
-            )
+            if self.port:
+                self.press_sos(device, when)
+            else:
+                log.append_sync(
+                    [Fix(device, when, 12.9, 80.1, accuracy_m=10, alarms=frozenset({"sos"}))]
+                )
             self.appends.append((time.perf_counter() - started) * 1000)
             while sos.count() == before and time.perf_counter() - started < 10:
                 time.sleep(0.002)
@@ -359,6 +425,37 @@ class SosProbe(threading.Thread):
                 self.latencies.append((time.perf_counter() - started) * 1000)
             self.halt.wait(0.1)
         connection.close()
+        for sock in self.sockets.values():
+            sock.close()
+
+    def connect_all(self) -> None:
+        """Every SOS watch connected and known to the gateway before the load starts (an
+        LK link frame each, answered), as watches stay connected: an SOS then measures
+        the alarm's path, not a first connection."""
+        from carewatch.kids.simulator.devices import watch_frame
+
+        for device in self.devices:
+            sock = self.sockets[device] = socket.create_connection(("127.0.0.1", self.port))
+            sock.sendall(watch_frame("3G", device, "LK"))
+            self.read_reply(sock)
+
+    @staticmethod
+    def read_reply(sock: socket.socket) -> None:
+        reply = b""
+        while not reply.endswith(b"]"):
+            chunk = sock.recv(4096)
+            if not chunk:
+                raise RuntimeError("the gateway closed a watch's connection")
+            reply += chunk
+
+    def press_sos(self, device: str, when: datetime) -> None:
+        """An AL frame with the SOS bit from the watch's own connection; the gateway's
+        reply comes once the frame is durable in the log."""
+        from carewatch.kids.simulator.devices import Report, position_frame
+
+        sock = self.sockets[device]
+        sock.sendall(position_frame(device, Report(when, 12.9, 80.1, 10.0, 90, True)))
+        self.read_reply(sock)
 
 
 def worker_latency(folder: Path) -> dict[str, Any]:
@@ -458,8 +555,45 @@ def generate_load(spec: dict[str, int]) -> dict[str, float]:
             await asyncio.gather(*(log.append(chunk) for chunk in chunks))  # as many gateways
         return started, time.time()
 
-    started, finished = asyncio.run(run())
+    if spec.get("port"):
+        started, finished = asyncio.run(
+            send_frames(spec["port"], devices, spec["first"], spec["count"], one_round)
+        )
+    else:
+        started, finished = asyncio.run(run())
     return {"started": started, "finished": finished}
+
+
+async def send_frames(
+    port: int, devices: int, first: int, count: int, one_round: Any
+) -> tuple[float, float]:
+    """Each device on its own connection to the watch gateway, as real watches are: a UD
+    frame per fix (UD has no reply). The connections stay open until the gateway has
+    had time to hand everything to the log (a closed connection's last frames may be
+    dropped, as with a watch that goes away)."""
+    from carewatch.kids.simulator.devices import Report, position_frame
+
+    writers: dict[str, asyncio.StreamWriter] = {}
+    for start in range(0, devices, 500):
+        opened = await asyncio.gather(
+            *(
+                asyncio.open_connection("127.0.0.1", port)
+                for _ in range(start, min(devices, start + 500))
+            )
+        )
+        for n, (_, writer) in zip(range(start, devices), opened, strict=False):
+            writers[device_id(n)] = writer
+    started = time.time()
+    for number in range(first, first + count):
+        for fix in one_round(number):
+            report = Report(fix.fix_time, fix.lat, fix.lon, fix.accuracy_m, 90, False)
+            writers[fix.device_id].write(position_frame(fix.device_id, report))
+        await asyncio.gather(*(writer.drain() for writer in writers.values()))
+    finished = time.time()
+    await asyncio.sleep(3)
+    for writer in writers.values():
+        writer.close()
+    return started, finished
 
 
 if __name__ == "__main__":
