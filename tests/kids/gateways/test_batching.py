@@ -83,3 +83,28 @@ def test_a_batch_is_capped() -> None:
         assert sum(len(batch) for batch in inner.appends) == 7
 
     asyncio.run(scenario())
+
+
+class PositionsStuckLog(SlowLog):
+    """Positions wait for `release`; alarms are appended at once."""
+
+    async def append(self, fixes: Sequence[Fix]) -> None:
+        if not any(f.alarms for f in fixes):
+            await self.release.wait()
+        self.appends.append(list(fixes))
+
+
+def test_an_sos_is_appended_while_a_batch_of_positions_is_still_in_flight() -> None:
+    async def scenario() -> None:
+        inner = PositionsStuckLog()
+        log = BatchingLog(inner)
+        positions = asyncio.create_task(log.append([fix("a"), fix("b")]))
+        await asyncio.sleep(0.01)
+        sos = Fix("c", WHEN, 1.0, 2.0, alarms=frozenset({"sos"}))
+        await asyncio.wait_for(log.append([sos]), timeout=1)  # not behind the positions
+        assert not positions.done()
+        inner.release.set()
+        await positions
+        assert [[f.device_id for f in batch] for batch in inner.appends] == [["c"], ["a", "b"]]
+
+    asyncio.run(scenario())
