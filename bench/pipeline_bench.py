@@ -2,10 +2,13 @@
 
 10,000 paired devices in 2,500 families with 10,000 places (a home and a school circle
 and two polygons per family), and 1,000 more watches in the first family for SOS. A
-load generator in a second process appends rounds of fixes through the log's own client
-(concurrent appends of 1,000 fixes, as gateways flushing) while `carewatch ingest`
-workers (separate processes) run the rules and write. Meanwhile this process appends an
-SOS every 100 ms and waits for the guardian's Notification row. Measured:
+load generator in a second process sends rounds of fixes as watches do: one TCP
+connection per device, UD frames in the watch protocol, to a `carewatch gateway` process
+that appends them to the ingest log (`--load-via log`: concurrent appends of 1,000 fixes
+through the log's own client instead, without the gateway; `--rate N` paces it), while
+`carewatch ingest` workers (separate processes) run the rules and write. Meanwhile this
+process sends an SOS every 100 ms (an AL frame from a connected watch, or an append) and
+waits for the guardian's Notification row. Measured:
 
 - positions/s from the first append to the last row committed, rules applied;
 - append-to-committed latency p50/p99 of ordinary messages and of alarms (from the
@@ -18,6 +21,7 @@ SOS every 100 ms and waits for the guardian's Notification row. Measured:
     uv run python bench/pipeline_bench.py                 # embedded, then PostgreSQL + NATS
     uv run python bench/pipeline_bench.py --quick         # a small run: does it work
     uv run python bench/pipeline_bench.py --backend postgres --workers 2
+    uv run python bench/pipeline_bench.py --load-via log  # from the log on, no gateway
 
 PostgreSQL: a throwaway database on 127.0.0.1:5432 (trust), dropped afterwards; NATS
 JetStream on 127.0.0.1:4222, streams of their own, deleted afterwards. The last line
