@@ -596,21 +596,24 @@ async def send_frames(
     port: int, devices: int, first: int, count: int, one_round: Any, rate: int = 0
 ) -> tuple[float, float]:
     """Each device on its own connection to the watch gateway, as real watches are: a UD
-    frame per fix (UD has no reply). The connections stay open until the gateway has
-    had time to hand everything to the log (a closed connection's last frames may be
-    dropped, as with a watch that goes away)."""
-    from carewatch.kids.simulator.devices import Report, position_frame
+    frame per fix (UD has no reply). Every frame is in the kernel's buffers before the
+    connections close."""
+    from carewatch.kids.simulator.devices import Report, position_frame, watch_frame
 
     writers: dict[str, asyncio.StreamWriter] = {}
+
+    async def connect(device: str) -> None:
+        """Connected and known to the gateway (an LK frame, answered) before the clock
+        starts, as watches in service are: the load measures frames, not first contacts."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(watch_frame("3G", device, "LK"))
+        await reader.readuntil(b"]")
+        writers[device] = writer
+
     for start in range(0, devices, 500):
-        opened = await asyncio.gather(
-            *(
-                asyncio.open_connection("127.0.0.1", port)
-                for _ in range(start, min(devices, start + 500))
-            )
+        await asyncio.gather(
+            *(connect(device_id(n)) for n in range(start, min(devices, start + 500)))
         )
-        for n, (_, writer) in zip(range(start, devices), opened, strict=False):
-            writers[device_id(n)] = writer
     started = time.time()
     sent = 0
     for number in range(first, first + count):
@@ -621,6 +624,10 @@ async def send_frames(
             if rate and sent % 100 == 0:  # paced: 100 frames at a time
                 await asyncio.sleep(max(0.0, started + sent / rate - time.time()))
         await asyncio.gather(*(writer.drain() for writer in writers.values()))
+    # drain() returns below the high-water mark: wait until every frame is in the kernel
+    # (what is still in this process's buffers when it exits is never sent)
+    while any(writer.transport.get_write_buffer_size() for writer in writers.values()):
+        await asyncio.sleep(0.05)
     finished = time.time()
     await asyncio.sleep(3)
     for writer in writers.values():

@@ -38,19 +38,36 @@ class SlowLog:
         pass
 
 
-def test_appends_made_while_one_is_in_flight_go_together_in_order() -> None:
+def test_appends_made_while_two_are_in_flight_go_together_in_order() -> None:
     async def scenario() -> None:
         inner = SlowLog()
         log = BatchingLog(inner)
-        first = asyncio.create_task(log.append([fix("a")]))
+        first = [asyncio.create_task(log.append([fix(d)])) for d in "ab"]
         await asyncio.sleep(0.01)
-        others = [asyncio.create_task(log.append([fix(d, 1), fix(d, 2)])) for d in "bcd"]
+        others = [asyncio.create_task(log.append([fix(d, 1), fix(d, 2)])) for d in "cde"]
         await asyncio.sleep(0.01)
-        assert not any(t.done() for t in [first, *others])  # nobody returns before the log
+        assert not any(t.done() for t in [*first, *others])  # nobody returns before the log
         inner.release.set()
-        await asyncio.gather(first, *others)
-        assert [len(batch) for batch in inner.appends] == [1, 6]
-        assert [f.device_id for f in inner.appends[1]] == ["b", "b", "c", "c", "d", "d"]
+        await asyncio.gather(*first, *others)
+        assert [len(batch) for batch in inner.appends] == [1, 1, 6]
+        assert [f.device_id for f in inner.appends[2]] == ["c", "c", "d", "d", "e", "e"]
+
+    asyncio.run(scenario())
+
+
+def test_submit_calls_back_once_per_caller_on_the_loop_when_durable() -> None:
+    async def scenario() -> None:
+        inner = SlowLog()
+        log = BatchingLog(inner)
+        outcomes: list[tuple[str, BaseException | None]] = []
+        for d in "abc":
+            log.submit([fix(d)], lambda error, d=d: outcomes.append((d, error)))
+        await asyncio.sleep(0.01)
+        assert outcomes == []
+        inner.release.set()
+        for _ in range(50):
+            await asyncio.sleep(0.01)
+        assert sorted(outcomes, key=lambda o: o[0]) == [("a", None), ("b", None), ("c", None)]
 
     asyncio.run(scenario())
 

@@ -12,6 +12,7 @@ def test_the_defaults_are_the_usual_ports_on_loopback() -> None:
     config = parse_gateway_config({}, "https://care.example.org")
     assert (config.host, config.watch_port, config.osmand_port) == ("127.0.0.1", 5093, 5055)
     assert not config.osmand_own_port and not config.mqtt_url
+    assert config.uvloop  # where installed; the standard loop otherwise
     assert config.public_host == "care.example.org"  # what the pairing page tells devices
 
 
@@ -25,11 +26,13 @@ def test_every_setting_comes_from_its_variable() -> None:
             "MQTT_URL": "mqtt://u:p@broker:1884",
             "GATEWAY_PUBLIC_HOST": "gw.example.org",
             "GATEWAY_MAX_PER_ADDRESS": "20",
+            "GATEWAY_UVLOOP": "False",
         }
     )
     assert (config.host, config.watch_port, config.osmand_port) == ("0.0.0.0", 0, 6055)
     assert config.osmand_own_port and config.public_host == "gw.example.org"
     assert config.max_per_address == 20
+    assert not config.uvloop
 
 
 @pytest.mark.parametrize(
@@ -42,6 +45,7 @@ def test_every_setting_comes_from_its_variable() -> None:
         ({"MQTT_URL": "http://broker"}, "MQTT_URL"),
         ({"MQTT_URL": "mqtt://broker:port"}, "MQTT_URL"),
         ({"GATEWAY_MAX_PER_ADDRESS": "0"}, "GATEWAY_MAX_PER_ADDRESS"),
+        ({"GATEWAY_UVLOOP": "sometimes"}, "GATEWAY_UVLOOP"),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(env: dict, named: str) -> None:

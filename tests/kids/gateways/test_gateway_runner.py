@@ -95,3 +95,17 @@ class GatewayThreadTests(TransactionTestCase):
             gateways = GatewayThread(replace(GatewayConfig(), watch_port=port), MemoryLog())
             with self.assertRaisesRegex(RuntimeError, "did not start"):
                 gateways.start()
+
+
+def test_the_gateways_run_on_uvloop_unless_told_not_to() -> None:
+    import uvloop
+
+    from carewatch.kids.gateways.config import GatewayConfig
+    from carewatch.kids.gateways.runner import new_event_loop
+
+    on, off = new_event_loop(GatewayConfig()), new_event_loop(GatewayConfig(uvloop=False))
+    try:
+        assert isinstance(on, uvloop.Loop) and not isinstance(off, uvloop.Loop)
+    finally:
+        on.close()
+        off.close()

@@ -12,8 +12,9 @@ import contextlib
 import logging
 import signal
 import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from carewatch.kids.gateways.batching import BatchingLog
 from carewatch.kids.gateways.config import GatewayConfig
@@ -28,6 +29,25 @@ from carewatch.platform import pubsub
 
 log = logging.getLogger(__name__)
 STATS_EVERY_S = 300.0
+T = TypeVar("T")
+
+
+def new_event_loop(config: GatewayConfig) -> asyncio.AbstractEventLoop:
+    """uvloop when the configuration allows it and it is installed (Linux, macOS)."""
+    if config.uvloop:
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
+def run(config: GatewayConfig, main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on the gateways' kind of event loop (`carewatch gateway`)."""
+    with asyncio.Runner(loop_factory=lambda: new_event_loop(config)) as runner:
+        return runner.run(main)
 
 
 @dataclass
@@ -142,7 +162,7 @@ class GatewayThread:
         self.thread.join(timeout=10)
 
     def _run(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_event_loop(self.config)
         try:
             self.task = self.loop.create_task(serve_forever(self.config, self.ingest, self._ready))
             self.loop.run_until_complete(self.task)

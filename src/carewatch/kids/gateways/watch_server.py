@@ -2,11 +2,17 @@
 
 Per connection: frames are cut by `protocols.watch.WatchFramer`, decoded by
 `protocols.watch.decode`; the first frame names the device, which must be a paired watch
-(else the connection is cut, and the id logged once per interval). Fixes go to the
-ingest log and replies are written only after `IngestLog.append` returned, so a reply
-means the position is durable. While a batch is being appended the connection stops
-reading: one device's frames stay in order, and a slow log slows only the devices
-waiting on it.
+(else the connection is cut, and the id logged once per interval). Fixes are handed to
+the ingest log through `BatchingLog.submit` (no task per frame) and replies are written
+only once the log has them durable, so a reply means the position is safe. While a
+connection's fixes are being appended it stops reading: one device's frames stay in
+order, and a slow log slows only the devices waiting on it.
+
+Alarms first, however busy: each turn of the event loop decodes at most TURN_BUDGET
+frames; frames read beyond that wait for the next turn, their connections paused,
+except AL frames (SOS, fall, removed), which are decoded and appended at once, in their
+own lane of the log. Measured under a flood of positions this bounds how long an SOS
+waits to be read; without it one turn decoded every ready connection's frames.
 
 No Django here: the device directory and the command channel are passed in.
 """
@@ -21,8 +27,9 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+from carewatch.kids.gateways.batching import BatchingLog
 from carewatch.kids.gateways.commands import answer_word
 from carewatch.kids.gateways.config import GatewayConfig
 from carewatch.kids.gateways.limits import STATS, OncePerInterval, Stats
@@ -35,6 +42,10 @@ log = logging.getLogger(__name__)
 WATCH = "watch"
 MAX_BAD_FRAMES = 5  # undecodable frames in a row before the connection is cut
 WRITE_BUFFER_HIGH = 64 * 1024  # a device that does not read its replies is cut
+# Frames decoded per turn of the event loop (about 10 ms of work); frames read beyond it
+# wait for the next turn, except alarms.
+TURN_BUDGET = 500
+COMMAND_CHECK_S = 0.05  # watches identified within this are asked about in one query
 
 
 class DeviceLookup(Protocol):
@@ -82,6 +93,7 @@ class WatchConnection(asyncio.Protocol):
         "closed",
         "awaiting",
         "delivering",
+        "deferred",
     )
 
     def __init__(self, server: WatchServer) -> None:
@@ -98,15 +110,16 @@ class WatchConnection(asyncio.Protocol):
         # commands sent and not answered yet: (command id, the word the answer starts with)
         self.awaiting: deque[tuple[int, str]] | None = None
         self.delivering = False
+        self.deferred: list[bytes] | None = None  # frames read, waiting for the next turn
 
     # --- asyncio callbacks ---------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # uvloop's transports are not asyncio.Transport subclasses, but behave as one
+        self.transport = cast(asyncio.Transport, transport)
         peer = transport.get_extra_info("peername")
         self.address = str(peer[0]) if peer else "?"
-        transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
+        self.transport.set_write_buffer_limits(high=WRITE_BUFFER_HIGH)
         if not self.server.admit(self):
             self.abort()
 
@@ -130,11 +143,13 @@ class WatchConnection(asyncio.Protocol):
         elif self.partial_since is None:
             self.partial_since = now
         if frames:
-            self.frames(frames)
+            self.server.take(self, frames)
 
     # --- frames ----------------------------------------------------------------------
 
-    def frames(self, frames: list[bytes]) -> None:
+    def frames(self, frames: list[bytes]) -> bool:
+        """Decodes and hands over; True when the connection waits for an append (it reads
+        on by itself once the fixes are durable)."""
         received = datetime.now(UTC)
         messages: list[Decoded] = []
         for frame in frames:
@@ -145,40 +160,70 @@ class WatchConnection(asyncio.Protocol):
                 self.bad_frames += 1
                 if self.bad_frames >= MAX_BAD_FRAMES:
                     self.server.cut(self, "bad_frames", str(error))
-                    return
+                    return False
                 continue
             self.bad_frames = 0
         if not messages:
-            return
-        if self.identifier is not None and all(
-            m.device_id == self.identifier and not m.fixes for m in messages
-        ):
+            return False
+        if not self.speaks_for_itself(messages):
+            self.pause()
+            self.server.spawn(self.identify_then_append(messages))  # the first frame: a lookup
+            return True
+        fixes = [fix for message in messages for fix in message.fixes]
+        if not fixes:
             self.server.stats["frames"] += len(messages)
             self.reply(messages)  # the common heartbeat: nothing to wait for
-            return
-        assert self.transport is not None
-        self.transport.pause_reading()  # in order: the next frames wait for this batch
-        self.server.spawn(self.handle(messages))
+            return False
+        self.pause()  # in order: the next frames wait until these are durable
+        self.server.log.submit(fixes, lambda error: self.appended(messages, error))
+        return True
 
-    async def handle(self, messages: list[Decoded]) -> None:
+    def speaks_for_itself(self, messages: list[Decoded]) -> bool:
+        """Every frame names the device this connection was identified as."""
+        identifier = self.identifier
+        if identifier is None:
+            return False
+        for message in messages:  # noqa: SIM110 - no generator per frame on the hot path
+            if message.device_id != identifier:
+                return False
+        return True
+
+    async def identify_then_append(self, messages: list[Decoded]) -> None:
         try:
             for message in messages:
                 if message.device_id != self.identifier and not await self.identify(message):
-                    return
-            fixes = [fix for message in messages for fix in message.fixes]
-            if fixes:
-                await self.server.log.append(fixes)
-            self.server.stats["frames"] += len(messages)
-            self.reply(messages)
+                    return  # cut off
         except Exception:
-            log.exception(
-                "Watch %s from %s: could not handle a batch", self.identifier, self.address
+            log.exception("Watch from %s: the device could not be looked up", self.address)
+            self.server.stats["lookup_failed"] += 1
+            self.abort()  # no reply: the watch connects again
+            return
+        fixes = [fix for message in messages for fix in message.fixes]
+        self.server.log.submit(fixes, lambda error: self.appended(messages, error))
+
+    def appended(self, messages: list[Decoded], error: BaseException | None) -> None:
+        """The fixes of these frames are durable (or could not be made so): reply, read on."""
+        if error is not None:
+            log.error(
+                "Watch %s from %s: a batch could not be appended: %r",
+                self.identifier,
+                self.address,
+                error,
             )
             self.server.stats["append_failed"] += 1
             self.abort()  # no reply: the watch sends again
-        finally:
-            if not self.closed and self.transport is not None:
-                self.transport.resume_reading()
+            return
+        self.server.stats["frames"] += len(messages)
+        self.reply(messages)
+        self.resume()
+
+    def pause(self) -> None:
+        if not self.closed and self.transport is not None:
+            self.transport.pause_reading()
+
+    def resume(self) -> None:
+        if not self.closed and self.transport is not None:
+            self.transport.resume_reading()
 
     async def identify(self, message: Decoded) -> bool:
         identifier = message.device_id or ""
@@ -241,7 +286,8 @@ class WatchServer:
         commands: CommandChannel | None = None,
         stats: Stats = STATS,
     ) -> None:
-        self.log = log
+        # one BatchingLog per loop: the runner shares its own with the other gateways
+        self.log = log if isinstance(log, BatchingLog) else BatchingLog(log)
         self.devices = devices
         self.config = config
         self.commands = commands
@@ -254,6 +300,11 @@ class WatchServer:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.server: asyncio.Server | None = None
         self.sweeper: asyncio.Task[Any] | None = None
+        self.turn_budget = TURN_BUDGET
+        self._decoded = 0  # frames decoded in this turn of the event loop
+        self._deferred: deque[WatchConnection] = deque()
+        self._turn_scheduled = False
+        self._to_check: set[str] = set()  # watches just identified, commands not looked up
 
     async def start(self, host: str | None = None, port: int | None = None) -> int:
         """Listens; returns the port (0 asks the system for a free one)."""
@@ -284,6 +335,45 @@ class WatchServer:
         task = asyncio.ensure_future(work)
         self.tasks.add(task)  # asyncio keeps only a weak reference
         task.add_done_callback(self.tasks.discard)
+
+    # --- frames read: now, or next turn -----------------------------------------------
+
+    def take(self, connection: WatchConnection, frames: list[bytes]) -> None:
+        """Frames just read from a connection. Decoding is most of a frame's cost: once
+        this turn of the event loop has decoded its share, other connections' frames
+        wait for the next turn (each such connection stops reading meanwhile), so a turn
+        stays short and an alarm read in it is handled at once, never behind thousands
+        of positions read in the same turn."""
+        self._schedule_turn()
+        if self._decoded < self.turn_budget or any(map(watch.looks_like_alarm, frames)):
+            self._decoded += len(frames)
+            connection.frames(frames)
+            return
+        connection.pause()
+        connection.deferred = frames
+        self._deferred.append(connection)
+
+    def _schedule_turn(self) -> None:
+        if not self._turn_scheduled:
+            self._turn_scheduled = True
+            asyncio.get_running_loop().call_soon(self._next_turn)
+
+    def _next_turn(self) -> None:
+        """A new turn's budget, spent first on the frames deferred longest."""
+        self._turn_scheduled = False
+        self._decoded = 0
+        while self._deferred and self._decoded < self.turn_budget:
+            connection = self._deferred.popleft()
+            frames, connection.deferred = connection.deferred, None
+            if not frames:
+                continue
+            # frames read before the watch went away are still handled: unanswered, the
+            # watch sends them again, and the log keeps the copy only once
+            self._decoded += len(frames)
+            if not connection.frames(frames):
+                connection.resume()
+        if self._deferred:
+            self._schedule_turn()
 
     # --- admission and cutting off ----------------------------------------------------
 
@@ -337,7 +427,7 @@ class WatchServer:
         if older is not None and older is not connection:
             older.abort()  # the watch reconnected; the old socket is dead or stolen
         self.by_device[connection.identifier] = connection
-        self.wake(connection.identifier)
+        self.check_commands_soon(connection.identifier)
 
     # --- timeouts ------------------------------------------------------------------------
 
@@ -365,6 +455,27 @@ class WatchServer:
                 self.cut(connection, "slow_frame", "a frame took too long")
 
     # --- downlink ------------------------------------------------------------------------
+
+    def check_commands_soon(self, identifier: str) -> None:
+        """A watch just connected: are commands waiting for it? Asked for all watches
+        identified within COMMAND_CHECK_S in one query, so thousands of watches coming
+        back at once (after a restart, or a mobile network's outage) cost a few queries,
+        not one each."""
+        if self.commands is None:
+            return
+        self._to_check.add(identifier)
+        if len(self._to_check) == 1:
+            self.spawn(self._check_commands())
+
+    async def _check_commands(self) -> None:
+        assert self.commands is not None
+        await asyncio.sleep(COMMAND_CHECK_S)
+        identifiers, self._to_check = self._to_check, set()
+        try:
+            for identifier in await self.commands.unsent(sorted(identifiers)):
+                self.wake(identifier)
+        except Exception:
+            log.exception("Commands for %d watches could not be looked up", len(identifiers))
 
     def wake(self, identifier: str) -> None:
         """Commands may be waiting for this device: send them if it is connected."""

@@ -194,6 +194,12 @@ class SqliteLog:
         if failure:
             raise failure[0]
 
+    def append_then(self, fixes: Sequence[Fix], done: Done) -> None:
+        """Starts an append and returns; `done(error or None)` is called from the writer
+        thread once every file committed (the gateways' way in: no coroutine waits on it)."""
+        if not self._enqueue(fixes, done):
+            done(None)
+
     async def append(self, fixes: Sequence[Fix]) -> None:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()

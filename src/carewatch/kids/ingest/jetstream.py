@@ -20,7 +20,7 @@ import hashlib
 import threading
 import time
 from collections import deque
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 import nats
@@ -106,6 +106,19 @@ class JetStreamLog:
 
     async def append(self, fixes: Sequence[Fix]) -> None:
         await self._here(self._append(fixes))
+
+    def append_then(
+        self, fixes: Sequence[Fix], done: Callable[[BaseException | None], None]
+    ) -> None:
+        """Starts an append from any thread and returns; `done(error or None)` is called from
+        the log's thread once JetStream acknowledged it (the gateways' way in: no
+        coroutine of theirs waits on it)."""
+        appending = self._submit(self._append(fixes))
+        appending.add_done_callback(
+            lambda future: done(
+                asyncio.CancelledError() if future.cancelled() else future.exception()
+            )
+        )
 
     async def _append(self, fixes: Sequence[Fix]) -> None:
         js = await self._connect()

@@ -30,6 +30,10 @@ class IngestLog(Protocol):
         """The same for synchronous callers (the API, the demo's simulator thread)."""
         ...
 
+    # Both backends also offer `append_then(fixes, done)`: start the append and return at
+    # once; `done(error or None)` is called from the log's own thread when it is over. The
+    # gateways use it (see gateways/batching.py); a log without it is awaited in a task.
+
     async def close(self) -> None: ...
 
 

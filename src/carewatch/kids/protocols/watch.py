@@ -152,6 +152,21 @@ def _check_gap(gap: bytes | bytearray) -> None:
         raise ProtocolError("Bytes outside [...] frames: this is not the watch protocol.")
 
 
+_AFTER_ALARM_KIND = frozenset(b",_]")
+
+
+def looks_like_alarm(frame: bytes) -> bool:
+    """A cheap look, before decoding, for an AL frame (the watch's SOS, fall and removed
+    alarms): the gateway handles these first when it is busy. A false positive costs
+    only the priority; a position frame with alarm bits set is found by `decode`."""
+    at = frame.find(b"*AL")
+    while at >= 0:
+        if frame[at + 3 : at + 4] and frame[at + 3] in _AFTER_ALARM_KIND:
+            return True
+        at = frame.find(b"*AL", at + 3)
+    return False
+
+
 def decode(frame: bytes, received: datetime) -> Decoded:
     """Decode one frame as `WatchFramer.feed` returns it (`[` to `]`, escapes in place).
 
