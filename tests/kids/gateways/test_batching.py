@@ -4,7 +4,7 @@ returns only when its own fixes are durable, and gets the error when they are no
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -60,8 +60,12 @@ def test_submit_calls_back_once_per_caller_on_the_loop_when_durable() -> None:
         inner = SlowLog()
         log = BatchingLog(inner)
         outcomes: list[tuple[str, BaseException | None]] = []
+
+        def outcome_of(device: str) -> Callable[[BaseException | None], None]:
+            return lambda error: outcomes.append((device, error))
+
         for d in "abc":
-            log.submit([fix(d)], lambda error, d=d: outcomes.append((d, error)))
+            log.submit([fix(d)], outcome_of(d))
         await asyncio.sleep(0.01)
         assert outcomes == []
         inner.release.set()
