@@ -20,7 +20,7 @@ MIN_SIDE = 200  # pixels: smaller photos cannot show microaneurysms
 MIN_BRIGHTNESS = 20.0  # mean 0-255 inside the disc; real photos: min 28.6
 MIN_SHARPNESS = 0.08  # fine / coarse detail inside the disc; real: 0.5th percentile 0.14
 MAX_CORNER_BRIGHTNESS = 35.0  # a fundus camera frames the disc with black corners ...
-MIN_REDNESS = 1.4  # ... unless the disc fills the frame; then it must be red (R / B)
+MIN_REDNESS = 1.25  # ... unless the disc fills the frame; then it must be red (R / B)
 MIN_COLOUR = 6.0  # mean |R - G| + |G - B| inside the disc: below this the photo is grey
 # Why a photo is not gradable, as codes: the sentences (what to do next, in the reader's
 # language) are the product's (carewatch.eyes.wording), so a reworded sentence here can
