@@ -8,8 +8,10 @@
    run keeps the finished files).
 2. The top (blocks 11-15, head convolution, a new stride-16 side branch and the heads)
    trains on the cache with the BatchNorm statistics frozen; draws are balanced across
-   sets and grades. Every epoch is measured on the validation split (the mean of the
-   four flips); the best epoch is kept as best.pt and last.pt resumes a stopped run.
+   sets and grades. Every epoch is measured on the validation split (each photo as
+   served, no flips); the best epoch is kept as best.pt and last.pt resumes
+   a stopped run. At the end the best epoch is measured with four-flip test-time
+   augmentation too (history.json "best_with_flips"), to decide whether serving should.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class CpuTrainConfig:
     out: str = ".train/run"
     camera_size: int = 384
     side_channels: int = 128
+    frozen_blocks: int = TRUNK_BLOCKS  # 11: train from stride 16; 5: from stride 8
     epochs: int = 16
     draws: int = 3000  # examples drawn per epoch
     batch_size: int = 32
@@ -77,14 +80,14 @@ def home_size(dataset: str, camera_size: int) -> int:
     return camera_size if dataset in CAMERA_SETS else SMALL_SIZE
 
 
-def export_trunk(net: RetinaNet, path: Path) -> None:
+def export_trunk(net: RetinaNet, path: Path, blocks: int) -> None:
     class Trunk(nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.net = net
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.net.trunk(x)
+            return self.net.trunk(x, blocks)
 
     torch.onnx.export(
         Trunk().eval(),
@@ -102,15 +105,20 @@ def flips(rgb: np.ndarray) -> list[np.ndarray]:
     return [rgb, rgb[:, ::-1], rgb[::-1], rgb[::-1, ::-1]]
 
 
-def cache_set(session: Any, root: Path, dataset: str, size: int, folder: Path) -> Path:
-    """Trunk features (N, 4 flips, 112, size/16, size/16) float16 of one set at one size."""
-    path = folder / f"{dataset}_{size}.npy"
+def cache_name(dataset: str, size: int, blocks: int) -> str:
+    return f"{dataset}_{size}" + ("" if blocks == TRUNK_BLOCKS else f"_b{blocks}")
+
+
+def cache_set(session: Any, root: Path, dataset: str, size: int, folder: Path, blocks: int) -> Path:
+    """Trunk features (N, 4 flips, C, H, W) float16 of one set at one size."""
+    path = folder / f"{cache_name(dataset, size, blocks)}.npy"
     if path.exists():
         return path
     examples = load_sets(root, (dataset,))
-    side = math.ceil(size / 16)
-    tmp = folder / f"{dataset}_{size}.partial.npy"
-    out = np.lib.format.open_memmap(tmp, "w+", np.float16, (len(examples), 4, 112, side, side))
+    probe = np.zeros((1, 3, size, size), np.float32)
+    shape = session.run(None, {"image": probe})[0].shape[1:]
+    tmp = folder / f"{cache_name(dataset, size, blocks)}.partial.npy"
+    out = np.lib.format.open_memmap(tmp, "w+", np.float16, (len(examples), 4, *shape))
 
     def prepare(ex: Example) -> list[np.ndarray]:
         rgb = load_fundus(root / dataset / ex.image, size).rgb
@@ -134,21 +142,22 @@ def build_cache(cfg: CpuTrainConfig) -> None:
 
     folder = Path(cfg.cache)
     folder.mkdir(parents=True, exist_ok=True)
-    trunk = folder / "trunk.onnx"
+    trunk = folder / f"trunk_b{cfg.frozen_blocks}.onnx"
     if not trunk.exists():
-        export_trunk(from_onnx(Path(cfg.base), ModelConfig()), trunk)
+        export_trunk(from_onnx(Path(cfg.base), ModelConfig()), trunk, cfg.frozen_blocks)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2
     session = ort.InferenceSession(str(trunk), options, providers=["CPUExecutionProvider"])
     for dataset in cfg.shares:
         for size in sizes_for(dataset, cfg.camera_size):
-            cache_set(session, Path(cfg.data), dataset, size, folder)
+            cache_set(session, Path(cfg.data), dataset, size, folder, cfg.frozen_blocks)
 
 
 @dataclass
 class Cached:
     examples: dict[Key, list[Example]]
     feats: dict[Key, np.ndarray]
+    blocks: int  # the features are the output of this many blocks
 
 
 def load_cache(cfg: CpuTrainConfig) -> Cached:
@@ -157,8 +166,9 @@ def load_cache(cfg: CpuTrainConfig) -> Cached:
         for size in sizes_for(dataset, cfg.camera_size):
             key = (dataset, size)
             examples[key] = load_sets(Path(cfg.data), (dataset,))
-            feats[key] = np.load(Path(cfg.cache) / f"{dataset}_{size}.npy")
-    return Cached(examples, feats)
+            name = cache_name(dataset, size, cfg.frozen_blocks)
+            feats[key] = np.load(Path(cfg.cache) / f"{name}.npy")
+    return Cached(examples, feats, cfg.frozen_blocks)
 
 
 def draw_weights(rows: list[Example], shares: dict[str, float]) -> np.ndarray:
@@ -171,9 +181,9 @@ def draw_weights(rows: list[Example], shares: dict[str, float]) -> np.ndarray:
     return w / w.sum()
 
 
-def trainable(net: RetinaNet) -> list[nn.Parameter]:
+def trainable(net: RetinaNet, frozen_blocks: int) -> list[nn.Parameter]:
     frozen = {id(p) for p in net._conv_stem.parameters()} | {id(p) for p in net._bn0.parameters()}
-    for block in net._blocks[:TRUNK_BLOCKS]:
+    for block in net._blocks[:frozen_blocks]:
         frozen |= {id(p) for p in block.parameters()}
     return [p for p in net.parameters() if id(p) not in frozen]
 
@@ -187,16 +197,19 @@ def train_mode(net: RetinaNet) -> None:
 
 
 @torch.no_grad()
-def predict(net: RetinaNet, feats: np.ndarray, batch: int = 64) -> np.ndarray:
-    """Scores (N, 8) like the ONNX output, averaged over the four cached flips."""
+def predict(
+    net: RetinaNet, feats: np.ndarray, start: int, views: int = 1, batch: int = 64
+) -> np.ndarray:
+    """Scores (N, 8) like the ONNX output: of the photo as it is (views=1, what serving
+    does), or averaged over the first `views` cached flips (test-time augmentation)."""
     net.eval()
     out = []
     for i in range(0, len(feats), batch):
-        chunk = torch.from_numpy(feats[i : i + batch].astype(np.float32))
+        chunk = torch.from_numpy(feats[i : i + batch, :views].astype(np.float32))
         n = chunk.shape[0]
-        grade, referable, dme, _ = net.forward_mid(chunk.flatten(0, 1))
+        grade, referable, dme, _ = net.forward_mid(chunk.flatten(0, 1), start)
         scores = torch.cat([grade.sigmoid(), referable.sigmoid()[:, None], dme.softmax(1)], 1)
-        out.append(scores.reshape(n, 4, -1).mean(1))
+        out.append(scores.reshape(n, views, -1).mean(1))
     return torch.cat(out).numpy()
 
 
@@ -219,12 +232,14 @@ def set_report(rows: list[Example], scores: np.ndarray) -> dict[str, float]:
     return {k: round(float(v), 4) for k, v in report.items()}
 
 
-def validate(net: RetinaNet, cached: Cached, camera_size: int) -> dict[str, dict[str, float]]:
+def validate(
+    net: RetinaNet, cached: Cached, camera_size: int, views: int = 1
+) -> dict[str, dict[str, float]]:
     """Per set (and size), plus all EyePACS folders together at their serving sizes."""
     report, pooled_rows, pooled_scores = {}, [], []
     for key, rows in cached.examples.items():
         idx = [i for i, ex in enumerate(rows) if ex.split == "val"]
-        scores = predict(net, cached.feats[key][idx])
+        scores = predict(net, cached.feats[key][idx], cached.blocks, views)
         val = [rows[i] for i in idx]
         report[f"{key[0]}@{key[1]}"] = set_report(val, scores)
         if key[0] in EYEPACS and key[1] == home_size(key[0], camera_size):
@@ -262,7 +277,8 @@ def step(
         exs = [cached.examples[key][r] for r in rows]
         grade = torch.tensor([ex.dr_grade for ex in exs])
         dme = torch.tensor([ex.dme_risk for ex in exs])
-        total = total + loss_fn(net.forward_mid(x), grade, dme, cfg.dme_weight) * len(rows)
+        out = net.forward_mid(x, cached.blocks)
+        total = total + loss_fn(out, grade, dme, cfg.dme_weight) * len(rows)
     return total / len(picks)
 
 
@@ -286,7 +302,8 @@ def train(cfg: CpuTrainConfig) -> dict[str, Any]:
     net = from_onnx(Path(cfg.base), ModelConfig(side_channels=cfg.side_channels))
     if cfg.side_channels:
         net.side_bn.momentum = 0.1
-    opt = torch.optim.AdamW(trainable(net), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    params = trainable(net, cfg.frozen_blocks)
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps = cfg.draws // cfg.batch_size
     total = cfg.epochs * steps
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -336,6 +353,9 @@ def train(cfg: CpuTrainConfig) -> dict[str, Any]:
             print("stopping: time limit reached", flush=True)
             break
     state["train_seconds"] = round(time.time() - started, 1)
+    best = from_onnx(Path(cfg.base), ModelConfig(side_channels=cfg.side_channels))
+    best.load_state_dict(torch.load(out / "best.pt", weights_only=False)["model"])
+    state["best_with_flips"] = validate(best, cached, cfg.camera_size, views=4)
     (out / "history.json").write_text(json.dumps(state, indent=1))
     return state
 

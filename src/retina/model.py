@@ -28,7 +28,8 @@ STAGES = [
 ]
 GRADES = 5
 DME_CLASSES = 3
-TRUNK_BLOCKS = 11  # blocks up to stride 16 (112 channels): frozen in CPU training
+SIDE_BLOCKS = 11  # blocks 0-10 end at stride 16 (112 channels): the side branch's input
+TRUNK_BLOCKS = SIDE_BLOCKS  # blocks frozen by default in CPU training
 TRUNK_CHANNELS = 112
 
 
@@ -108,17 +109,22 @@ class RetinaNet(nn.Module):
         self.referable_head = nn.Linear(1280 + side, 1)
         self.dme_head = nn.Linear(1280 + side, DME_CLASSES)
 
-    def trunk(self, x: torch.Tensor) -> torch.Tensor:
-        """Input -> the stride-16 feature map (what CPU training caches)."""
+    def trunk(self, x: torch.Tensor, blocks: int = TRUNK_BLOCKS) -> torch.Tensor:
+        """Input -> the feature map after `blocks` blocks (what CPU training caches)."""
         x = F.relu6(self._bn0(self._conv_stem(self.stem_pad(x))))
-        for block in self._blocks[:TRUNK_BLOCKS]:
+        for block in self._blocks[:blocks]:
             x = block(x)
         return x
 
-    def top(self, mid: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Stride-16 map -> the stride-32 feature map and the stride-16 side map (or None)."""
+    def top(
+        self, mid: torch.Tensor, start: int = TRUNK_BLOCKS
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The map after `start` blocks -> the stride-32 feature map and the stride-16
+        side map (or None)."""
+        for block in self._blocks[start:SIDE_BLOCKS]:
+            mid = block(mid)
         x = mid
-        for block in self._blocks[TRUNK_BLOCKS:]:
+        for block in self._blocks[max(start, SIDE_BLOCKS) :]:
             x = block(x)
         fmap = F.relu6(self._bn1(self._conv_head(x)))
         if not self.config.side_channels:
@@ -136,8 +142,8 @@ class RetinaNet(nn.Module):
         grade = self.grade_head(pooled)
         return grade, self.referable_head(pooled).squeeze(1), self.dme_head(pooled)
 
-    def forward_mid(self, mid: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        fmap, side = self.top(mid)
+    def forward_mid(self, mid: torch.Tensor, start: int = TRUNK_BLOCKS) -> tuple[torch.Tensor, ...]:
+        fmap, side = self.top(mid, start)
         return (*self.heads(fmap, side), fmap)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:

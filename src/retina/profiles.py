@@ -8,7 +8,7 @@ first whose size range holds the photo. Pure logic, no model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -31,7 +31,14 @@ def from_metadata(metadata: dict[str, Any]) -> list[Profile]:
     """The bundle's profiles; a 1.0.0 bundle has one threshold and one size for all."""
     rows = metadata.get("profiles")
     if rows:
-        return [Profile(**{**row, "cameras": tuple(row.get("cameras", ()))}) for row in rows]
+        known = {f.name for f in fields(Profile)}  # the rows also carry validation counts
+        return [
+            Profile(
+                **{k: v for k, v in row.items() if k in known}
+                | {"cameras": tuple(row.get("cameras", ()))}
+            )
+            for row in rows
+        ]
     size = metadata["preprocessing"]["input_size"]
     return [Profile("all", size, metadata["thresholds"]["referable"])]
 

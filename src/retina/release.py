@@ -83,7 +83,7 @@ def shared_threshold(graded: Graded) -> float:
 
 def profile_rows(camera_size: int) -> list[dict[str, Any]]:
     """The camera profiles by photo size (thresholds filled in from validation)."""
-    return [
+    rows = [
         {"name": "low_res", "input_size": 224, "threshold": 0.5, "max_long_side": 240},
         {
             "name": "cropped",
@@ -94,6 +94,7 @@ def profile_rows(camera_size: int) -> list[dict[str, Any]]:
         },
         {"name": "full_frame", "input_size": camera_size, "threshold": 0.5, "min_long_side": 512},
     ]
+    return [row | {"urgent_threshold": 0.5} for row in rows]
 
 
 def fit_profiles(rows: list[dict[str, Any]], graded: Graded) -> list[dict[str, Any]]:
@@ -405,7 +406,7 @@ threshold 0.119; {meta[version]}: its profiles). eyepacs256_extra holds grade-0 
 (specificity is its one figure). IDRiD's validation split has 56 photos and
 eyepacs_full's about 20: their figures have wide confidence intervals.
 
-### What was tried (validation split only; the cached-feature path, mean of four flips)
+### What was tried (validation split only; the cached-feature path, each photo as served)
 | run | what | validation figures | verdict |
 |---|---|---|---|
 {tried}

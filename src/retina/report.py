@@ -57,7 +57,8 @@ def summarise(
     dme = [(int(row["dme_risk"]), r.dme_risk) for row, r in graded if row.get("dme_risk")]
     if dme:
         report["dme_accuracy"] = metrics.accuracy(*map(np.array, zip(*dme, strict=True)))
-    report |= urgent_figures(graded)
+    if any(r.urgent is not None for _, r in graded):  # bundles before 2.0.0 have no flag
+        report |= urgent_figures(graded)
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in report.items()}
 
 

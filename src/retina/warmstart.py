@@ -3,7 +3,8 @@
 The ONNX export folded each BatchNorm into the convolution before it, so every
 convolution comes back with a bias: we put the folded weight into the conv and make
 its BatchNorm an identity (scale 1, shift = the folded bias, mean 0, variance 1 - eps).
-Convolutions appear in the ONNX graph in the order the network runs them.
+Convolutions appear in the ONNX graph in the order the network runs them (a 2.0.0
+bundle's stride-16 side branch last; from a 1.0.0 bundle the branch starts fresh).
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def from_onnx(path: Path, config: ModelConfig) -> RetinaNet:
     net = RetinaNet(config)
     convs = onnx_convs(path)
     pairs = conv_bn_pairs(net)
+    keep_side = False
+    if len(convs) == len(pairs) + 1:  # a side branch, run last: kept if it fits
+        keep_side = bool(config.side_channels) and net.side_conv.weight.shape == convs[-1][0].shape
+        pairs += [(net.side_conv, net.side_bn)] if keep_side else []
+        convs = convs if keep_side else convs[:-1]
     if len(convs) != len(pairs):
         raise ValueError(f"{path} has {len(convs)} convolutions, the network {len(pairs)}.")
     with torch.no_grad():
@@ -61,5 +67,6 @@ def from_onnx(path: Path, config: ModelConfig) -> RetinaNet:
         for name, value in heads.items():  # a side branch's extra inputs start at zero
             target = net.get_parameter(name[4:])
             target.zero_()
-            target[..., : value.shape[-1]] = value
+            n = value.shape[-1] if keep_side else 1280
+            target[..., :n] = value[..., :n]
     return net.eval()

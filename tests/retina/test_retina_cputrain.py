@@ -25,7 +25,8 @@ def write_set(root: Path, name: str, count: int, dme: bool = False) -> None:
 
 
 @pytest.mark.torch
-def test_it_caches_trunk_features_trains_the_top_and_resumes(tmp_path):
+@pytest.mark.parametrize("frozen_blocks", [11, 5])
+def test_it_caches_trunk_features_trains_the_top_and_resumes(tmp_path, frozen_blocks):
     pytest.importorskip("torch")
     from retina.cputrain import CpuTrainConfig, train
     from retina.model import load_checkpoint
@@ -44,10 +45,13 @@ def test_it_caches_trunk_features_trains_the_top_and_resumes(tmp_path):
         draws=8,
         batch_size=4,
         shares={"aptos224": 0.5, "idrid": 0.5},
+        frozen_blocks=frozen_blocks,
     )
     state = train(cfg)
     assert "aptos224@224" in state["baseline"] and "idrid@256" in state["baseline"]
-    assert np.load(tmp_path / "cache" / "idrid_256.npy").shape == (10, 4, 112, 16, 16)
+    caches = {11: ("idrid_256", (112, 16, 16)), 5: ("idrid_256_b5", (40, 32, 32))}
+    name, shape = caches[frozen_blocks]
+    assert np.load(tmp_path / "cache" / f"{name}.npy").shape == (10, 4, *shape)
     cfg.epochs, cfg.resume = 2, True
     train(cfg)
     history = json.loads((tmp_path / "run" / "history.json").read_text())

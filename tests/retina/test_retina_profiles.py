@@ -31,6 +31,12 @@ def test_a_bundle_without_profiles_serves_every_photo_with_its_one_threshold():
 
 
 def test_profiles_are_read_from_the_metadata_with_their_camera_names():
-    row = {"name": "camera", "input_size": 384, "threshold": 0.4, "cameras": ["kowa"]}
+    row = {
+        "name": "camera",
+        "input_size": 384,
+        "threshold": 0.4,
+        "cameras": ["kowa"],
+        "referable": 9,
+    }
     (profile,) = from_metadata({"profiles": [row]})
     assert profile.cameras == ("kowa",) and profile.urgent_threshold is None
