@@ -424,6 +424,8 @@ eyepacs_full's about 20: their figures have wide confidence intervals.
   2-core CPU from cached features; the trunk is 1.0.0's, trained at 224 px. Full-frame
   photos are graded at a larger input than the trunk was trained on.
 - EyePACS remains the weakest set: see the targets above. Do not use it unsupervised.
+- Speed: a camera frame costs about three times a 224 px photo (384 px input, a larger
+  decode and quality check); see the figures above against the 40 photos/s target.
 - The urgent flag is derived from the grade and DME heads; DME labels exist only for
   IDRiD, so on the other sets it is the grade >= 3 part that is measured.
 - Populations and cameras: APTOS (India, Aravind), IDRiD (India, one Kowa camera),
