@@ -33,10 +33,14 @@ def grade(args: argparse.Namespace) -> None:
 
 
 def evaluate(args: argparse.Namespace) -> None:
+    if args.data is not None:
+        return evaluate_sets(args)
+    if args.images is None or args.labels is None:
+        raise SystemExit("Give --images DIR and --labels CSV, or --data FOLDER of sets.")
     grader = load_bundle(args.bundle, args.device)
     rows = read_label_csv(args.labels)
     results = grader.grade_many([args.images / row["image"] for row in rows], keep_images=False)
-    report = summarise(rows, results, grader.threshold)
+    report = summarise(rows, results)
     report["model_version"] = grader.version
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,7 @@ def evaluate(args: argparse.Namespace) -> None:
         truth = np.array([int(row["dr_grade"]) >= 2 for row, _ in graded])
         prob = np.array([r.referable_probability for _, r in graded], dtype=float)
         plot_confusion(report["confusion_matrix"], args.out / "confusion_matrix.png")
-        plot_roc(truth, prob, grader.threshold, args.out / "roc.png")
+        plot_roc(truth, prob, grader.threshold, args.out / "roc.png")  # the default profile
         per_image = [
             {"image": row["image"], "dr_grade": row["dr_grade"], **r.summary()}
             for row, r in zip(rows, results, strict=True)
@@ -54,6 +58,26 @@ def evaluate(args: argparse.Namespace) -> None:
     for reason in sorted({r.reason for r in results if not r.gradable}):
         print(f"ungradable: {sum(r.reason == reason for r in results)} x {reason}")
     print(json.dumps({k: v for k, v in report.items() if k != "confusion_matrix"}))
+
+
+def evaluate_sets(args: argparse.Namespace) -> None:
+    """One metrics line per set: every folder of --data with a labels.csv."""
+    grader = load_bundle(args.bundle, args.device)
+    for labels in sorted(args.data.glob("*/labels.csv")):
+        rows = read_label_csv(labels)
+        if args.split != "all":
+            rows = [r for r in rows if split_of_row(labels.parent.name, r) == args.split]
+        paths = [labels.parent / row["image"] for row in rows]
+        report = summarise(rows, grader.grade_many(paths, keep_images=False))
+        report.pop("confusion_matrix")
+        line = {"set": labels.parent.name, "split": args.split, "model_version": grader.version}
+        print(json.dumps(line | report), flush=True)
+
+
+def split_of_row(dataset: str, row: dict[str, str]) -> str:
+    from retina.data import split_of
+
+    return split_of(dataset, row.get("patient") or row["image"])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -74,8 +98,10 @@ def main(argv: list[str] | None = None) -> None:
     g.add_argument("images", nargs="+", type=Path)
     g.add_argument("--out", type=Path, help="write heatmap PNGs into this folder (none without)")
     e = sub.add_parser("evaluate", help="metrics against a labels CSV (image,dr_grade)")
-    e.add_argument("--images", type=Path, required=True)
-    e.add_argument("--labels", type=Path, required=True)
+    e.add_argument("--images", type=Path)
+    e.add_argument("--labels", type=Path)
+    e.add_argument("--data", type=Path, help="a folder of sets (each with labels.csv)")
+    e.add_argument("--split", default="all", choices=["all", "train", "val"], help="with --data")
     e.add_argument("--out", type=Path)
     for p in (g, e):
         p.add_argument("--bundle", type=Path, help="bundle folder (default: the shipped one)")

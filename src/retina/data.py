@@ -3,7 +3,9 @@
 Split rule (deterministic, recorded in the bundle): a group goes to validation when
 sha256("<set>:<group>") mod 100 < 20. The group is the patient for EyePACS (both eyes
 of a patient stay on one side) and the image for IDRiD and APTOS, which publish no
-patient identifiers.
+patient identifiers. The three EyePACS folders share patients, so they all hash as
+"eyepacs256:<patient>": a patient is on one side in every folder, and the 1.0.0 split
+of eyepacs256 is unchanged (its validation figures stay comparable).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from PIL import Image
 from retina.preprocess import SIZE, load_fundus
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "fundus"
-SETS = ("idrid", "aptos224", "eyepacs256")
+SETS = ("idrid", "aptos224", "eyepacs256", "eyepacs256_extra", "eyepacs_full")
+SETS_1_0 = ("idrid", "aptos224", "eyepacs256")  # what bundle 1.0.0 was trained on
+# Folders that hold the same population: one patient, one side of the split.
+SPLIT_FAMILY = {"eyepacs256_extra": "eyepacs256", "eyepacs_full": "eyepacs256"}
 VALIDATION_PERCENT = 20
 NO_LABEL = -1
 
@@ -35,8 +40,13 @@ class Example:
 
     @property
     def split(self) -> str:
-        digest = hashlib.sha256(f"{self.dataset}:{self.group}".encode()).hexdigest()
-        return "val" if int(digest, 16) % 100 < VALIDATION_PERCENT else "train"
+        return split_of(self.dataset, self.group)
+
+
+def split_of(dataset: str, group: str) -> str:
+    family = SPLIT_FAMILY.get(dataset, dataset)
+    digest = hashlib.sha256(f"{family}:{group}".encode()).hexdigest()
+    return "val" if int(digest, 16) % 100 < VALIDATION_PERCENT else "train"
 
 
 def read_labels(csv_path: Path, dataset: str = "") -> list[Example]:

@@ -1,7 +1,9 @@
 """Export a training checkpoint to ONNX: `retina export CHECKPOINT --out model.onnx`.
 
 The graph takes a float32 batch (N, 3, S, S) scaled like `preprocess.normalise` and
-returns `scores` (N, 8) and `heatmap` (N, S, S); see `model.Exportable`.
+returns `scores` (N, 8) and `heatmap` (N, S, S); see `model.Exportable`. S may be any
+multiple of 32 (the camera profiles use several): the "same" padding of every layer is
+then the same as at the size the model was built for.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ def export(net: RetinaNet, out: Path) -> Path:
         output_names=["scores", "heatmap"],
         opset_version=17,
         dynamo=False,
-        dynamic_axes={"image": {0: "batch"}, "scores": {0: "batch"}, "heatmap": {0: "batch"}},
+        dynamic_axes={
+            "image": {0: "batch", 2: "height", 3: "width"},
+            "scores": {0: "batch"},
+            "heatmap": {0: "batch", 1: "height", 2: "width"},
+        },
     )
     return out
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from retina import metrics
+from retina import metrics, profiles
 from retina.bundle import DEFAULT_BUNDLE, read_metadata, verified_weights
 from retina.preprocess import Fundus, InvalidImage, load_fundus, normalise
 from retina.quality import assess
@@ -29,9 +29,14 @@ class GradeResult:
     grade: int | None = None  # ICDR 0-4
     grade_probabilities: list[float] | None = None
     referable_probability: float | None = None
-    referable: bool | None = None  # referable_probability >= the bundle's threshold
+    referable: bool | None = None  # referable_probability >= the camera profile's threshold
     dme_risk: int | None = None  # 0 none, 1 exudates away from the macula, 2 near it
     dme_probabilities: list[float] | None = None
+    # Vision-threatening DR (severe NPDR, PDR, or exudates within one disc diameter of the
+    # macula): urgent referral. Probability = max(P(grade >= 3), P(DME risk 2)).
+    urgent: bool | None = None
+    urgent_probability: float | None = None
+    profile: str = ""  # the camera profile (input size and thresholds) that graded it
     heatmap: np.ndarray | None = field(default=None, repr=False)  # uint8 (S, S)
     image: np.ndarray | None = field(default=None, repr=False)  # the cropped RGB input
     quality: dict[str, float] = field(default_factory=dict)
@@ -73,12 +78,21 @@ class Grader:
         self.metadata = read_metadata(folder)
         self.session = _session(verified_weights(folder, self.metadata), device)
         self.version: str = self.metadata["version"]
-        self.threshold: float = self.metadata["thresholds"]["referable"]
-        self.size: int = self.metadata["preprocessing"]["input_size"]
+        self.profiles = profiles.from_metadata(self.metadata)
+        self.threshold: float = self.metadata["thresholds"]["referable"]  # the default profile's
         self.local_contrast: bool = self.metadata["preprocessing"]["local_contrast"]
 
-    def grade(self, source: Source) -> GradeResult:
-        return self.grade_many([source])[0]
+    @property
+    def size(self) -> int:
+        """The input size of the first (default) profile."""
+        return self.profiles[0].input_size
+
+    def profile_for(self, source_size: tuple[int, int], camera: str = "") -> profiles.Profile:
+        return profiles.choose(self.profiles, source_size, camera)
+
+    def grade(self, source: Source, camera: str = "") -> GradeResult:
+        """camera: DICOM Manufacturer and ManufacturerModelName when known (picks the profile)."""
+        return self.grade_many([source], camera=camera)[0]
 
     def grade_many(
         self,
@@ -86,6 +100,7 @@ class Grader:
         batch_size: int = 32,
         workers: int = 2,
         keep_images: bool = True,
+        camera: str = "",
     ) -> list[GradeResult]:
         """Grade photos in batches; results keep the order of `sources`.
 
@@ -96,11 +111,11 @@ class Grader:
         chunks = [sources[i : i + batch_size] for i in range(0, len(sources), batch_size)]
         results: list[GradeResult] = []
         with ThreadPoolExecutor(workers) as pool:
-            pending = [pool.submit(self._prepare, s) for s in chunks[0]] if chunks else []
+            pending = [pool.submit(self._prepare, s, camera) for s in chunks[0]] if chunks else []
             for k in range(len(chunks)):
                 prepared = [f.result() for f in pending]
                 nxt = chunks[k + 1] if k + 1 < len(chunks) else []
-                pending = [pool.submit(self._prepare, s) for s in nxt]
+                pending = [pool.submit(self._prepare, s, camera) for s in nxt]
                 results.extend(self._run(prepared, keep_images))
         return results
 
@@ -108,18 +123,19 @@ class Grader:
         self, prepared: list[tuple[GradeResult, np.ndarray | None]], keep_images: bool
     ) -> list[GradeResult]:
         todo = [(r, x) for r, x in prepared if x is not None]
-        if todo:
-            scores, heatmaps = self.session.run(None, {"image": np.stack([x for _, x in todo])})
-            for (result, _), s, h in zip(todo, scores, heatmaps, strict=True):
+        for size in sorted({x.shape[-1] for _, x in todo}):  # one session run per input size
+            group = [(r, x) for r, x in todo if x.shape[-1] == size]
+            scores, heatmaps = self.session.run(None, {"image": np.stack([x for _, x in group])})
+            for (result, _), s, h in zip(group, scores, heatmaps, strict=True):
                 self._fill(result, s, h)
         if not keep_images:
             for result, _ in prepared:
                 result.image = result.heatmap = None
         return [r for r, _ in prepared]
 
-    def _prepare(self, source: Source) -> tuple[GradeResult, np.ndarray | None]:
+    def _prepare(self, source: Source, camera: str) -> tuple[GradeResult, np.ndarray | None]:
         try:
-            fundus: Fundus = load_fundus(source, self.size)
+            fundus: Fundus = load_fundus(source, lambda wh: self.profile_for(wh, camera).input_size)
         except InvalidImage as exc:
             return GradeResult("invalid", str(exc), self.version), None
         except OSError as exc:  # unreadable path
@@ -129,6 +145,7 @@ class Grader:
         result = GradeResult(
             status, quality.reason, self.version, image=fundus.rgb, quality=quality.measures
         )
+        result.profile = self.profile_for(fundus.source_size, camera).name
         return result, normalise(fundus.rgb, self.local_contrast) if quality.gradable else None
 
     def _fill(self, result: GradeResult, scores: np.ndarray, heatmap: np.ndarray) -> None:
@@ -137,11 +154,21 @@ class Grader:
         result.grade_probabilities = [
             round(float(p), 4) for p in metrics.ordinal_to_probabilities(above[None])[0]
         ]
+        profile = next(p for p in self.profiles if p.name == result.profile)
         result.referable_probability = round(referable, 4)
-        result.referable = referable >= self.threshold
+        result.referable = referable >= profile.threshold
         result.dme_risk = int(dme.argmax())
         result.dme_probabilities = [round(float(p), 4) for p in dme]
+        if profile.urgent_threshold is not None:  # bundles before 2.0.0 offer no such flag
+            urgent = urgent_probability(scores)
+            result.urgent_probability = round(urgent, 4)
+            result.urgent = urgent >= profile.urgent_threshold
         result.heatmap = (np.clip(heatmap, 0, 1) * 255).astype(np.uint8)
+
+
+def urgent_probability(scores: np.ndarray) -> float:
+    """Vision-threatening DR: the larger of P(grade >= 3) and P(DME risk 2)."""
+    return float(max(scores[2], scores[7]))
 
 
 def load_bundle(path: Path | str | None = None, device: str = "cpu") -> Grader:

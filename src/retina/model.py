@@ -28,6 +28,9 @@ STAGES = [
 ]
 GRADES = 5
 DME_CLASSES = 3
+SIDE_BLOCKS = 11  # blocks 0-10 end at stride 16 (112 channels): the side branch's input
+TRUNK_BLOCKS = SIDE_BLOCKS  # blocks frozen by default in CPU training
+TRUNK_CHANNELS = 112
 
 
 @dataclass
@@ -35,6 +38,7 @@ class ModelConfig:
     image_size: int = 224
     dropout: float = 0.3
     local_contrast: bool = False  # Ben Graham normalisation in preprocessing
+    side_channels: int = 0  # >0: a stride-16 branch feeding the heads (a finer heatmap)
 
 
 def same_pad(size: int, kernel: int, stride: int) -> tuple[int, int, int, int]:
@@ -96,29 +100,62 @@ class RetinaNet(nn.Module):
         self._blocks = nn.ModuleList(blocks)
         self._conv_head = nn.Conv2d(cin, 1280, 1, bias=False)
         self._bn1 = bn(1280)
+        side = self.config.side_channels
+        if side:
+            self.side_conv = nn.Conv2d(TRUNK_CHANNELS, side, 1, bias=False)
+            self.side_bn = bn(side)
         self.dropout = nn.Dropout(self.config.dropout)
-        self.grade_head = nn.Linear(1280, GRADES - 1)
-        self.referable_head = nn.Linear(1280, 1)
-        self.dme_head = nn.Linear(1280, DME_CLASSES)
+        self.grade_head = nn.Linear(1280 + side, GRADES - 1)
+        self.referable_head = nn.Linear(1280 + side, 1)
+        self.dme_head = nn.Linear(1280 + side, DME_CLASSES)
+
+    def trunk(self, x: torch.Tensor, blocks: int = TRUNK_BLOCKS) -> torch.Tensor:
+        """Input -> the feature map after `blocks` blocks (what CPU training caches)."""
+        x = F.relu6(self._bn0(self._conv_stem(self.stem_pad(x))))
+        for block in self._blocks[:blocks]:
+            x = block(x)
+        return x
+
+    def top(
+        self, mid: torch.Tensor, start: int = TRUNK_BLOCKS
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The map after `start` blocks -> the stride-32 feature map and the stride-16
+        side map (or None)."""
+        for block in self._blocks[start:SIDE_BLOCKS]:
+            mid = block(mid)
+        x = mid
+        for block in self._blocks[max(start, SIDE_BLOCKS) :]:
+            x = block(x)
+        fmap = F.relu6(self._bn1(self._conv_head(x)))
+        if not self.config.side_channels:
+            return fmap, None
+        return fmap, F.relu6(self.side_bn(self.side_conv(mid)))
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        x = F.relu6(self._bn0(self._conv_stem(self.stem_pad(x))))
-        for block in self._blocks:
-            x = block(x)
-        return F.relu6(self._bn1(self._conv_head(x)))
+        return self.top(self.trunk(x))[0]
+
+    def heads(self, fmap: torch.Tensor, side: torch.Tensor | None) -> tuple[torch.Tensor, ...]:
+        pooled = fmap.mean(dim=(2, 3))
+        if side is not None:
+            pooled = torch.cat([pooled, side.mean(dim=(2, 3))], dim=1)
+        pooled = self.dropout(pooled)
+        grade = self.grade_head(pooled)
+        return grade, self.referable_head(pooled).squeeze(1), self.dme_head(pooled)
+
+    def forward_mid(self, mid: torch.Tensor, start: int = TRUNK_BLOCKS) -> tuple[torch.Tensor, ...]:
+        fmap, side = self.top(mid, start)
+        return (*self.heads(fmap, side), fmap)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        fmap = self.features(x)
-        pooled = self.dropout(fmap.mean(dim=(2, 3)))
-        grade = self.grade_head(pooled)
-        return grade, self.referable_head(pooled).squeeze(1), self.dme_head(pooled), fmap
+        return self.forward_mid(self.trunk(x))
 
 
 class Exportable(nn.Module):
     """What the ONNX file computes: probabilities plus the referable-DR activation map.
 
     scores (N, 8): P(grade > k) for k = 0..3, P(referable DR), P(DME risk = 0, 1, 2).
-    heatmap (N, H, W): class activation map of the referable head, scaled 0..1 per image.
+    heatmap (N, H, W): class activation map of the referable head, scaled 0..1 per image;
+    with a side branch, the stride-32 map upsampled plus the stride-16 one (twice as fine).
     """
 
     def __init__(self, net: RetinaNet):
@@ -126,12 +163,18 @@ class Exportable(nn.Module):
         self.net = net
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        grade, referable, dme, fmap = self.net(x)
+        fmap, side = self.net.top(self.net.trunk(x))
+        grade, referable, dme = self.net.heads(fmap, side)
         scores = torch.cat(
             [torch.sigmoid(grade), torch.sigmoid(referable)[:, None], torch.softmax(dme, dim=1)],
             dim=1,
         )
-        cam = torch.einsum("nchw,c->nhw", fmap, self.net.referable_head.weight[0]).relu()
+        weight = self.net.referable_head.weight[0]
+        cam = torch.einsum("nchw,c->nhw", fmap, weight[:1280])
+        if side is not None:
+            cam = F.interpolate(cam[:, None], size=side.shape[-2:], mode="bilinear")[:, 0]
+            cam = cam + torch.einsum("nchw,c->nhw", side, weight[1280:])
+        cam = cam.relu()
         peak = cam.flatten(1).amax(dim=1).clamp_min(1e-6)[:, None, None]
         size = x.shape[-2:]
         cam = F.interpolate((cam / peak)[:, None], size=size, mode="bilinear", align_corners=False)

@@ -8,6 +8,7 @@ model never sees a different pipeline in serving than in training.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,10 +38,16 @@ class Fundus:
     corner_brightness: float  # mean brightness of the original's corners (0-255)
 
 
-def open_image(source: bytes | str | Path, size: int = SIZE) -> tuple[Image.Image, tuple[int, int]]:
+SizeRule = int | Callable[[tuple[int, int]], int]  # an input size, or one chosen per photo
+
+
+def open_image(
+    source: bytes | str | Path, size: SizeRule = SIZE
+) -> tuple[Image.Image, tuple[int, int]]:
     """Open and decode a photo, at reduced scale when it is much bigger than needed.
 
-    Returns the decoded image and the size the file declares.
+    `size` may be a function of the declared (width, height): the camera profile's input
+    size. Returns the decoded image and the size the file declares.
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
@@ -51,7 +58,8 @@ def open_image(source: bytes | str | Path, size: int = SIZE) -> tuple[Image.Imag
                 f"The image claims {width}x{height} pixels, more than we accept; "
                 "send the camera's original photo."
             )
-        img.draft("RGB", (size * 2, size * 2))  # JPEG DCT scaling: far faster for 12 MP
+        side = size if isinstance(size, int) else size((width, height))
+        img.draft("RGB", (side * 2, side * 2))  # JPEG DCT scaling: far faster for 12 MP
         img.load()
     except InvalidImage:
         raise
@@ -98,12 +106,13 @@ def corner_brightness(gray: np.ndarray) -> float:
     return float(np.mean([c.mean() for c in corners]))
 
 
-def load_fundus(source: bytes | str | Path, size: int = SIZE) -> Fundus:
+def load_fundus(source: bytes | str | Path, size: SizeRule = SIZE) -> Fundus:
     """Decode and crop a fundus photo; raises InvalidImage for unusable files."""
     img, source_size = open_image(source, size)
+    side = size if isinstance(size, int) else size(source_size)
     try:
         gray = np.asarray(img.convert("L"))
-        rgb = crop_to_fundus(img, size)
+        rgb = crop_to_fundus(img, side)
     except (OSError, ValueError) as exc:  # exotic modes Pillow cannot convert
         raise InvalidImage(
             f"The image cannot be read as a photo ({exc}); send a JPEG or PNG colour photo."

@@ -22,14 +22,23 @@ def read_label_csv(path: Path) -> list[dict[str, str]]:
 
 
 def summarise(
-    rows: list[dict[str, str]], results: list[GradeResult], threshold: float
+    rows: list[dict[str, str]], results: list[GradeResult], threshold: float | None = None
 ) -> dict[str, Any]:
-    """Metrics over the gradable images; ungradable and invalid ones are counted apart."""
+    """Metrics over the gradable images; ungradable and invalid ones are counted apart.
+
+    Sensitivity and specificity are those of the `referable` flags the grader set (each
+    photo at its camera profile's threshold), unless one `threshold` is given.
+    """
     graded = [(row, r) for row, r in zip(rows, results, strict=True) if r.gradable]
     truth = np.array([int(row["dr_grade"]) for row, _ in graded], dtype=int)
     pred = np.array([r.grade for _, r in graded], dtype=int)
     prob = np.array([r.referable_probability for _, r in graded], dtype=float)
-    sens, spec = metrics.sensitivity_specificity(truth >= 2, prob >= threshold)
+    flagged = (
+        prob >= threshold
+        if threshold is not None
+        else np.array([bool(r.referable) for _, r in graded])
+    )
+    sens, spec = metrics.sensitivity_specificity(truth >= 2, flagged)
     report: dict[str, Any] = {
         "n": len(rows),
         "graded": len(graded),
@@ -37,16 +46,37 @@ def summarise(
         "qwk": metrics.quadratic_kappa(truth, pred),
         "accuracy": metrics.accuracy(truth, pred),
         "referable_auc": metrics.roc_auc(truth >= 2, prob),
-        "threshold": threshold,
+        "profiles": sorted({r.profile for _, r in graded}),
         "sensitivity": sens,
         "specificity": spec,
         "threshold_for_90_sensitivity": metrics.threshold_for_sensitivity(truth >= 2, prob),
         "confusion_matrix": metrics.confusion_matrix(truth, pred, 5).tolist(),
     }
+    if threshold is not None:
+        report["threshold"] = threshold
     dme = [(int(row["dme_risk"]), r.dme_risk) for row, r in graded if row.get("dme_risk")]
     if dme:
         report["dme_accuracy"] = metrics.accuracy(*map(np.array, zip(*dme, strict=True)))
+    if any(r.urgent is not None for _, r in graded):  # bundles before 2.0.0 have no flag
+        report |= urgent_figures(graded)
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in report.items()}
+
+
+def urgent_truth(row: dict[str, str]) -> bool:
+    """Vision-threatening DR: severe NPDR or PDR, or exudates within one disc diameter."""
+    return int(row["dr_grade"]) >= 3 or row.get("dme_risk", "") == "2"
+
+
+def urgent_figures(graded: list[tuple[dict[str, str], GradeResult]]) -> dict[str, float]:
+    truth = np.array([urgent_truth(row) for row, _ in graded], dtype=bool)
+    flagged = np.array([bool(r.urgent) for _, r in graded], dtype=bool)
+    prob = np.array([r.urgent_probability or 0.0 for _, r in graded], dtype=float)
+    sens, spec = metrics.sensitivity_specificity(truth, flagged)
+    return {
+        "urgent_sensitivity": sens,
+        "urgent_specificity": spec,
+        "urgent_auc": metrics.roc_auc(truth, prob),
+    }
 
 
 def plot_confusion(matrix: list[list[int]], out: Path) -> None:

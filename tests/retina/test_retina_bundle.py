@@ -37,7 +37,15 @@ def test_it_ships_the_metadata_the_issue_asks_for():
         "weights",
     ):
         assert key in meta, key
-    assert set(meta["metrics"]) == {"idrid", "aptos224", "eyepacs256"}
+    assert set(meta["metrics"]) == {
+        "idrid",
+        "aptos224",
+        "eyepacs256",
+        "eyepacs256_extra",
+        "eyepacs_full",
+    }
+    assert meta["previous"]["version"] == "1.0.0"  # measured side by side on our split
+    assert {p["name"] for p in meta["profiles"]} == {"low_res", "cropped", "full_frame"}
     assert (DEFAULT_BUNDLE / "MODEL_CARD.md").read_text().count(meta["version"]) >= 1
 
 

@@ -79,6 +79,7 @@ def store(image: Image, result: retina.GradeResult) -> Grading:
         gradable=result.gradable,
         reason=result.reason,
         quality=result.quality,
+        profile=result.profile,
     )
     if result.gradable:
         grading.grade = result.grade
@@ -87,6 +88,8 @@ def store(image: Image, result: retina.GradeResult) -> Grading:
         grading.referable_probability = result.referable_probability
         grading.dme_risk = result.dme_risk
         grading.dme_probabilities = result.dme_probabilities
+        grading.urgent = result.urgent
+        grading.urgent_probability = result.urgent_probability
         grading.heatmap.save("heatmap.bin", crypto.encrypted_file(overlay_png(result)), save=False)
     with transaction.atomic():
         grading.save()

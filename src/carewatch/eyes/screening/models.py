@@ -220,6 +220,11 @@ class Grading(models.Model):
     referable_probability = models.FloatField(null=True)
     dme_risk = models.PositiveSmallIntegerField(null=True)  # 0 none, 1 away from, 2 near macula
     dme_probabilities = models.JSONField(null=True)
+    # Vision-threatening DR (severe NPDR, PDR or exudates near the macula): urgent referral.
+    # Null for gradings by bundles before 2.0.0, which had no such flag.
+    urgent = models.BooleanField(null=True)
+    urgent_probability = models.FloatField(null=True)
+    profile = models.CharField(max_length=40, blank=True)  # the bundle's camera profile
     quality = models.JSONField(default=dict)
     heatmap = models.FileField(upload_to=encrypted_name, blank=True)  # encrypted PNG overlay
     created = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,53 @@
+"""Camera profiles: which input size and referable threshold serve a photo.
+
+A profile is chosen from the photo's size (its long side) and, where the photo came
+as DICOM, from the camera's Manufacturer / ManufacturerModelName tags. The bundle's
+metadata.json lists the profiles; the first whose camera names match wins, else the
+first whose size range holds the photo. Pure logic, no model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    input_size: int  # model input, pixels (square)
+    threshold: float  # referable DR at >= 90 % sensitivity on this profile's validation
+    min_long_side: int = 0  # inclusive
+    max_long_side: int = 0  # exclusive; 0: no upper limit
+    cameras: tuple[str, ...] = ()  # lower-case substrings of "manufacturer model"
+    urgent_threshold: float | None = None  # vision-threatening DR flag; None: not offered
+
+    def fits(self, long_side: int) -> bool:
+        upper = self.max_long_side or long_side + 1
+        return self.min_long_side <= long_side < upper
+
+
+def from_metadata(metadata: dict[str, Any]) -> list[Profile]:
+    """The bundle's profiles; a 1.0.0 bundle has one threshold and one size for all."""
+    rows = metadata.get("profiles")
+    if rows:
+        known = {f.name for f in fields(Profile)}  # the rows also carry validation counts
+        return [
+            Profile(
+                **{k: v for k, v in row.items() if k in known}
+                | {"cameras": tuple(row.get("cameras", ()))}
+            )
+            for row in rows
+        ]
+    size = metadata["preprocessing"]["input_size"]
+    return [Profile("all", size, metadata["thresholds"]["referable"])]
+
+
+def choose(profiles: list[Profile], source_size: tuple[int, int], camera: str = "") -> Profile:
+    """The profile for a photo of this (width, height), from this camera if known."""
+    name = camera.lower().strip()
+    for profile in profiles:
+        if name and any(c in name for c in profile.cameras):
+            return profile
+    long_side = max(source_size)
+    return next((p for p in profiles if p.fits(long_side)), profiles[-1])
