@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from carewatch.kids.gateways.config import GatewayConfig
 from carewatch.kids.gateways.limits import Stats
 from carewatch.kids.gateways.watch_server import WatchConnection, WatchServer
@@ -104,3 +107,9 @@ def test_only_alarm_frames_look_like_alarms() -> None:
     assert not watch.looks_like_alarm(frame("4700186508"))
     assert not watch.looks_like_alarm(b"[3G*4700186508*000B*LK,0,10,100]")
     assert not watch.looks_like_alarm(b"[3G*ALARM*0002*UD]")
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_get_a_yes_or_no_from_the_alarm_look_and_never_an_error(data: bytes) -> None:
+    assert watch.looks_like_alarm(data) in (True, False)
+    assert watch.looks_like_alarm(data + b"*AL]")

@@ -22,7 +22,6 @@ durable (the watch server stops reading it meanwhile).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from typing import Any
 
 from carewatch.kids.ingest.log import NORMAL, URGENT, IngestLog, is_urgent
 from carewatch.kids.tracking import Fix
+from carewatch.platform.lib.futures import error_of, settle
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class BatchingLog:
 
     async def append(self, fixes: Sequence[Fix]) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.submit(fixes, lambda error: _settle(future, error))
+        self.submit(fixes, lambda error: settle(future, error))
         await future
 
     def append_sync(self, fixes: Sequence[Fix]) -> None:
@@ -126,14 +126,7 @@ def _append_then(log: IngestLog, fixes: list[Fix], finished: Done) -> None:
         append_then(fixes, lambda error: loop.call_soon_threadsafe(finished, error))
         return
     task = loop.create_task(log.append(fixes))
-    task.add_done_callback(lambda task: finished(outcome(task)))
-
-
-def outcome(future: asyncio.Future[Any] | concurrent.futures.Future[Any]) -> BaseException | None:
-    """The error a finished future ended with (cancelling counts as one), or None."""
-    if future.cancelled():
-        return asyncio.CancelledError()
-    return future.exception()
+    task.add_done_callback(lambda task: finished(error_of(task)))
 
 
 class _AllOf:
@@ -155,12 +148,3 @@ def _call(done: Done, error: BaseException | None) -> None:
         done(error)
     except Exception:  # one caller's failure must not keep the others waiting
         log.exception("A gateway callback failed after an append")
-
-
-def _settle(future: asyncio.Future[None], error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)

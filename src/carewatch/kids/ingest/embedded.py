@@ -22,6 +22,7 @@ from pathlib import Path
 from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import NORMAL, URGENT, Backlog, LogMessage
 from carewatch.kids.tracking.model import Fix
+from carewatch.platform.lib.futures import settle
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -204,19 +205,11 @@ class SqliteLog:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
 
-        def settle(error: BaseException | None) -> None:
-            if future.done():
-                return
-            if error is None:
-                future.set_result(None)
-            else:
-                future.set_exception(error)
-
         def done(error: BaseException | None) -> None:
-            loop.call_soon_threadsafe(settle, error)
+            loop.call_soon_threadsafe(settle, future, error)
 
-        if self._enqueue(fixes, done):
-            await future
+        self.append_then(fixes, done)
+        await future
 
     def _enqueue(self, fixes: Sequence[Fix], done: Done) -> bool:
         """Rows to each lane's file; `done` is called once, when all files committed."""

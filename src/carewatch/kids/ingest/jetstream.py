@@ -29,6 +29,7 @@ from nats.js import api
 from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import NORMAL, URGENT, Backlog, LogMessage
 from carewatch.kids.tracking.model import Fix
+from carewatch.platform.lib.futures import error_of
 
 T = TypeVar("T")
 BUFFER = 2_000  # messages held per partition before the consumer is slowed down
@@ -114,11 +115,7 @@ class JetStreamLog:
         the log's thread once JetStream acknowledged it (the gateways' way in: no
         coroutine of theirs waits on it)."""
         appending = self._submit(self._append(fixes))
-        appending.add_done_callback(
-            lambda future: done(
-                asyncio.CancelledError() if future.cancelled() else future.exception()
-            )
-        )
+        appending.add_done_callback(lambda future: done(error_of(future)))
 
     async def _append(self, fixes: Sequence[Fix]) -> None:
         js = await self._connect()

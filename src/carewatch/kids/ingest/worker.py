@@ -33,6 +33,7 @@ from carewatch.kids.ingest.processing import (
     Outcome,
     checkpoint_sqlite,
 )
+from carewatch.platform.lib.futures import settle
 
 log = logging.getLogger(__name__)
 PRIORITY = {URGENT: 0, NORMAL: 1}
@@ -92,7 +93,7 @@ class DbThread:
                 result, error = work(*args), None
             except BaseException as failure:  # noqa: BLE001 - handed back to the caller
                 result, error = None, failure
-            loop.call_soon_threadsafe(_settle, future, result, error)
+            loop.call_soon_threadsafe(settle, future, error, result)
             waited, ran = started - queued, time.monotonic() - started
             if self.timed is not None:
                 self.timed(priority, work, waited, ran)
@@ -121,15 +122,6 @@ class DbThreads:
         self.urgent.stop()
         if self.normal is not self.urgent:
             self.normal.stop()
-
-
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.cancelled():
-        return
-    if error is None:
-        future.set_result(result)
-    else:
-        future.set_exception(error)
 
 
 @dataclass
