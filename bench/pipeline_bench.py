@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -192,10 +193,19 @@ def measure(
         if port:
             sos.connect_all()
         sos.start()
+        cpu = CpuMeter(
+            {
+                "gateway": [p.pid for p in started_workers[workers:]],
+                "workers": [p.pid for p in started_workers[:workers]],
+                "bench_and_sos_probe": [os.getpid()],
+            }
+        )
         loader = load(env, devices, rounds, first=1, count=rounds - 1, port=port)
         finished = wait_for_positions(devices * rounds, timeout=900)
+        cpu_used = cpu.used()
         sos.stop()
         loaded = json.loads(loader.communicate(timeout=60)[0].strip().splitlines()[-1])
+        cpu_used["load_generator"] = round(loaded["cpu_s"], 1)
         load_avg = load_average()
     finally:
         stop_workers(started_workers)
@@ -230,9 +240,74 @@ def measure(
         "sos_append_p99_ms": round(percentile(sos.appends, 99), 1),
         "event_publish_p95_ms": latency.get("event_published_p95_ms"),
         "load_average": load_avg,
+        # CPU seconds each part used while the measured positions flowed, and per position
+        "cpu_s": cpu_used,
+        "cpu_us_per_position": {
+            part: round(seconds / total * 1e6, 1) for part, seconds in cpu_used.items()
+        },
         "state_write_s": int(os.environ.get("INGEST_STATE_WRITE_S", "10")),
         "events": events_written(),
+        "device_updates_in_place": device_updates_in_place(),
     }
+
+
+def device_updates_in_place() -> float | None:
+    """PostgreSQL: the share of device row updates that were HOT (no index written)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables "
+            "WHERE relname = 'tracker_device'"
+        )
+        updated, hot = cursor.fetchone()
+    return round(hot / updated, 3) if updated else None
+
+
+class CpuMeter:
+    """CPU seconds (user + system) used by processes from now on: these by pid, and every
+    PostgreSQL and NATS server process by name (this machine's own servers: nothing else
+    uses them during a run)."""
+
+    SERVERS = {"postgres": "postgres", "nats": "nats-server"}
+
+    def __init__(self, parts: dict[str, list[int]]) -> None:
+        self.parts = parts
+        self.before = self._read()
+
+    def used(self) -> dict[str, float]:
+        after = self._read()
+        return {
+            part: round(
+                sum(after[part].get(p, 0) - self.before[part].get(p, 0) for p in after[part]), 1
+            )  # fmt: skip
+            for part in after
+        }
+
+    def _read(self) -> dict[str, dict[int, float]]:
+        found = {part: {pid: cpu_seconds(pid) for pid in pids} for part, pids in self.parts.items()}
+        for part, name in self.SERVERS.items():
+            found[part] = {pid: cpu_seconds(pid) for pid in pids_named(name)}
+        return found
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone, or not Linux
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def pids_named(name: str) -> list[int]:
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if comm.read_text().strip() == name:
+                found.append(int(comm.parent.name))
+    return found
 
 
 def events_written() -> dict[str, int]:
@@ -529,10 +604,12 @@ def raw_copy_rate(devices: int, rounds: int) -> float:
             if connection.vendor == "postgresql":
                 columns = ", ".join(sql.POSITION_COLUMNS)
                 with connection.cursor() as cursor:
-                    copy = f"COPY tracker_position ({columns}) FROM STDIN"
+                    # binary, as the workers write (tracker/sql.py)
+                    copy = f"COPY tracker_position ({columns}) FROM STDIN (FORMAT BINARY)"
                     with cursor.cursor.copy(copy) as writer:
+                        writer.set_types(sql.POSITION_TYPES)
                         for row in chunk:
-                            writer.write_row((*row[:-1], "{}"))
+                            writer.write_row(row)
             else:
                 sql.insert_positions(chunk, skip_existing=False)
     return len(rows) / (time.perf_counter() - started)
@@ -573,30 +650,30 @@ def generate_load(spec: dict[str, int]) -> dict[str, float]:
         rng.shuffle(fixes)  # arrival order, not device order
         return fixes
 
-    async def run() -> tuple[float, float]:
-        started = time.time()
+    async def run() -> tuple[float, float, float]:
+        started, cpu_started = time.time(), time.process_time()
         for number in range(spec["first"], spec["first"] + spec["count"]):
             fixes = one_round(number)
             chunks = [fixes[i : i + APPEND] for i in range(0, len(fixes), APPEND)]
             await asyncio.gather(*(log.append(chunk) for chunk in chunks))  # as many gateways
-        return started, time.time()
+        return started, time.time(), time.process_time() - cpu_started
 
     if spec.get("port"):
         import uvloop  # sockets written at a fraction of asyncio's cost: the load's own
 
-        started, finished = uvloop.run(
+        started, finished, cpu_s = uvloop.run(
             send_frames(
                 spec["port"], devices, spec["first"], spec["count"], one_round, spec["rate"]
             )
         )
     else:
-        started, finished = asyncio.run(run())
-    return {"started": started, "finished": finished}
+        started, finished, cpu_s = asyncio.run(run())
+    return {"started": started, "finished": finished, "cpu_s": cpu_s}
 
 
 async def send_frames(
     port: int, devices: int, first: int, count: int, one_round: Any, rate: int = 0
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """Each device on its own connection to the watch gateway, as real watches are: a UD
     frame per fix (UD has no reply). Every frame is in the kernel's buffers before the
     connections close."""
@@ -625,7 +702,7 @@ async def send_frames(
         await asyncio.gather(
             *(connect(device_id(n)) for n in range(start, min(devices, start + 500)))
         )
-    started = time.time()
+    started, cpu_started = time.time(), time.process_time()
     sent = 0
     for frames in rounds:
         for device, frame in frames:
@@ -638,11 +715,11 @@ async def send_frames(
     # (what is still in this process's buffers when it exits is never sent)
     while any(writer.transport.get_write_buffer_size() for writer in writers.values()):
         await asyncio.sleep(0.05)
-    finished = time.time()
+    finished, cpu_used = time.time(), time.process_time() - cpu_started
     await asyncio.sleep(3)
     for writer in writers.values():
         writer.close()
-    return started, finished
+    return started, finished, cpu_used
 
 
 if __name__ == "__main__":

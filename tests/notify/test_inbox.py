@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+
+from django.db import transaction
 from django.urls import reverse
 
 from carewatch.platform.accounts.models import User
 from carewatch.platform.notify import inbox, sending
-from carewatch.platform.notify.models import Channel
+from carewatch.platform.notify.models import Attempt, Channel, Status
 from tests.notify.helpers import NotifyTestCase
 
 
@@ -101,3 +104,49 @@ class InboxTests(NotifyTestCase):
             f"/accounts/login/?next={reverse('notify:inbox')}",
             fetch_redirect_response=False,
         )
+
+
+class InboxDeliveredWithItsTransactionTests(NotifyTestCase):
+    """The inbox's row is the message: written as delivered, in the sender's transaction,
+    with nothing left to run after the commit (an SOS shows in the app with its event)."""
+
+    def test_an_inbox_message_is_sent_with_one_attempt_and_nothing_waits_for_the_commit(
+        self,
+    ) -> None:
+        with self.captureOnCommitCallbacks(execute=False) as after_commit:
+            [row] = sending.send(self.alice, "SOS from Aarav", "SOS", kinds=["inbox"])
+        self.assertEqual(after_commit, [])
+        row.refresh_from_db()
+        self.assertEqual(row.status, Status.SENT)
+        self.assertIsNotNone(row.sent_at)
+        [attempt] = row.attempts.all()
+        self.assertTrue(attempt.ok)
+        self.assertEqual(attempt.finished, row.sent_at)
+        self.assertEqual(inbox.unread_count(self.alice), 1)
+        channel = Channel.objects.get(owner=self.alice, kind="inbox")
+        self.assertEqual(channel.last_notified, row.sent_at)
+
+    def test_other_channels_are_still_handed_to_the_queue_after_the_commit(self) -> None:
+        Channel.objects.create(owner=self.alice, kind="email", value={"email": "a@example.org"})
+        with self.captureOnCommitCallbacks(execute=False) as after_commit:
+            rows = sending.send(self.alice, "SOS from Aarav", "SOS")
+        by_kind = {row.kind: row for row in rows}
+        self.assertEqual(by_kind["inbox"].status, Status.SENT)
+        self.assertEqual(by_kind["email"].status, Status.PENDING)
+        self.assertEqual(len(after_commit), 1)
+
+    def test_a_rolled_back_transaction_leaves_no_message_in_the_inbox(self) -> None:
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            sending.send(self.alice, "SOS from Aarav", "SOS", kinds=["inbox"])
+            raise RuntimeError("the event was not written after all")
+        self.assertEqual(inbox.unread_count(self.alice), 0)
+        self.assertFalse(Attempt.objects.exists())
+
+    def test_an_account_without_an_inbox_channel_gets_one_on_its_first_message(self) -> None:
+        Channel.objects.filter(owner=self.bob, kind="inbox").delete()
+        [row] = sending.send(self.bob, "SOS from Aarav", "SOS")
+        self.assertEqual((row.kind, row.status), ("inbox", Status.SENT))
+
+    def test_a_disabled_inbox_channel_is_not_written_to(self) -> None:
+        Channel.objects.filter(owner=self.bob, kind="inbox").update(disabled=True)
+        self.assertEqual(sending.send(self.bob, "SOS from Aarav", "SOS"), [])

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from carewatch.kids.tracker.models import AlertSetting, Event, EventKind
-from carewatch.platform.accounts.models import User
+from carewatch.platform.accounts.models import FamilyMembership, User
 from carewatch.platform.notify import sending
 from carewatch.platform.notify.localized import i18n_payload
 
@@ -110,29 +110,33 @@ def alert_guardians(event: Event) -> int:
     local_now = timezone.localtime().time()
     text = describe(event)
     url = reverse("tracker:dashboard")  # notify makes it absolute where a channel needs it
-    written = 0
-    for membership in event.family.memberships.select_related("user"):
-        prefs = _preferences(membership.user, event)
-        channels = wanted_channels(event.kind, prefs, local_now)
-        if channels == []:
-            continue
-        rows = sending.send(
-            membership.user,
-            text,
-            text,
-            url=url,
-            event=f"tracker.{event.kind}",
-            kinds=channels,
-            payload={"event_id": event.pk, "kind": event.kind, "i18n": text.i18n()},
-        )
-        written += len(rows)
-    return written
-
-
-def _preferences(user: User, event: Event) -> Preferences:
-    setting = AlertSetting.objects.filter(user=user, family=event.family).first()
-    if setting is None:
-        return Preferences()
-    return Preferences(
-        setting.kinds, setting.channel_kinds, setting.quiet_from, setting.quiet_until
+    memberships = FamilyMembership.objects.filter(family_id=event.family_id)
+    guardians = [membership.user for membership in memberships.select_related("user")]
+    preferences = _preferences(guardians, event)
+    told = [
+        (guardian, channels)
+        for guardian in guardians
+        if (channels := wanted_channels(event.kind, preferences[guardian.pk], local_now)) != []
+    ]
+    rows = sending.send_each(
+        told,
+        text,
+        text,
+        url=url,
+        event=f"tracker.{event.kind}",
+        payload={"event_id": event.pk, "kind": event.kind, "i18n": text.i18n()},
     )
+    return len(rows)
+
+
+def _preferences(users: Sequence[User], event: Event) -> dict[int, Preferences]:
+    """Each guardian's alert settings for the event's family (defaults where none): one
+    query for the family, as an SOS waits for it."""
+    found = AlertSetting.objects.filter(family_id=event.family_id, user__in=users)
+    saved = {setting.user_id: setting for setting in found} if users else {}
+    return {
+        user.pk: Preferences(s.kinds, s.channel_kinds, s.quiet_from, s.quiet_until)
+        if (s := saved.get(user.pk)) is not None
+        else Preferences()
+        for user in users
+    }

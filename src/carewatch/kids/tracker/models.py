@@ -117,7 +117,9 @@ class Device(models.Model):
 
 
 class Position(models.Model):
-    device = models.ForeignKey(Device, models.CASCADE, related_name="positions")
+    # No index of its own: the unique (device, fix_time) one serves every lookup by device,
+    # and each index is written with every one of tens of thousands of rows a second.
+    device = models.ForeignKey(Device, models.CASCADE, related_name="positions", db_index=False)
     fix_time = models.DateTimeField()
     server_time = models.DateTimeField(default=timezone.now)
     lat = models.FloatField()
