@@ -24,9 +24,15 @@ MESSAGES = {
         "Unchanged."
     ),
     "no_change": _(
-        "Choose a different grade or macular edema risk, or choose Agree if nothing changes."
+        "Choose a different grade, macular edema risk or urgent referral, or choose Agree if "
+        "nothing changes."
+    ),
+    "urgent_required": _(
+        "Proliferative retinopathy or macular edema near the centre of vision always needs "
+        "urgent referral: change the grade or the edema risk as well, or keep it urgent."
     ),
 }
+URGENT_CHOICES = {"yes": True, "no": False}
 
 
 class EyeForm(forms.Form):
@@ -39,6 +45,17 @@ class EyeForm(forms.Form):
     )
     dme_risk = forms.TypedChoiceField(
         label=_("Macular-edema risk"), coerce=int, empty_value=None, required=False
+    )
+    urgent = forms.TypedChoiceField(
+        label=_("Urgent referral to an ophthalmologist"),
+        choices=[
+            ("", _("As the grades say")),
+            ("yes", _("Yes: vision-threatening, refer urgently")),
+            ("no", _("No")),
+        ],
+        coerce=URGENT_CHOICES.__getitem__,
+        empty_value=None,
+        required=False,
     )
     reason = forms.CharField(
         label=_("Reason for the change"),
@@ -90,7 +107,9 @@ class EyeForm(forms.Form):
 
     def raw_decision(self) -> EyeDecision:
         data = self.cleaned_data
-        return EyeDecision(data.get("grade"), data.get("dme_risk"), data.get("reason") or "")
+        return EyeDecision(
+            data.get("grade"), data.get("dme_risk"), data.get("reason") or "", data.get("urgent")
+        )
 
     def decision(self) -> EyeDecision:
         if self.cleaned_data["choice"] != OVERRIDE_CHOICE:
