@@ -356,8 +356,10 @@ refer when `referable` is true **or** `dme_risk` >= 1, and urgently when `urgent
 Heatmap: the stride-32 map of the network (7x7 at 224 px) upsampled and added to a
 stride-16 side branch's map (14x14 at 224 px, 24x24 at 384 px), twice as fine as 1.0.0's.
 It shows where the model's evidence for referable DR lies, not a lesion segmentation.
-The product shows it to clinic staff only; the patient's copy of the report never
-carries it.
+The product shows it to clinic staff (the review page, the visit and the signed report);
+the patient's copy of the report carries it only when the signing doctor ticks "Show the
+heatmaps on the patient's copy" (off by default, asked again for every amendment, kept with
+the signed version and noted in the audit log with every patient access it allows).
 
 ## Camera profiles (chosen from the photo's long side, or DICOM camera names)
 | profile | long side px | input px | referable thr. | urgent thr. | validation |

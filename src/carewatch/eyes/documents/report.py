@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.review.snapshot import heatmap_for_patient
 from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Grading, Sex
 from carewatch.eyes.wording import (
@@ -76,18 +77,21 @@ class ReportDocument:
     amendment_reason: str
     amendment_notice: str  # "" for version 1
     model_versions: list[str]
+    heatmap_note: str  # on the patient's copy with heatmaps: what they are; else ""
     disclaimer: str
     labels: dict[str, str]  # headings shared by the page and the PDFs
 
 
 def document_for(report: SignedReport, for_patient: bool = False) -> ReportDocument:
     """The signed report in the active language. The patient's copy carries the doctor's
-    result only: a heatmap or an overruled machine finding reads as a second opinion."""
+    result only: an overruled machine finding reads as a second opinion, and so does a
+    heatmap unless the signing doctor agreed to show it."""
     visit = report.visit
     patient, clinic = visit.patient, visit.patient.clinic
     content = report.content
     outcome = Outcome(report.outcome)
-    eyes = [eye_section(e, for_patient) for e in content["eyes"]]
+    heatmaps = not for_patient or heatmap_for_patient(content)
+    eyes = [eye_section(e, for_patient, heatmaps) for e in content["eyes"]]
     return ReportDocument(
         language=_active_language(),
         title=_("Diabetic eye screening report"),
@@ -118,6 +122,14 @@ def document_for(report: SignedReport, for_patient: bool = False) -> ReportDocum
         amendment_reason=report.amendment_reason,
         amendment_notice=amendment_notice(report),
         model_versions=sorted({e["model_version"] for e in content["eyes"] if e["model_version"]}),
+        heatmap_note=(
+            _(
+                "The coloured areas on the photos show where the software looked. They are "
+                "not a diagnosis: your doctor's result above is."
+            )
+            if for_patient and any(e.heatmap_png for e in eyes)
+            else ""
+        ),
         disclaimer=str(DISCLAIMER),
         labels=labels(),
     )
@@ -144,7 +156,9 @@ def labels() -> dict[str, str]:
     }
 
 
-def eye_section(eye: dict[str, Any], for_patient: bool = False) -> EyeSection:
+def eye_section(
+    eye: dict[str, Any], for_patient: bool = False, with_heatmap: bool = True
+) -> EyeSection:
     label = str(Eye(eye["eye"]).label)
     graded = bool(eye["gradable"]) and eye["grade"] is not None
     changed = eye["ai_grade"] != eye["grade"] or eye["ai_dme_risk"] != eye["dme_risk"]
@@ -175,7 +189,7 @@ def eye_section(eye: dict[str, Any], for_patient: bool = False) -> EyeSection:
         referable=bool(eye["referable"]),
         urgent=bool(graded and eye.get("urgent")),
         changed_by_doctor=changed,
-        heatmap_png=heatmap(eye["image_id"]) if graded and not for_patient else None,
+        heatmap_png=heatmap(eye["image_id"]) if graded and with_heatmap else None,
     )
 
 

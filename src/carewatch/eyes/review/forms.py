@@ -128,6 +128,16 @@ class SignForm(forms.Form):
     # The version the doctor was looking at: a second click, or a colleague signing first,
     # no longer matches and is told so instead of adding a version.
     seen_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # Off unless ticked, for every version: a map of where the software looked reads as a
+    # finding to a patient, so only the doctor who signs may decide to show it.
+    heatmap_for_patient = forms.BooleanField(
+        label=_("Show the heatmaps on the patient's copy of the report"),
+        required=False,
+        help_text=_(
+            "Off unless you tick it. A heatmap shows where the software looked, not a "
+            "diagnosis; the staff copy always shows it."
+        ),
+    )
     confirm = forms.BooleanField(
         label=_("I have checked both eyes and sign this version as mine."),
         error_messages={"required": _("Tick the box to confirm that you sign this version.")},
@@ -142,4 +152,10 @@ class AmendForm(SignForm):
         error_messages={"required": _("Give the reason for the amendment: it is kept with it.")},
     )
 
-    field_order = ["amendment_reason", "doctor_note", "seen_version", "confirm"]
+    field_order = [
+        "amendment_reason",
+        "doctor_note",
+        "seen_version",
+        "heatmap_for_patient",
+        "confirm",
+    ]

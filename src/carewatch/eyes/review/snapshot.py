@@ -14,10 +14,12 @@ content = {
              "override_reason": str }, ... right first, then left ],
   "worse_eye": "right"|"left"|None,
   "doctor_note": str,
+  "heatmap_for_patient": bool,  # the signing doctor agreed: the patient's copy shows them
 }
 
 Reports signed before the urgent flag have no "ai_urgent"/"urgent": the grades decide, as
-they did then.
+they did then. Reports signed before the heatmap agreement have no "heatmap_for_patient":
+their patient's copy shows none.
 
 An amendment starts from the previous version's eyes: an eye the doctor leaves alone is
 copied as it was (with its earlier override reason); a changed eye records the new reason.
@@ -175,15 +177,30 @@ def urgent_by_grades(eye: dict[str, Any], decision: EyeDecision) -> bool:
 
 
 def snapshot(
-    eyes: list[dict[str, Any]], decisions: dict[str, EyeDecision], doctor_note: str = ""
+    eyes: list[dict[str, Any]],
+    decisions: dict[str, EyeDecision],
+    doctor_note: str = "",
+    heatmap_for_patient: bool = False,
 ) -> dict[str, Any]:
-    """The content of a signed version: each eye after its decision, right eye first."""
+    """The content of a signed version: each eye after its decision, right eye first; the
+    patient's copy shows the heatmaps only when the signing doctor agreed to it."""
     by_side = {e["eye"]: e for e in eyes}
     final = [
         apply(by_side.get(side) or missing_eye(side), decisions.get(side, AGREE)) for side in EYES
     ]
     right, left = (result(e) for e in final)
-    return {"eyes": final, "worse_eye": worse_eye(right, left), "doctor_note": doctor_note.strip()}
+    return {
+        "eyes": final,
+        "worse_eye": worse_eye(right, left),
+        "doctor_note": doctor_note.strip(),
+        "heatmap_for_patient": heatmap_for_patient,
+    }
+
+
+def heatmap_for_patient(content: dict[str, Any]) -> bool:
+    """Only an explicit yes from the signing doctor: never by default, never for a report
+    signed before the question was asked."""
+    return content.get("heatmap_for_patient") is True
 
 
 def result(eye: dict[str, Any]) -> EyeResult:

@@ -132,6 +132,7 @@ def review(request: SignedInRequest, clinic: Clinic, visit_id: int) -> HttpRespo
                 decisions_of(forms),
                 form.cleaned_data["doctor_note"],
                 seen_version=form.cleaned_data["seen_version"],
+                heatmap_for_patient=form.cleaned_data["heatmap_for_patient"],
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
@@ -186,6 +187,7 @@ def amend(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpRespo
                 form.cleaned_data["doctor_note"],
                 seen_version=form.cleaned_data["seen_version"],
                 amendment_reason=form.cleaned_data["amendment_reason"],
+                heatmap_for_patient=form.cleaned_data["heatmap_for_patient"],
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
