@@ -1,11 +1,13 @@
-"""`retina grade | evaluate | train | export`.
+"""`retina grade | evaluate | train | cputrain | export`.
 
-grade and evaluate need only ONNX Runtime; train and export import PyTorch lazily.
+grade and evaluate need only ONNX Runtime; train, cputrain and export import PyTorch
+lazily (the `train` extra), each with its own options (`retina cputrain -h`).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -80,19 +82,34 @@ def split_of_row(dataset: str, row: dict[str, str]) -> str:
     return split_of(dataset, row.get("patient") or row["image"])
 
 
+# Commands that need PyTorch: each module parses its own options.
+TORCH_COMMANDS = {"train": "retina.train", "cputrain": "retina.cputrain", "export": "retina.export"}
+
+
+def torch_command(name: str, argv: list[str]) -> None:
+    try:
+        module = importlib.import_module(TORCH_COMMANDS[name])
+    except ModuleNotFoundError as exc:
+        if exc.name != "torch":
+            raise
+        raise SystemExit(
+            f"retina {name} needs PyTorch, an optional extra: run `uv sync --extra train` first."
+        ) from None
+    module.main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["train"]:
-        from retina.train import main as train_main
-
-        return train_main(argv[1:])
-    if argv[:1] == ["export"]:
-        from retina.export import main as export_main
-
-        return export_main(argv[1:])
+    if argv[:1] and argv[0] in TORCH_COMMANDS:
+        return torch_command(argv[0], argv[1:])
     parser = argparse.ArgumentParser(prog="retina", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("train", help="train a model (needs the 'train' extra); see retina train -h")
+    sub.add_parser(
+        "cputrain",
+        help="train the top of the shipped model on a CPU from cached features (needs the "
+        "'train' extra); see retina cputrain -h",
+    )
     sub.add_parser("export", help="export a checkpoint to ONNX; see retina export -h")
     g = sub.add_parser("grade", help="grade fundus photos (and write heatmaps with --out)")
     g.add_argument("images", nargs="+", type=Path)

@@ -396,6 +396,10 @@ Split: {t[split]}. The validation file list ships as `split.csv`.
 
 Training: {t[summary]}
 
+To train again: `retina cputrain --out .train/run` on a CPU (resumable with `--resume`;
+`retina cputrain -h` lists every option; `python -m retina.cputrain` is the same command),
+or `retina train` for the whole network on a GPU.
+
 ## Validation figures: {meta[previous][version]} and {meta[version]} side by side
 The ONNX serving path, our patient-grouped validation split.
 
