@@ -442,7 +442,14 @@ eyepacs_full's about 20: their figures have wide confidence intervals.
   patient's two eyes are on both sides the APTOS/IDRiD figures are optimistic.
 - Labels are single gradings with known noise (some IDRiD names were restored).
 - The quality gate uses image statistics, not a learned model: unusual photos can
-  pass it.
+  pass it. `retina evaluate --data ../shared/fundus --quality-only` lists what it refuses:
+  1 of the 8,321 graded photos, EyePACS 14915_right (labelled grade 2), a washed-out grey
+  frame with no vessel or disc to see ("not_fundus"); forced through, the model has no
+  opinion on it (every grade probability near 0.5) yet would call it referable and
+  urgent, so it stays refused. IDRiD_059 (a sharp frame around one large smooth lesion)
+  was refused as blurred until the gate measured camera frames at their 384 px input
+  over the retina only (`quality.py` gives the figures); that change also catches blurred
+  copies of camera frames, most of which passed before.
 
 ## Changelog
 {changelog}
