@@ -1,18 +1,21 @@
-"""`retina grade | evaluate | train | export`.
+"""`retina grade | evaluate | train | cputrain | export`.
 
-grade and evaluate need only ONNX Runtime; train and export import PyTorch lazily.
+grade and evaluate need only ONNX Runtime; train, cputrain and export import PyTorch
+lazily (the `train` extra), each with its own options (`retina cputrain -h`).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from retina.infer import load_bundle
+from retina.infer import GradeResult, load_bundle
 from retina.report import heatmap_overlay, plot_confusion, plot_roc, read_label_csv, summarise
 
 
@@ -68,10 +71,27 @@ def evaluate_sets(args: argparse.Namespace) -> None:
         if args.split != "all":
             rows = [r for r in rows if split_of_row(labels.parent.name, r) == args.split]
         paths = [labels.parent / row["image"] for row in rows]
+        if args.quality_only:
+            quality_lines(labels.parent.name, args.split, rows, grader.check_many(paths))
+            continue
         report = summarise(rows, grader.grade_many(paths, keep_images=False))
         report.pop("confusion_matrix")
         line = {"set": labels.parent.name, "split": args.split, "model_version": grader.version}
         print(json.dumps(line | report), flush=True)
+
+
+def quality_lines(
+    dataset: str, split: str, rows: list[dict[str, str]], results: list[GradeResult]
+) -> None:
+    """Each photo the quality gate refuses (with its measures), then the set's count."""
+    refused = [(row, r) for row, r in zip(rows, results, strict=True) if not r.gradable]
+    for row, r in refused:
+        measures = {k: round(v, 4) for k, v in r.quality.items()}
+        line = {"set": dataset, "image": row["image"], "dr_grade": row["dr_grade"]}
+        print(json.dumps(line | {"status": r.status, "reason": r.reason, "quality": measures}))
+    reasons = Counter(r.reason for _, r in refused)
+    summary = {"set": dataset, "split": split, "n": len(rows), "ungradable": len(refused)}
+    print(json.dumps(summary | {"reasons": dict(sorted(reasons.items()))}), flush=True)
 
 
 def split_of_row(dataset: str, row: dict[str, str]) -> str:
@@ -80,19 +100,34 @@ def split_of_row(dataset: str, row: dict[str, str]) -> str:
     return split_of(dataset, row.get("patient") or row["image"])
 
 
+# Commands that need PyTorch: each module parses its own options.
+TORCH_COMMANDS = {"train": "retina.train", "cputrain": "retina.cputrain", "export": "retina.export"}
+
+
+def torch_command(name: str, argv: list[str]) -> None:
+    try:
+        module = importlib.import_module(TORCH_COMMANDS[name])
+    except ModuleNotFoundError as exc:
+        if exc.name != "torch":
+            raise
+        raise SystemExit(
+            f"retina {name} needs PyTorch, an optional extra: run `uv sync --extra train` first."
+        ) from None
+    module.main(argv)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["train"]:
-        from retina.train import main as train_main
-
-        return train_main(argv[1:])
-    if argv[:1] == ["export"]:
-        from retina.export import main as export_main
-
-        return export_main(argv[1:])
+    if argv[:1] and argv[0] in TORCH_COMMANDS:
+        return torch_command(argv[0], argv[1:])
     parser = argparse.ArgumentParser(prog="retina", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("train", help="train a model (needs the 'train' extra); see retina train -h")
+    sub.add_parser(
+        "cputrain",
+        help="train the top of the shipped model on a CPU from cached features (needs the "
+        "'train' extra); see retina cputrain -h",
+    )
     sub.add_parser("export", help="export a checkpoint to ONNX; see retina export -h")
     g = sub.add_parser("grade", help="grade fundus photos (and write heatmaps with --out)")
     g.add_argument("images", nargs="+", type=Path)
@@ -102,6 +137,11 @@ def main(argv: list[str] | None = None) -> None:
     e.add_argument("--labels", type=Path)
     e.add_argument("--data", type=Path, help="a folder of sets (each with labels.csv)")
     e.add_argument("--split", default="all", choices=["all", "train", "val"], help="with --data")
+    e.add_argument(
+        "--quality-only",
+        action="store_true",
+        help="with --data: only the quality gate, no model; lists each photo it refuses",
+    )
     e.add_argument("--out", type=Path)
     for p in (g, e):
         p.add_argument("--bundle", type=Path, help="bundle folder (default: the shipped one)")

@@ -1,6 +1,8 @@
 """CPU training: fine-tune the top of a released model on cached trunk features.
 
-    nice -n 19 python -m retina.cputrain --out .train/run > .train/run.log 2>&1 &
+    nice -n 19 retina cputrain --out .train/run > .train/run.log 2>&1 &
+
+(`python -m retina.cputrain` is the same command.)
 
 1. The released model's trunk (stem and blocks 0-10, down to stride 16) runs once over
    every photo, in four flips, at its profile's input size, with ONNX Runtime; the

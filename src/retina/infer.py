@@ -119,6 +119,18 @@ class Grader:
                 results.extend(self._run(prepared, keep_images))
         return results
 
+    def check_many(
+        self, sources: Sequence[Source], workers: int = 2, camera: str = ""
+    ) -> list[GradeResult]:
+        """The quality gate alone, as grade_many applies it (each photo at its camera
+        profile's size), without the model: "graded" means it would be graded."""
+        with ThreadPoolExecutor(workers) as pool:
+            prepared = pool.map(lambda s: self._prepare(s, camera)[0], sources)
+            results = list(prepared)
+        for result in results:
+            result.image = None
+        return results
+
     def _run(
         self, prepared: list[tuple[GradeResult, np.ndarray | None]], keep_images: bool
     ) -> list[GradeResult]:

@@ -356,8 +356,10 @@ refer when `referable` is true **or** `dme_risk` >= 1, and urgently when `urgent
 Heatmap: the stride-32 map of the network (7x7 at 224 px) upsampled and added to a
 stride-16 side branch's map (14x14 at 224 px, 24x24 at 384 px), twice as fine as 1.0.0's.
 It shows where the model's evidence for referable DR lies, not a lesion segmentation.
-The product shows it to clinic staff only; the patient's copy of the report never
-carries it.
+The product shows it to clinic staff (the review page, the visit and the signed report);
+the patient's copy of the report carries it only when the signing doctor ticks "Show the
+heatmaps on the patient's copy" (off by default, asked again for every amendment, kept with
+the signed version and noted in the audit log with every patient access it allows).
 
 ## Camera profiles (chosen from the photo's long side, or DICOM camera names)
 | profile | long side px | input px | referable thr. | urgent thr. | validation |
@@ -393,6 +395,10 @@ Preprocessing (the same `retina.preprocess` code in training and serving):
 Split: {t[split]}. The validation file list ships as `split.csv`.
 
 Training: {t[summary]}
+
+To train again: `retina cputrain --out .train/run` on a CPU (resumable with `--resume`;
+`retina cputrain -h` lists every option; `python -m retina.cputrain` is the same command),
+or `retina train` for the whole network on a GPU.
 
 ## Validation figures: {meta[previous][version]} and {meta[version]} side by side
 The ONNX serving path, our patient-grouped validation split.
@@ -436,7 +442,14 @@ eyepacs_full's about 20: their figures have wide confidence intervals.
   patient's two eyes are on both sides the APTOS/IDRiD figures are optimistic.
 - Labels are single gradings with known noise (some IDRiD names were restored).
 - The quality gate uses image statistics, not a learned model: unusual photos can
-  pass it.
+  pass it. `retina evaluate --data ../shared/fundus --quality-only` lists what it refuses:
+  1 of the 8,321 graded photos, EyePACS 14915_right (labelled grade 2), a washed-out grey
+  frame with no vessel or disc to see ("not_fundus"); forced through, the model has no
+  opinion on it (every grade probability near 0.5) yet would call it referable and
+  urgent, so it stays refused. IDRiD_059 (a sharp frame around one large smooth lesion)
+  was refused as blurred until the gate measured camera frames at their 384 px input
+  over the retina only (`quality.py` gives the figures); that change also catches blurred
+  copies of camera frames, most of which passed before.
 
 ## Changelog
 {changelog}

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from retina_fakes import fake_fundus, jpeg_bytes
 
 from retina.cli import main
@@ -67,3 +68,33 @@ def test_it_evaluates_a_labelled_folder_and_ends_with_a_json_line(tmp_path, caps
     assert last["n"] == 7 and last["ungradable"] == 1
     for name in ("confusion_matrix.png", "roc.png", "report.json"):
         assert (tmp_path / "report" / name).exists()
+
+
+def test_it_counts_and_names_the_photos_the_quality_gate_refuses_without_the_model(
+    tmp_path, capsys, monkeypatch
+):
+    from PIL import ImageEnhance
+
+    from retina.infer import Grader
+
+    folder = tmp_path / "data" / "someset"
+    folder.mkdir(parents=True)
+    fake_fundus().save(folder / "good.jpg")
+    ImageEnhance.Brightness(fake_fundus(seed=1)).enhance(0.08).save(folder / "dark.jpg")
+    (folder / "labels.csv").write_text("image,dr_grade\ngood.jpg,0\ndark.jpg,2\n")
+    monkeypatch.setattr(Grader, "grade_many", lambda *a, **k: pytest.fail("it ran the model"))
+    main(["evaluate", "--data", str(tmp_path / "data"), "--quality-only"])
+    refused, summary = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (refused["image"], refused["reason"], refused["dr_grade"]) == (
+        "dark.jpg",
+        "too_dark",
+        "2",
+    )
+    assert refused["quality"]["brightness"] < 20
+    assert summary == {
+        "set": "someset",
+        "split": "all",
+        "n": 2,
+        "ungradable": 1,
+        "reasons": {"too_dark": 1},
+    }

@@ -9,8 +9,9 @@ from PIL import Image, ImageEnhance, ImageFilter
 from retina_fakes import fake_fundus, jpeg_bytes, real_fundus_folder
 
 from retina.data import load_sets
+from retina.infer import load_bundle
 from retina.preprocess import load_fundus
-from retina.quality import assess
+from retina.quality import MIN_SHARPNESS_FRAME, assess
 
 
 def verdict(img: Image.Image) -> str:
@@ -74,3 +75,40 @@ def test_it_catches_degraded_copies_of_real_photos():
         assert not assess(load_fundus(jpeg_bytes(dark))).gradable, ex.image
         assert not assess(load_fundus(jpeg_bytes(blurred))).gradable, ex.image
         assert not assess(load_fundus(buf.getvalue())).gradable, ex.image
+
+
+def as_graded(path_or_bytes):
+    """The gate as grading applies it: at the photo's camera profile's input size."""
+    grader = load_bundle()
+    return grader.check_many([path_or_bytes])[0]
+
+
+def test_it_passes_idrid_059_a_sharp_frame_around_one_large_smooth_lesion():
+    result = as_graded(real_fundus_folder() / "idrid" / "IDRiD_059.jpg")
+    assert (result.status, result.profile) == ("graded", "full_frame")
+    assert 0.06 < result.quality["sharpness"] < 0.08  # refused at 224 px's 0.08
+
+
+def test_it_refuses_eyepacs_14915_right_a_washed_out_frame_with_no_retina_to_see():
+    result = as_graded(real_fundus_folder() / "eyepacs256" / "14915_right.jpg")
+    assert (result.status, result.reason) == ("ungradable", "not_fundus")
+
+
+def test_it_catches_blurred_copies_of_camera_frames_whose_edge_stays_sharp():
+    root = real_fundus_folder()
+    frames = [ex for ex in load_sets(root, ("idrid", "eyepacs_full"))][::25]
+    for ex in frames:
+        img = Image.open(root / ex.dataset / ex.image).convert("RGB")
+        assert as_graded(root / ex.dataset / ex.image).gradable, ex.image
+        for share in (20, 40, 80):
+            blurred = as_graded(jpeg_bytes(img.filter(ImageFilter.GaussianBlur(img.width / share))))
+            assert blurred.reason == "blurred", (ex.image, share)
+
+
+def test_a_blurred_frame_cut_off_by_the_photos_edge_is_still_blurred():
+    """The crop pads black where the frame ends: a sharp step the retina does not have."""
+    photo = fake_fundus(800, 800).crop((0, 150, 800, 650)).filter(ImageFilter.GaussianBlur(12))
+    result = as_graded(jpeg_bytes(photo))
+    assert result.profile == "full_frame"
+    assert result.reason == "blurred"
+    assert result.quality["sharpness"] < MIN_SHARPNESS_FRAME

@@ -9,7 +9,9 @@ in English.
 The rules are DESIGN.md's "Clinical facts": ICDR 0-1 without macular edema (DME) rescreen
 in 12 months; moderate (2) refer within 3-6 months; severe (3) refer within weeks;
 proliferative (4) or DME near the centre, urgent referral. Referable = moderate or worse,
-or any DME, or the model's referable score over its threshold. An ungradable or missing
+or any DME, or the model's referable score over its threshold. Urgent also when the model
+flags vision-threatening DR (severe NPDR, PDR or DME within one disc diameter) while its
+findings stand, or when the doctor decides so. An ungradable or missing
 photo is never reported as "no DR": unless the other eye already needs referral, the
 outcome is a new photo (or a referral when a new photo cannot be taken).
 """
@@ -36,18 +38,28 @@ class EyeResult:
     grade: int | None = None  # ICDR 0-4
     dme_risk: int | None = None  # 0 none, 1 exudates away from the macula, 2 near it
     referable: bool | None = None  # the model's referable score over its threshold
+    # The model's vision-threatening flag, or the doctor's decision; None: the grades decide.
+    urgent: bool | None = None
 
     @property
     def is_referable(self) -> bool:
         if not self.gradable or self.grade is None:
             return False
-        return self.grade >= 2 or bool(self.dme_risk) or bool(self.referable)
+        return self.grade >= 2 or bool(self.dme_risk) or bool(self.referable) or self.is_urgent
+
+    @property
+    def is_urgent(self) -> bool:
+        """PDR or DME near the centre always is; a flag (the model's or the doctor's) adds
+        severe NPDR and what the grades alone miss, but never takes those two away."""
+        if not self.gradable or self.grade is None:
+            return False
+        return self.grade >= 4 or self.dme_risk == 2 or bool(self.urgent)
 
 
 def eye_outcome(eye: EyeResult | None) -> Outcome:
     if eye is None or not eye.gradable or eye.grade is None:
         return Outcome.RETAKE
-    if eye.grade >= 4 or eye.dme_risk == 2:
+    if eye.is_urgent:
         return Outcome.REFER_URGENT
     if eye.grade == 3:
         return Outcome.REFER_WEEKS
@@ -122,6 +134,11 @@ URGENCY: dict[Outcome, str] = {
     Outcome.REFER_WEEKS: gettext_noop("Soon: please see the patient within a few weeks."),
     Outcome.REFER_3_6_MONTHS: gettext_noop("Routine: please see the patient within 3 to 6 months."),
 }
+# An eye that needs urgent referral: what it means, and what to do.
+URGENT = gettext_noop(
+    "Vision-threatening diabetic retinopathy suspected (severe or proliferative retinopathy, "
+    "or macular edema near the centre of vision): urgent referral to an ophthalmologist."
+)
 DISCLAIMER = gettext_noop(
     "This report is decision support produced by software, not a diagnosis. A doctor reviews "
     "every result and decides on care."

@@ -27,6 +27,7 @@ RECOMMENDATIONS: dict[Outcome, tuple[Promise, Promise]] = {
     for outcome, (what, when) in clinical.RECOMMENDATIONS.items()
 }
 URGENCY: dict[Outcome, Promise] = {k: gettext_lazy(v) for k, v in clinical.URGENCY.items()}
+URGENT: Promise = gettext_lazy(clinical.URGENT)
 DISCLAIMER: Promise = gettext_lazy(clinical.DISCLAIMER)
 
 

@@ -28,6 +28,7 @@ class Finding:
     grade: int | None = 0
     dme_risk: int | None = 0
     referable: bool | None = None  # the model's referable score; None: grade 2 or worse
+    urgent: bool | None = None  # the model's vision-threatening flag; None: a bundle before 2.0
 
     @property
     def gradable(self) -> bool:
@@ -78,6 +79,9 @@ def grade(image: Image, finding: Finding = Finding(2)) -> Grading:
         grading.grade, grading.dme_risk = finding.grade, finding.dme_risk
         grading.referable = finding.grade >= 2 if referable is None else referable
         grading.referable_probability = 0.9 if grading.referable else 0.1
+        if finding.urgent is not None:
+            grading.urgent = finding.urgent
+            grading.urgent_probability = 0.8 if finding.urgent else 0.05
         grading.heatmap.save("h.bin", crypto.encrypted_file(heatmap_png()), save=False)
     grading.save()
     image.status = ImageStatus.GRADED if finding.gradable else ImageStatus.UNGRADABLE

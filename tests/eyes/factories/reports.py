@@ -17,10 +17,18 @@ MODEL_VERSION = "retina-test-1.0.0"
 SIGNED_AT = timezone.make_aware(datetime(2026, 11, 20, 10, 30))
 
 
-def graded_eye(side: str, grade: int, dme_risk: int = 0) -> dict[str, Any]:
-    """One eye as the grader left it, without a stored photo."""
+def graded_eye(
+    side: str, grade: int, dme_risk: int = 0, urgent: bool | None = None
+) -> dict[str, Any]:
+    """One eye as the grader left it, without a stored photo (urgent: the model's flag)."""
     return eye_from_grading(
-        side, None, gradable=True, grade=grade, dme_risk=dme_risk, model_version=MODEL_VERSION
+        side,
+        None,
+        gradable=True,
+        grade=grade,
+        dme_risk=dme_risk,
+        model_version=MODEL_VERSION,
+        model_urgent=urgent,
     )
 
 

@@ -90,7 +90,7 @@ class SigningTests(BaseTestCase):
 
     def test_it_asks_for_a_different_value_when_the_override_changes_nothing(self) -> None:
         page = self.sign(**{"left-choice": "override", "left-grade": "2", "left-reason": "Same"})
-        self.assertContains(page, "Choose a different grade or macular edema risk")
+        self.assertContains(page, "Choose a different grade, macular edema risk or urgent referral")
         self.assertFalse(SignedReport.objects.exists())
 
     def test_it_asks_which_is_meant_when_a_new_grade_is_picked_under_agree(self) -> None:

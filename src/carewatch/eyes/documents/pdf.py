@@ -142,6 +142,8 @@ class DocumentPDF(FPDF):
             if eye.heatmap_png:
                 self.heatmap(eye.heatmap_png, f"{doc.labels['heatmap']} ({eye.label})")
             self.rows(eye.rows)
+        if doc.heatmap_note:
+            self.paragraph(doc.heatmap_note)
         self.note()
         self.keep_together(30)
         self.heading(doc.labels["signed"])

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.review.snapshot import heatmap_for_patient
 from carewatch.eyes.screening import crypto
 from carewatch.eyes.screening.models import Eye, Grading, Sex
 from carewatch.eyes.wording import (
@@ -27,6 +28,7 @@ from carewatch.eyes.wording import (
     RECOMMENDATIONS,
     STAGES,
     URGENCY,
+    URGENT,
     reason_words,
 )
 
@@ -42,6 +44,7 @@ class EyeSection:
     dme: str
     gradable: bool
     referable: bool
+    urgent: bool  # urgent referral to an ophthalmologist (vision-threatening)
     changed_by_doctor: bool
     heatmap_png: bytes | None = field(default=None, repr=False)
 
@@ -65,6 +68,7 @@ class ReportDocument:
     signature_rows: list[Row]
     outcome: Outcome
     referable: bool
+    urgent: bool  # some eye needs urgent referral: the page and the PDF say so first
     recommendation: str
     follow_up: str
     urgency: str  # for the referral letter; "" when the report is not referable
@@ -73,18 +77,21 @@ class ReportDocument:
     amendment_reason: str
     amendment_notice: str  # "" for version 1
     model_versions: list[str]
+    heatmap_note: str  # on the patient's copy with heatmaps: what they are; else ""
     disclaimer: str
     labels: dict[str, str]  # headings shared by the page and the PDFs
 
 
 def document_for(report: SignedReport, for_patient: bool = False) -> ReportDocument:
     """The signed report in the active language. The patient's copy carries the doctor's
-    result only: a heatmap or an overruled machine finding reads as a second opinion."""
+    result only: an overruled machine finding reads as a second opinion, and so does a
+    heatmap unless the signing doctor agreed to show it."""
     visit = report.visit
     patient, clinic = visit.patient, visit.patient.clinic
     content = report.content
     outcome = Outcome(report.outcome)
-    eyes = [eye_section(e, for_patient) for e in content["eyes"]]
+    heatmaps = not for_patient or heatmap_for_patient(content)
+    eyes = [eye_section(e, for_patient, heatmaps) for e in content["eyes"]]
     return ReportDocument(
         language=_active_language(),
         title=_("Diabetic eye screening report"),
@@ -106,6 +113,7 @@ def document_for(report: SignedReport, for_patient: bool = False) -> ReportDocum
         signature_rows=signature_rows(report),
         outcome=outcome,
         referable=report.referable,
+        urgent=outcome == Outcome.REFER_URGENT,
         recommendation=str(RECOMMENDATIONS[outcome][0]),
         follow_up=str(RECOMMENDATIONS[outcome][1]),
         urgency=str(URGENCY[outcome]) if report.referable and outcome in URGENCY else "",
@@ -114,6 +122,14 @@ def document_for(report: SignedReport, for_patient: bool = False) -> ReportDocum
         amendment_reason=report.amendment_reason,
         amendment_notice=amendment_notice(report),
         model_versions=sorted({e["model_version"] for e in content["eyes"] if e["model_version"]}),
+        heatmap_note=(
+            _(
+                "The coloured areas on the photos show where the software looked. They are "
+                "not a diagnosis: your doctor's result above is."
+            )
+            if for_patient and any(e.heatmap_png for e in eyes)
+            else ""
+        ),
         disclaimer=str(DISCLAIMER),
         labels=labels(),
     )
@@ -134,15 +150,19 @@ def labels() -> dict[str, str]:
             "The findings signed by our doctor:"
         ),
         "urgency": _("Urgency"),
+        "urgent": _("Urgent referral"),
         "findings": _("Findings"),
         "contact": _("Contact"),
     }
 
 
-def eye_section(eye: dict[str, Any], for_patient: bool = False) -> EyeSection:
+def eye_section(
+    eye: dict[str, Any], for_patient: bool = False, with_heatmap: bool = True
+) -> EyeSection:
     label = str(Eye(eye["eye"]).label)
     graded = bool(eye["gradable"]) and eye["grade"] is not None
     changed = eye["ai_grade"] != eye["grade"] or eye["ai_dme_risk"] != eye["dme_risk"]
+    changed = changed or urgency_changed(eye)
     rows: list[Row] = []
     if graded:
         rows += [
@@ -150,6 +170,8 @@ def eye_section(eye: dict[str, Any], for_patient: bool = False) -> EyeSection:
             (_("Macular-edema risk"), _dme(eye["dme_risk"])),
             (_("Referable"), _("Yes") if eye["referable"] else _("No")),
         ]
+        if "urgent" in eye:  # reports signed before the flag say what they said then
+            rows.append((_("Urgent referral"), str(URGENT) if eye["urgent"] else _("No")))
     rows.append((_("Image quality"), quality_words(eye)))
     if for_patient:
         pass  # the doctor's result above is the whole result
@@ -165,8 +187,9 @@ def eye_section(eye: dict[str, Any], for_patient: bool = False) -> EyeSection:
         dme=_dme(eye["dme_risk"]) if graded else "",
         gradable=graded,
         referable=bool(eye["referable"]),
+        urgent=bool(graded and eye.get("urgent")),
         changed_by_doctor=changed,
-        heatmap_png=heatmap(eye["image_id"]) if graded and not for_patient else None,
+        heatmap_png=heatmap(eye["image_id"]) if graded and with_heatmap else None,
     )
 
 
@@ -180,10 +203,18 @@ def quality_words(eye: dict[str, Any]) -> str:
     return f"{_('Image quality: cannot be graded.')} {reason}".strip()
 
 
+def urgency_changed(eye: dict[str, Any]) -> bool:
+    """The doctor set the urgent referral against the software's flag (graded eyes only)."""
+    return eye.get("ai_urgent") is not None and eye["ai_urgent"] != eye.get("urgent")
+
+
 def change_words(eye: dict[str, Any]) -> str:
     software = str(STAGES[eye["ai_grade"]]) if eye["ai_grade"] is not None else _("not gradable")
     if eye["ai_dme_risk"] is not None:
         software = f"{software}; {_dme(eye['ai_dme_risk'])}"
+    if urgency_changed(eye):
+        urgency = _("urgent referral") if eye["ai_urgent"] else _("no urgent referral")
+        software = f"{software}; {urgency}"
     return _(
         "The doctor changed the software's finding (software: %(software)s). Reason: %(reason)s"
     ) % {"software": software, "reason": eye["override_reason"]}

@@ -16,6 +16,7 @@ from carewatch.eyes.documents.fhir_export import diagnostic_report
 from carewatch.eyes.documents.pdf import referral_letter_pdf, report_pdf
 from carewatch.eyes.documents.report import document_for
 from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.review.snapshot import heatmap_for_patient
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.audit import Action, by_staff
 from carewatch.platform.accounts.models import Clinic, ClinicRole
@@ -110,6 +111,7 @@ def report_page(request: SignedInRequest, clinic: Clinic, report_id: int) -> Htt
         # The same document the PDF is made from, so the page and the download agree.
         "doc": document_for(report),
         "can_amend": is_doctor,
+        "heatmap_for_patient": heatmap_for_patient(report.content),
     }
     return render(request, "documents/report.html", context)
 

@@ -25,6 +25,8 @@ from carewatch.eyes.portal.models import (
 )
 from carewatch.eyes.portal.reminders import CENTRE_FINDER
 from carewatch.eyes.review.models import SignedReport
+from carewatch.eyes.review.signing import HEATMAP_SHOWN
+from carewatch.eyes.review.snapshot import heatmap_for_patient
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.audit import Action, by_patient
 from carewatch.eyes.screening.models import Patient, Visit
@@ -156,8 +158,10 @@ def report(request: HttpRequest, patient: Patient, visit_id: int) -> HttpRespons
     from carewatch.eyes.documents.report import document_for
 
     signed = patient_report(patient, visit_id)
-    audit.record(by_patient(request, patient), Action.PORTAL_VIEW, patient, visit_id, signed)
-    context = {"patient": patient, "report": signed, "doc": document_for(signed, for_patient=True)}
+    doc = document_for(signed, for_patient=True)
+    actor = by_patient(request, patient)
+    audit.record(actor, Action.PORTAL_VIEW, patient, visit_id, signed, heatmap_note(signed))
+    context = {"patient": patient, "report": signed, "doc": doc}
     return render(request, "portal/report.html", context)
 
 
@@ -168,11 +172,16 @@ def report_pdf(request: HttpRequest, patient: Patient, visit_id: int) -> HttpRes
     signed = patient_report(patient, visit_id)
     pdf = make_pdf(signed, patient.language or "en", for_patient=True)
     actor = by_patient(request, patient)
-    audit.record(actor, Action.PORTAL_DOWNLOAD, patient, visit_id, signed)
+    audit.record(actor, Action.PORTAL_DOWNLOAD, patient, visit_id, signed, heatmap_note(signed))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"eye-screening-report-{signed.visit.date.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def heatmap_note(signed: SignedReport) -> str:
+    """The audit says when the patient was shown heatmaps (the signing doctor agreed)."""
+    return HEATMAP_SHOWN if heatmap_for_patient(signed.content) else ""
 
 
 @patient_required

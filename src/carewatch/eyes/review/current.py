@@ -36,6 +36,7 @@ def eyes_of(visit: Visit) -> list[dict[str, Any]]:
                     model_referable=grading.referable,
                     quality=grading.quality,
                     model_version=grading.model_version,
+                    model_urgent=grading.urgent,
                 )
             )
     return eyes

@@ -24,9 +24,15 @@ MESSAGES = {
         "Unchanged."
     ),
     "no_change": _(
-        "Choose a different grade or macular edema risk, or choose Agree if nothing changes."
+        "Choose a different grade, macular edema risk or urgent referral, or choose Agree if "
+        "nothing changes."
+    ),
+    "urgent_required": _(
+        "Proliferative retinopathy or macular edema near the centre of vision always needs "
+        "urgent referral: change the grade or the edema risk as well, or keep it urgent."
     ),
 }
+URGENT_CHOICES = {"yes": True, "no": False}
 
 
 class EyeForm(forms.Form):
@@ -39,6 +45,17 @@ class EyeForm(forms.Form):
     )
     dme_risk = forms.TypedChoiceField(
         label=_("Macular-edema risk"), coerce=int, empty_value=None, required=False
+    )
+    urgent = forms.TypedChoiceField(
+        label=_("Urgent referral to an ophthalmologist"),
+        choices=[
+            ("", _("As the grades say")),
+            ("yes", _("Yes: vision-threatening, refer urgently")),
+            ("no", _("No")),
+        ],
+        coerce=URGENT_CHOICES.__getitem__,
+        empty_value=None,
+        required=False,
     )
     reason = forms.CharField(
         label=_("Reason for the change"),
@@ -90,7 +107,9 @@ class EyeForm(forms.Form):
 
     def raw_decision(self) -> EyeDecision:
         data = self.cleaned_data
-        return EyeDecision(data.get("grade"), data.get("dme_risk"), data.get("reason") or "")
+        return EyeDecision(
+            data.get("grade"), data.get("dme_risk"), data.get("reason") or "", data.get("urgent")
+        )
 
     def decision(self) -> EyeDecision:
         if self.cleaned_data["choice"] != OVERRIDE_CHOICE:
@@ -109,6 +128,16 @@ class SignForm(forms.Form):
     # The version the doctor was looking at: a second click, or a colleague signing first,
     # no longer matches and is told so instead of adding a version.
     seen_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # Off unless ticked, for every version: a map of where the software looked reads as a
+    # finding to a patient, so only the doctor who signs may decide to show it.
+    heatmap_for_patient = forms.BooleanField(
+        label=_("Show the heatmaps on the patient's copy of the report"),
+        required=False,
+        help_text=_(
+            "Off unless you tick it. A heatmap shows where the software looked, not a "
+            "diagnosis; the staff copy always shows it."
+        ),
+    )
     confirm = forms.BooleanField(
         label=_("I have checked both eyes and sign this version as mine."),
         error_messages={"required": _("Tick the box to confirm that you sign this version.")},
@@ -123,4 +152,10 @@ class AmendForm(SignForm):
         error_messages={"required": _("Give the reason for the amendment: it is kept with it.")},
     )
 
-    field_order = ["amendment_reason", "doctor_note", "seen_version", "confirm"]
+    field_order = [
+        "amendment_reason",
+        "doctor_note",
+        "seen_version",
+        "heatmap_for_patient",
+        "confirm",
+    ]

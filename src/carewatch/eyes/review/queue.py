@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db.models import Max
 
+from carewatch.eyes.clinical import Outcome
 from carewatch.eyes.review.current import eyes_of, with_gradings
 from carewatch.eyes.review.signing import REVIEWABLE
 from carewatch.eyes.review.snapshot import Decision, decide, snapshot
@@ -23,6 +24,11 @@ class QueueItem:
     worse_eye: str | None
     waiting_since: datetime
     age: int
+
+    @property
+    def urgent(self) -> bool:
+        """Vision-threatening in the software's findings: urgent referral."""
+        return self.decision.outcome == Outcome.REFER_URGENT
 
 
 def age_on(born: date, day: date) -> int:

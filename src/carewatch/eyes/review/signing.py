@@ -16,6 +16,9 @@ from carewatch.eyes.screening.models import Visit, VisitStatus
 from carewatch.platform.accounts.models import User
 
 REVIEWABLE = (VisitStatus.GRADED, VisitStatus.RETAKE)
+# The audit notes of the heatmap agreement: at signing, and on each patient access it allows.
+HEATMAP_AGREED = "heatmaps shown on the patient's copy (the doctor agreed)"
+HEATMAP_SHOWN = "with heatmaps (the signing doctor agreed)"
 
 
 class SignedMeanwhile(Exception):
@@ -38,9 +41,11 @@ def sign(
     *,
     seen_version: int = 0,
     amendment_reason: str = "",
+    heatmap_for_patient: bool = False,
 ) -> SignedReport:
     """Version `seen_version + 1`: from the gradings for a first signature, else from the
-    latest version. Raises SignedMeanwhile when the visit has moved past `seen_version`."""
+    latest version. Raises SignedMeanwhile when the visit has moved past `seen_version`.
+    heatmap_for_patient: the doctor agreed to show the heatmaps on the patient's copy."""
     with transaction.atomic():
         # Signers of one visit queue up here (PostgreSQL); the unique constraint backs it.
         Visit.objects.select_for_update().filter(pk=visit.pk).first()
@@ -49,7 +54,7 @@ def sign(
             assert latest is not None
             raise SignedMeanwhile(latest)
         base: list[dict[str, Any]] = latest.content["eyes"] if latest else eyes_of(visit)
-        content = snapshot(base, decisions, doctor_note)
+        content = snapshot(base, decisions, doctor_note, heatmap_for_patient)
         report = create(visit, seen_version + 1, content, by, amendment_reason)
         transaction.on_commit(lambda: report_signed.send(sender=SignedReport, report=report))
     return report
@@ -63,8 +68,10 @@ def do_sign(
     *,
     seen_version: int = 0,
     amendment_reason: str = "",
+    heatmap_for_patient: bool = False,
 ) -> SignedReport:
-    """sign() by the acting doctor, with its audit entry in the same transaction."""
+    """sign() by the acting doctor, with its audit entry in the same transaction (its note
+    says when the doctor agreed to show the patient the heatmaps)."""
     assert actor.user is not None, "a doctor signs"
     with transaction.atomic():
         report = sign(
@@ -74,9 +81,11 @@ def do_sign(
             actor.user,
             seen_version=seen_version,
             amendment_reason=amendment_reason,
+            heatmap_for_patient=heatmap_for_patient,
         )
         action = Action.REPORT_AMEND if report.version > 1 else Action.REPORT_SIGN
-        record(actor, action, visit.patient, visit.pk, report)
+        note = HEATMAP_AGREED if heatmap_for_patient else ""
+        record(actor, action, visit.patient, visit.pk, report, note)
     return report
 
 

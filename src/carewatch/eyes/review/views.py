@@ -18,12 +18,19 @@ from carewatch.eyes.review import queue, signing
 from carewatch.eyes.review.current import eyes_of
 from carewatch.eyes.review.forms import AmendForm, EyeForm, SignForm
 from carewatch.eyes.review.models import SignedReport
-from carewatch.eyes.review.snapshot import EyeDecision, decide, snapshot
+from carewatch.eyes.review.snapshot import EyeDecision, decide, result, snapshot
 from carewatch.eyes.screening import audit
 from carewatch.eyes.screening.audit import Action, by_staff
 from carewatch.eyes.screening.models import Eye
 from carewatch.eyes.screening.views import get_visit
-from carewatch.eyes.wording import DISCLAIMER, DME_RISKS, RECOMMENDATIONS, STAGES, reason_words
+from carewatch.eyes.wording import (
+    DISCLAIMER,
+    DME_RISKS,
+    RECOMMENDATIONS,
+    STAGES,
+    URGENT,
+    reason_words,
+)
 from carewatch.platform.accounts.models import Clinic, ClinicRole
 from carewatch.platform.accounts.permissions import (
     ANY_STAFF,
@@ -71,6 +78,10 @@ def described(eye: dict[str, Any]) -> dict[str, Any]:
     words: dict[str, Any] = {
         "label": EYE_LABELS[eye["eye"]],
         "reason_words": reason_words(eye["reason"], eye.get("quality")),
+        # Reports signed before the flag have neither: the grades decide, as they did then.
+        "urgent": result(eye).is_urgent,
+        "ai_urgent": eye.get("ai_urgent"),
+        "urgent_words": URGENT,
     }
     for key, scale in (("grade", STAGES), ("ai_grade", STAGES)):
         words[f"{key}_words"] = scale[eye[key]] if eye[key] is not None else ""
@@ -85,6 +96,7 @@ def current_result(eyes: list[dict[str, Any]]) -> dict[str, Any]:
     recommendation, follow_up = RECOMMENDATIONS[decision.outcome]
     return {
         "referable": decision.referable,
+        "urgent": any(result(eye).is_urgent for eye in eyes),
         "recommendation": recommendation,
         "follow_up": follow_up,
     }
@@ -120,6 +132,7 @@ def review(request: SignedInRequest, clinic: Clinic, visit_id: int) -> HttpRespo
                 decisions_of(forms),
                 form.cleaned_data["doctor_note"],
                 seen_version=form.cleaned_data["seen_version"],
+                heatmap_for_patient=form.cleaned_data["heatmap_for_patient"],
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)
@@ -174,6 +187,7 @@ def amend(request: SignedInRequest, clinic: Clinic, report_id: int) -> HttpRespo
                 form.cleaned_data["doctor_note"],
                 seen_version=form.cleaned_data["seen_version"],
                 amendment_reason=form.cleaned_data["amendment_reason"],
+                heatmap_for_patient=form.cleaned_data["heatmap_for_patient"],
             )
         except signing.SignedMeanwhile as error:
             signed_meanwhile(request, error.latest)

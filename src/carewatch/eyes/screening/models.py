@@ -249,6 +249,9 @@ class Grading(models.Model):
     def reason_words(self) -> str:
         return wording.reason_words(self.reason, self.quality)
 
+    def urgent_words(self) -> str:
+        return str(wording.URGENT)
+
 
 class AppendOnly(Exception):
     """The audit log is append-only: entries are never changed or removed."""

@@ -22,7 +22,7 @@ class EyeReport:
         g = self.grading
         if g is None:
             return None
-        return EyeResult(g.gradable, g.grade, g.dme_risk, g.referable)
+        return EyeResult(g.gradable, g.grade, g.dme_risk, g.referable, g.urgent)
 
     @property
     def stage(self) -> str:
@@ -35,6 +35,10 @@ class EyeReport:
     @property
     def referable(self) -> bool:
         return bool(self.result and self.result.is_referable)
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.result and self.result.is_urgent)
 
 
 @dataclass
@@ -57,7 +61,12 @@ class VisitReport:
     def model_versions(self) -> list[str]:
         return sorted({e.grading.model_version for e in self.eyes if e.grading})
 
+    @property
+    def urgent(self) -> bool:
+        return self.outcome == Outcome.REFER_URGENT
+
     disclaimer = wording.DISCLAIMER
+    urgent_words = wording.URGENT
 
 
 def build(visit: Visit) -> VisitReport:
