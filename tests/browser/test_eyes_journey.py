@@ -73,7 +73,8 @@ def photograph_both_eyes(page: Any, artifacts: Path) -> None:
 
 def doctor_signs(page: Any, base: str, centre: str, artifacts: Path) -> None:
     page.goto(f"{base}/eyes/centre/{centre}/review/")
-    assert "Referable" in page.inner_text("main table")  # grade 3 with macular edema
+    # Grade 3 with macular edema: vision-threatening, so the grader flags it urgent.
+    assert "Urgent referral" in page.inner_text("main table")
     page.click("main table a:has-text('Review')")
     page.wait_for_selector("button:has-text('Sign the report')")
     screenshot(page, artifacts / "eyes-review.png")
