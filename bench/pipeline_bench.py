@@ -280,10 +280,8 @@ class CpuMeter:
     def used(self) -> dict[str, float]:
         after = self._read()
         return {
-            part: round(
-                sum(after[part].get(p, 0) - self.before[part].get(p, 0) for p in after[part]), 1
-            )  # fmt: skip
-            for part in after
+            part: round(sum(now - self.before[part].get(pid, 0) for pid, now in seconds.items()), 1)
+            for part, seconds in after.items()
         }
 
     def _read(self) -> dict[str, dict[int, float]]:

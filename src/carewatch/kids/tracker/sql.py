@@ -4,9 +4,9 @@ database itself at tens of thousands of positions a second.
 PostgreSQL: positions are COPYed into their table in a savepoint, and only when that
 meets a fix already stored, through a temporary table (emptied at each commit) with
 INSERT ... SELECT ... ON CONFLICT DO NOTHING; devices through a temporary table and one
-UPDATE ... FROM. A few rows (an alarm's batch) go in one statement instead: round trips,
-not rows, are an alarm's cost. COPY is ten times faster than a multi-row INSERT here (measured:
-111,000 against 9,700 rows/s).
+UPDATE ... FROM. COPY is ten times faster than a multi-row INSERT here (measured: 111,000
+against 9,700 rows/s), but a few rows (an alarm's batch) go in one statement instead:
+round trips, not rows, are an alarm's cost.
 SQLite: multi-row VALUES with ON CONFLICT DO NOTHING, and executemany for updates.
 Values are adapted by the connection's own operations, so what is written reads back
 through the ORM exactly as if the ORM had written it.
@@ -226,8 +226,8 @@ def _copy_positions(rows: Sequence[tuple[Any, ...]], skip_existing: bool) -> Non
 
 
 def _copy_rows(cursor: Any, statement: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Binary COPY: measured against text COPY of the same rows, a third less CPU in the
-    worker (no text for each float and time) and less in the server (nothing to parse)."""
+    """Binary COPY: measured on 100,000 rows against text COPY, about 3 µs less client CPU
+    per row (no text for each float and time) and about 1 µs less in the server."""
     with cursor.cursor.copy(f"{statement} (FORMAT BINARY)") as copy:
         copy.set_types(POSITION_TYPES)
         for row in rows:

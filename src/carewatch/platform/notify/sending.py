@@ -133,16 +133,18 @@ def send_to(
                 )
             )
     now = timezone.now()
-    inline = [row for row in rows if TRANSPORTS[row.kind].inline]
+    inline: list[Notification] = []
+    queued: list[Notification] = []
+    for row in rows:
+        (inline if TRANSPORTS[row.kind].inline else queued).append(row)
     for row in inline:
         row.status, row.sent_at = Status.SENT, now
     # One INSERT for every channel (an SOS to a family writes several rows while the
     # alarm waits): all rows or none, as one statement.
     Notification.objects.bulk_create(rows)
     deliver_inline(inline, now)
-    for row in rows:
-        if not TRANSPORTS[row.kind].inline:
-            transaction.on_commit(partial(dispatch, row.pk))
+    for row in queued:
+        transaction.on_commit(partial(dispatch, row.pk))
     return rows
 
 
