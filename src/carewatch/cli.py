@@ -178,7 +178,6 @@ def _worker(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     setup_django()
-    import asyncio
     import json
     import logging
     import signal
@@ -187,6 +186,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
     from carewatch.kids.ingest import open_log, status
     from carewatch.kids.ingest.worker import Worker, WorkerConfig
+    from carewatch.platform.lib import loops
 
     log = open_log()
     if args.status:
@@ -205,7 +205,7 @@ def _ingest(args: argparse.Namespace) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):  # finish the batch, give the leases back
         signal.signal(signum, lambda *_: worker.stop())
     print(f"Ingest worker {config.name} on {log.name}; Ctrl+C stops.", flush=True)
-    asyncio.run(worker.run())
+    loops.run(worker.run())
     return 0
 
 

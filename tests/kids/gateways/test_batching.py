@@ -42,8 +42,10 @@ def test_appends_made_while_two_are_in_flight_go_together_in_order() -> None:
     async def scenario() -> None:
         inner = SlowLog()
         log = BatchingLog(inner)
-        first = [asyncio.create_task(log.append([fix(d)])) for d in "ab"]
-        await asyncio.sleep(0.01)
+        first = []
+        for d in "ab":  # one turn each: two appends of one fix
+            first.append(asyncio.create_task(log.append([fix(d)])))
+            await asyncio.sleep(0.01)
         others = [asyncio.create_task(log.append([fix(d, 1), fix(d, 2)])) for d in "cde"]
         await asyncio.sleep(0.01)
         assert not any(t.done() for t in [*first, *others])  # nobody returns before the log
@@ -90,6 +92,36 @@ def test_every_caller_of_a_failed_batch_gets_the_error_and_later_ones_go_on() ->
         inner.fail = False
         await log.append([fix("c")])
         assert inner.appends == [[fix("c")]]
+
+    asyncio.run(scenario())
+
+
+def test_positions_handed_over_in_one_turn_of_the_loop_go_as_one_append() -> None:
+    async def scenario() -> None:
+        inner = SlowLog()
+        inner.release.set()
+        log = BatchingLog(inner)
+        outcomes: list[BaseException | None] = []
+        for d in "abcde":  # as five connections read in one turn do
+            log.submit([fix(d)], outcomes.append)
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert [[f.device_id for f in batch] for batch in inner.appends] == [list("abcde")]
+        assert outcomes == [None] * 5
+
+    asyncio.run(scenario())
+
+
+def test_an_alarm_is_appended_in_the_turn_that_handed_it_over() -> None:
+    async def scenario() -> None:
+        inner = SlowLog()
+        inner.release.set()
+        log = BatchingLog(inner)
+        appended = asyncio.Event()
+        sos = Fix("c", WHEN, 1.0, 2.0, alarms=frozenset({"sos"}))
+        log.submit([sos], lambda error: appended.set())
+        await asyncio.sleep(0)  # one turn: the append's task runs, no flush is waited for
+        assert inner.appends == [[sos]]
 
     asyncio.run(scenario())
 

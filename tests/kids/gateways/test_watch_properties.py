@@ -64,7 +64,8 @@ async def feed(chunks: list[bytes]) -> tuple[FakeTransport, MemoryLog]:
         if transport.aborted:
             break
         connection.data_received(chunk)
-    while server.tasks:
+    # until the lookups are done and the last frames' append has answered
+    while server.tasks or (transport.paused and not transport.aborted):
         await asyncio.sleep(0)
     return transport, log
 

@@ -1,10 +1,11 @@
 """Group appends: what many connections hand over while an append is in flight goes to
 the log together in the next one. No Django.
 
-At a low rate each append goes at once (no added wait); under load, hundreds of small
-appends (one per TCP segment) become a few large ones, and the log's per-append cost
-(a JetStream publish per partition, a commit) is paid once for all of them. Each caller
-is told only when its own fixes are durable, and gets the error if they are not.
+Positions handed over in one turn of the event loop go to the log together at the end of
+that turn (no timer: at a low rate each append still goes at once); under load, hundreds
+of small appends (one per TCP segment) become a few large ones, and the log's per-append
+cost (a JetStream publish per partition, a commit) is paid once for all of them. Each
+caller is told only when its own fixes are durable, and gets the error if they are not.
 
 Callers hand fixes over with `submit(fixes, done)`: no task and no future per frame, so
 a gateway holding thousands of busy connections spends its event loop on reading, not
@@ -48,7 +49,10 @@ class BatchingLog:
     def __init__(self, log: IngestLog, max_batch: int = MAX_BATCH) -> None:
         self.log = log
         self.max_batch = max_batch
-        self._groups = {lane: _Group(log, max_batch) for lane in (URGENT, NORMAL)}
+        self._groups = {
+            URGENT: _Group(log, max_batch, at_once=True),
+            NORMAL: _Group(log, max_batch, at_once=False),
+        }
 
     def submit(self, fixes: Sequence[Fix], done: Done) -> None:
         """Hands fixes to the log; `done(None)` once all are durable, `done(error)` if not."""
@@ -83,15 +87,31 @@ class BatchingLog:
 
 
 class _Group:
-    """Fixes of one kind (alarms, or positions) waiting for the next append."""
+    """Fixes of one kind (alarms, or positions) waiting for the next append.
 
-    def __init__(self, log: IngestLog, max_batch: int) -> None:
-        self.log, self.max_batch = log, max_batch
+    Alarms go `at_once` when an append slot is free. Positions wait for the end of the
+    turn: a busy gateway hands over one frame at a time, and sending the first of a
+    turn's frames alone would spend a whole append (a publish per partition, its
+    acknowledgement, a message for the workers to read) on a single fix."""
+
+    def __init__(self, log: IngestLog, max_batch: int, *, at_once: bool) -> None:
+        self.log, self.max_batch, self.at_once = log, max_batch, at_once
         self._waiting: deque[tuple[Sequence[Fix], Done]] = deque()
         self._in_flight = 0
+        self._flush_due = False
 
     def submit(self, fixes: Sequence[Fix], done: Done) -> None:
         self._waiting.append((fixes, done))
+        if self._in_flight >= IN_FLIGHT or self._flush_due:
+            return  # an append that finishes, or the flush due, takes these along
+        if self.at_once:
+            self._send_next()
+        else:
+            self._flush_due = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_due = False
         if self._in_flight < IN_FLIGHT:
             self._send_next()
 

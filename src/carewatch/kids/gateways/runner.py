@@ -26,6 +26,7 @@ from carewatch.kids.gateways.osmand_server import OsmandApp, osmand_server
 from carewatch.kids.gateways.watch_server import WatchServer
 from carewatch.kids.ingest.log import IngestLog
 from carewatch.platform import pubsub
+from carewatch.platform.lib import loops
 
 log = logging.getLogger(__name__)
 STATS_EVERY_S = 300.0
@@ -34,20 +35,12 @@ T = TypeVar("T")
 
 def new_event_loop(config: GatewayConfig) -> asyncio.AbstractEventLoop:
     """uvloop when the configuration allows it and it is installed (Linux, macOS)."""
-    if config.uvloop:
-        try:
-            import uvloop
-        except ImportError:
-            pass
-        else:
-            return uvloop.new_event_loop()
-    return asyncio.new_event_loop()
+    return loops.new_event_loop(config.uvloop)
 
 
 def run(config: GatewayConfig, main: Coroutine[Any, Any, T]) -> T:
     """`asyncio.run` on the gateways' kind of event loop (`carewatch gateway`)."""
-    with asyncio.Runner(loop_factory=lambda: new_event_loop(config)) as runner:
-        return runner.run(main)
+    return loops.run(main, config.uvloop)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from nats.js import api
 from carewatch.kids.ingest import codec
 from carewatch.kids.ingest.log import NORMAL, URGENT, Backlog, LogMessage
 from carewatch.kids.tracking.model import Fix
+from carewatch.platform.lib import loops
 from carewatch.platform.lib.futures import error_of
 
 T = TypeVar("T")
@@ -44,7 +45,7 @@ class JetStreamLog:
         self.streams = {NORMAL: f"{prefix}_POSITIONS", URGENT: f"{prefix}_ALARMS"}
         base = prefix.lower()
         self.subjects = {NORMAL: f"{base}.ingest", URGENT: f"{base}.alarm"}
-        self._loop = asyncio.new_event_loop()
+        self._loop = loops.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="nats")
         self._thread.start()
         self._nc: Any = None

@@ -33,6 +33,7 @@ from carewatch.kids.ingest.processing import (
     Outcome,
     checkpoint_sqlite,
 )
+from carewatch.platform.lib import loops
 from carewatch.platform.lib.futures import settle
 
 log = logging.getLogger(__name__)
@@ -437,6 +438,6 @@ def write_metrics(folder: Path, snapshot: dict[str, Any]) -> None:
 def start_in_thread(log_: Log, config: WorkerConfig | None = None) -> Worker:
     """For `serve` and `demo`: the worker in a daemon thread; `.stop()` ends it."""
     worker = Worker(log_, config)
-    thread = threading.Thread(target=lambda: asyncio.run(worker.run()), name="ingest", daemon=True)
+    thread = threading.Thread(target=lambda: loops.run(worker.run()), name="ingest", daemon=True)
     thread.start()
     return worker
