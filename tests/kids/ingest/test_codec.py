@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -69,3 +70,42 @@ def test_alarms_go_to_the_urgent_lane_and_order_is_kept() -> None:
 def test_anything_else_is_refused_with_a_value_error(garbage: bytes) -> None:
     with pytest.raises(ValueError):
         codec.decode(garbage)
+
+
+def test_attributes_the_fast_encoder_refuses_still_travel_and_nothing_else_is_lost() -> None:
+    attributes: dict[Any, Any] = {"odometer": 10**30, 7: "seven", "huge": 10**400}
+    odd = Fix("a", T0, 1.0, 2.0, attributes=attributes)
+    plain = Fix("b", T0, 3.0, 4.0, attributes={"steps": 5})
+    first, second = codec.decode(codec.encode([odd, plain]))
+    assert first.attributes == {"odometer": 1e30, "7": "seven", "huge": str(10**400)}
+    assert second == plain
+
+
+def test_a_position_that_is_not_a_finite_number_arrives_as_no_position() -> None:
+    """The decoders never make one; if one slips through, its fix keeps its battery and
+    alarms as an invalid fix, and the message's other fixes are kept."""
+    broken = Fix("a", T0, float("nan"), 2.0, battery=40, alarms=frozenset({"sos"}))
+    odd_attribute = Fix("b", T0, 3.0, 4.0, attributes={"odometer": float("inf")})
+    first, second = codec.decode(codec.encode([broken, odd_attribute]))
+    assert (first.valid, first.located, first.battery, first.alarms) == (
+        False,
+        False,
+        40,
+        frozenset({"sos"}),
+    )
+    assert second.attributes == {"odometer": None}
+    assert second.located
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(st.dictionaries(st.text(), json_values, max_size=4))
+def test_any_attributes_are_encoded_and_decoded_without_an_error(attributes: dict) -> None:
+    fix = Fix("x", T0, 1.0, 2.0, attributes=attributes)
+    [back] = codec.decode(codec.encode([fix]))
+    assert set(back.attributes) == set(attributes)

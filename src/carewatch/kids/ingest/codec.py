@@ -1,4 +1,5 @@
-"""How fixes travel in the log: compact JSON, and which partition a device belongs to.
+"""How fixes travel in the log: compact JSON (orjson: the standard library's encoder and
+decoder were a tenth of a position's CPU), and which partition a device belongs to.
 
 Plain Python (no Django). One log message holds the fixes of one append for one
 partition and lane, in the order given, so one device's fixes stay in order.
@@ -6,7 +7,6 @@ partition and lane, in the order given, so one device's fixes stay in order.
 
 from __future__ import annotations
 
-import json
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -14,9 +14,11 @@ from typing import Any
 
 from carewatch.kids.ingest.log import NORMAL, URGENT, is_urgent
 from carewatch.kids.tracking.model import Fix
+from carewatch.platform.lib import fastjson
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FIELDS = 12  # values per encoded fix
+NO_ALARMS: frozenset[str] = frozenset()
 
 
 def partition_of(device_id: str, partitions: int) -> int:
@@ -25,7 +27,7 @@ def partition_of(device_id: str, partitions: int) -> int:
 
 
 def encode(fixes: Sequence[Fix]) -> bytes:
-    return json.dumps([_fix_row(fix) for fix in fixes], separators=(",", ":")).encode()
+    return fastjson.dumps([_fix_row(fix) for fix in fixes])
 
 
 def _fix_row(fix: Fix) -> list[Any]:
@@ -49,11 +51,11 @@ def _fix_row(fix: Fix) -> list[Any]:
 def decode(body: bytes | str) -> list[Fix]:
     """The fixes of one message; ValueError for anything that is not one of ours."""
     try:
-        rows = json.loads(body)
+        rows = fastjson.loads(body)
         if not isinstance(rows, list):
             raise TypeError("not a list")
         return [_fix(row) for row in rows]
-    except (TypeError, KeyError, OverflowError, json.JSONDecodeError) as error:
+    except (TypeError, KeyError, OverflowError, fastjson.JSONDecodeError) as error:
         raise ValueError(f"not an ingest log message: {error}") from None
 
 
@@ -63,6 +65,8 @@ def _fix(row: Any) -> Fix:
     device, micros, lat, lon, acc, speed, course, alt, battery, valid, alarms, attrs = row
     if not isinstance(device, str) or not isinstance(micros, int):
         raise TypeError("bad device id or time")
+    if lat is None or lon is None:  # not a finite number when written: no position
+        lat, lon, valid = 0.0, 0.0, False
     return Fix(
         device,
         EPOCH + timedelta(microseconds=micros),
@@ -74,7 +78,7 @@ def _fix(row: Any) -> Fix:
         _number(alt),
         None if battery is None else int(battery),
         bool(valid),
-        frozenset(str(alarm) for alarm in alarms),
+        frozenset(map(str, alarms)) if alarms else NO_ALARMS,
         attrs if isinstance(attrs, dict) else {},
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from carewatch.kids.tracking.frozen import quick_init
 from carewatch.kids.tracking.model import Fix
 
 # Every alarm a decoder may put in `Fix.alarms` (the tracking core acts on sos, fall and
@@ -27,6 +28,7 @@ class ProtocolError(ValueError):
     """The input is not a message of this protocol; the text says what was wrong."""
 
 
+@quick_init  # one per frame: see tracking/frozen.py
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """One decoded message.

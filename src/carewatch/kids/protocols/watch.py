@@ -17,6 +17,7 @@ of watches on one core (see bench/gateway_bench.py).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -325,7 +326,10 @@ def _alarms(status: int) -> frozenset[str]:
     return frozenset(name for bit, name in STATUS_ALARMS if status & bit)
 
 
+@functools.lru_cache(maxsize=4096)
 def _time(date: str, clock: str) -> datetime | None:
+    """Cached: thousands of watches report within the same seconds, and building the
+    datetime was a fifth of decoding a position frame."""
     if len(date) != 6 or len(clock) != 6:
         return None
     try:

@@ -8,3 +8,6 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         from carewatch.kids.tracker import privacy  # noqa: F401 - connects the deletion signal
+        from carewatch.kids.tracker.sql import use_fast_json
+
+        use_fast_json()

@@ -15,13 +15,13 @@ through the ORM exactly as if the ORM had written it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
 from carewatch.kids.tracker.models import Device, Position
+from carewatch.platform.lib import fastjson
 
 POSITION_COLUMNS = (
     "device_id",
@@ -81,7 +81,9 @@ def paired_devices(identifiers: Collection[str]) -> list[tuple[Any, ...]]:
                 cursor.execute(select + f"IN ({', '.join(['%s'] * len(chunk))})", chunk)
                 found += cursor.fetchall()
     # Django reads JSON columns as text and decodes them itself; so do we.
-    return [(*row[:4], json.loads(row[4]) if isinstance(row[4], str) else row[4]) for row in found]
+    return [
+        (*row[:4], fastjson.loads(row[4]) if isinstance(row[4], str) else row[4]) for row in found
+    ]
 
 
 def insert_positions(rows: Sequence[tuple[Any, ...]], *, skip_existing: bool) -> None:
@@ -109,7 +111,7 @@ def insert_positions(rows: Sequence[tuple[Any, ...]], *, skip_existing: bool) ->
 
 def _position(row: tuple[Any, ...]) -> list[Any]:
     values = list(row)
-    values[-1] = json.dumps(values[-1]) if values[-1] else "{}"
+    values[-1] = fastjson.dumps_text(values[-1]) if values[-1] else "{}"
     return values
 
 
@@ -144,7 +146,7 @@ def update_devices(rows: Sequence[tuple[Any, ...]]) -> None:
         return
     adapted = [
         [
-            json.dumps(state),
+            fastjson.dumps_text(state),
             status,
             sqlite_time(seen),
             sqlite_time(fixed),
@@ -234,6 +236,18 @@ def _copy_rows(cursor: Any, statement: str, rows: Sequence[tuple[Any, ...]]) -> 
             copy.write_row(row if row[-1] is not None else (*row[:-1], {}))
 
 
+def use_fast_json() -> None:
+    """The dicts COPYed (attributes, device state) become jsonb through orjson (see
+    platform/lib/fastjson.py). Set for psycopg as a whole, once (the app's ready()): per
+    connection or cursor, psycopg builds new dumper classes each time (26 ms). Django's
+    JSONField passes its own encoder and is not affected."""
+    try:
+        from psycopg.types.json import set_json_dumps
+    except ImportError:  # SQLite only
+        return
+    set_json_dumps(fastjson.dumps)
+
+
 def _copy_devices(rows: Sequence[tuple[Any, ...]]) -> None:
     assignments = ", ".join(f"{column} = s.{column}" for column in DEVICE_COLUMNS)
     with connection.cursor() as cursor:
@@ -257,7 +271,9 @@ def _update_few_devices(rows: Sequence[tuple[Any, ...]]) -> None:
     one = "(" + ", ".join(f"%s::{kind}" for kind in DEVICE_TYPES) + ")"
     columns = ", ".join(("id", *DEVICE_COLUMNS))
     assignments = ", ".join(f"{column} = s.{column}" for column in DEVICE_COLUMNS)
-    params = [value for pk, state, *rest in rows for value in (pk, json.dumps(state), *rest)]
+    params = [
+        value for pk, state, *rest in rows for value in (pk, fastjson.dumps_text(state), *rest)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Device._meta.db_table} AS d SET {assignments} "

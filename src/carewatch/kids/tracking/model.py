@@ -14,6 +14,8 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from .frozen import quick_init
+
 # Alarm names a gateway puts in `Fix.alarms`. Other names are kept in history only.
 ALARM_SOS = "sos"
 ALARM_FALL = "fall"
@@ -52,6 +54,7 @@ class Presence(StrEnum):
     OUTSIDE = "out"
 
 
+@quick_init  # built for every position, twice: see tracking/frozen.py
 @dataclass(frozen=True, slots=True)
 class Fix:
     """One report from a device, as decoded by a gateway.
