@@ -11,11 +11,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.db import close_old_connections
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from carewatch.kids.gateways.dbthread import in_thread
 from carewatch.kids.gateways.models import DeviceSecret
 from carewatch.kids.tracker.models import Device
 
@@ -59,7 +58,7 @@ class Directory:
         hit, info = self.cached(identifier)
         if hit:
             return info
-        found = await sync_to_async(_load_in_thread, thread_sensitive=False)(identifier)
+        found = await in_thread(load_device)(identifier)
         return self._remember(identifier, found)
 
     def forget(self, identifier: str) -> None:
@@ -88,11 +87,6 @@ def load_device(identifier: str) -> DeviceInfo | None:
         return None
     pk, protocol, secret_hash = row
     return DeviceInfo(pk, identifier, protocol, secret_hash or "")
-
-
-def _load_in_thread(identifier: str) -> DeviceInfo | None:
-    close_old_connections()  # a worker thread may hold a connection the server closed
-    return load_device(identifier)
 
 
 DEVICES = Directory()

@@ -12,12 +12,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from carewatch.kids.gateways.commands import CommandKind, command_text
+from carewatch.kids.gateways.dbthread import in_thread
 from carewatch.kids.gateways.models import Command, CommandStatus
 from carewatch.kids.gateways.watch_server import PendingCommand
 from carewatch.kids.tracker.models import Device, Protocol
@@ -112,27 +112,19 @@ def requeue(command_id: int) -> None:
     )
 
 
-def _in_thread(function: Any) -> Any:
-    def run(*args: Any) -> Any:
-        close_old_connections()
-        return function(*args)
-
-    return sync_to_async(run, thread_sensitive=False)
-
-
 class DatabaseChannel:
     """The watch server's CommandChannel on the ORM (each call in a worker thread)."""
 
     async def pending(self, identifier: str) -> list[PendingCommand]:
-        result: list[PendingCommand] = await _in_thread(claim_pending)(identifier)
+        result: list[PendingCommand] = await in_thread(claim_pending)(identifier)
         return result
 
     async def unsent(self, identifiers: Sequence[str]) -> list[str]:
-        result: list[str] = await _in_thread(devices_with_queued)(identifiers)
+        result: list[str] = await in_thread(devices_with_queued)(identifiers)
         return result
 
     async def answered(self, command_id: int, answer: str) -> None:
-        await _in_thread(record_answer)(command_id, answer)
+        await in_thread(record_answer)(command_id, answer)
 
     async def requeue(self, command_id: int) -> None:
-        await _in_thread(requeue)(command_id)
+        await in_thread(requeue)(command_id)
