@@ -216,3 +216,22 @@ class FhirUrgentReferralTests(BaseTestCase):
             self.assertEqual(response.status_code, 404)
             self.assertNotIn(b"urgent", response.content)
         self.assertFalse(AuditEntry.objects.filter(action="report.export_fhir").exists())
+
+
+@pytest.mark.parametrize(
+    ("software", "signed", "decision"),
+    [
+        (True, True, "confirmed"),
+        (False, True, "raised"),
+        (None, True, "raised"),  # the doctor graded a photo the software could not
+        (True, False, "set-aside"),
+        (False, False, "not-urgent"),
+    ],
+)
+def test_the_doctors_urgent_decision_is_read_from_the_softwares_flag_and_the_signed_answer(
+    software: bool | None, signed: bool, decision: str
+) -> None:
+    eye = {"ai_urgent": software, "urgent": signed, "image_id": 7, "reason": "too_dark"}
+    flag, doctor = fhir.urgent_components(eye)
+    assert flag.get("valueBoolean", "absent") == ("absent" if software is None else software)
+    assert doctor["valueCodeableConcept"]["coding"][0]["code"] == decision

@@ -191,22 +191,25 @@ def urgent_observation(facts: ReportFacts, eye: dict[str, Any], status: str) -> 
     obs["code"] = local("urgent-referral", URGENT_REFERRAL)
     if eye["grade"] is None:
         return obs | not_graded(eye)
-    software = eye.get("ai_urgent")
-    components: list[dict[str, Any]] = [
-        {"code": local("software-flag", "Urgent referral flagged by the grading software")}
-        | ({"valueBoolean": software} if software is not None else not_graded(eye))
-    ]
-    code, text = URGENT_DECISIONS[(bool(software), bool(eye["urgent"]))]
-    components.append(
-        {
-            "code": local("doctor-decision", "The doctor's decision on the urgent referral"),
-            "valueCodeableConcept": local(code, text),
-        }
-    )
-    obs |= {"valueBoolean": bool(eye["urgent"]), "component": components}
+    obs |= {"valueBoolean": bool(eye["urgent"]), "component": urgent_components(eye)}
     if eye["urgent"]:
         obs["interpretation"] = [{"coding": [CRITICAL], "text": "Urgent referral"}]
     return obs
+
+
+def urgent_components(eye: dict[str, Any]) -> list[dict[str, Any]]:
+    """The software's flag (absent where it could not grade the photo) and the doctor's
+    decision on it, read from the flag and the signed answer."""
+    software = eye.get("ai_urgent")
+    flag = {"valueBoolean": software} if software is not None else not_graded(eye)
+    code, text = URGENT_DECISIONS[(bool(software), bool(eye["urgent"]))]
+    return [
+        {"code": local("software-flag", "Urgent referral flagged by the grading software")} | flag,
+        {
+            "code": local("doctor-decision", "The doctor's decision on the urgent referral"),
+            "valueCodeableConcept": local(code, text),
+        },
+    ]
 
 
 def not_graded(eye: dict[str, Any]) -> dict[str, Any]:
