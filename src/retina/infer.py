@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _session(weights: Path, device: str) -> Any:
+def _session(weights: Path, device: str, threads: int) -> Any:
     import onnxruntime as ort
 
     providers = ["CPUExecutionProvider"]
@@ -67,7 +68,7 @@ def _session(weights: Path, device: str) -> Any:
         providers.insert(0, "CUDAExecutionProvider")
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = usable_cpus()  # respects taskset / container CPU limits
+    options.intra_op_num_threads = threads
     return ort.InferenceSession(str(weights), options, providers=providers)
 
 
@@ -76,7 +77,13 @@ class Grader:
 
     def __init__(self, folder: Path, device: str = "cpu"):
         self.metadata = read_metadata(folder)
-        self.session = _session(verified_weights(folder, self.metadata), device)
+        self.weights = verified_weights(folder, self.metadata)
+        self.device = device
+        # One photo: all CPUs on it (respects taskset / container limits). Many photos:
+        # _photo_session, one CPU per photo, several photos at once (see grade_many).
+        self.session = _session(self.weights, device, usable_cpus())
+        self._photo_session: Any = None
+        self._lock = threading.Lock()
         self.version: str = self.metadata["version"]
         self.profiles = profiles.from_metadata(self.metadata)
         self.threshold: float = self.metadata["thresholds"]["referable"]  # the default profile's
@@ -97,27 +104,44 @@ class Grader:
     def grade_many(
         self,
         sources: Sequence[Source],
-        batch_size: int = 32,
-        workers: int = 2,
+        batch_size: int = 8,
+        workers: int = 0,
         keep_images: bool = True,
         camera: str = "",
     ) -> list[GradeResult]:
         """Grade photos in batches; results keep the order of `sources`.
 
-        The next batch is decoded in threads while the model runs on the current one, and
-        only one batch of model inputs is held at a time. keep_images=False drops the
+        Each of `workers` threads (default: one per CPU) decodes, checks and grades its own
+        batch of at most batch_size photos on a single-threaded model session, so the CPUs
+        work on different photos rather than sharing every layer of one batch: on 2 cores
+        that takes less CPU per photo, and decoding never waits for the model. Only one
+        batch of model inputs per worker is held at a time. keep_images=False drops the
         cropped image and heatmap arrays (for evaluating thousands of photos).
         """
-        chunks = [sources[i : i + batch_size] for i in range(0, len(sources), batch_size)]
-        results: list[GradeResult] = []
+        workers = workers or usable_cpus()
+        if len(sources) <= 1:  # all CPUs on each layer of the one photo
+            return self._grade(sources, keep_images, camera, self.session)
+        one_cpu_each = self.device == "cpu" and workers > 1
+        session = self.photo_session() if one_cpu_each else self.session
+        size = min(batch_size, -(-len(sources) // workers))  # every worker gets a batch
         with ThreadPoolExecutor(workers) as pool:
-            pending = [pool.submit(self._prepare, s, camera) for s in chunks[0]] if chunks else []
-            for k in range(len(chunks)):
-                prepared = [f.result() for f in pending]
-                nxt = chunks[k + 1] if k + 1 < len(chunks) else []
-                pending = [pool.submit(self._prepare, s, camera) for s in nxt]
-                results.extend(self._run(prepared, keep_images))
-        return results
+            batches = pool.map(
+                lambda chunk: self._grade(chunk, keep_images, camera, session),
+                _chunks(sources, size),
+            )
+            return [result for batch in batches for result in batch]
+
+    def photo_session(self) -> Any:
+        """The single-threaded session grade_many runs in each of its threads."""
+        with self._lock:
+            if self._photo_session is None:
+                self._photo_session = _session(self.weights, self.device, 1)
+            return self._photo_session
+
+    def _grade(
+        self, sources: Sequence[Source], keep_images: bool, camera: str, session: Any
+    ) -> list[GradeResult]:
+        return self._run([self._prepare(s, camera) for s in sources], keep_images, session)
 
     def check_many(
         self, sources: Sequence[Source], workers: int = 2, camera: str = ""
@@ -132,12 +156,15 @@ class Grader:
         return results
 
     def _run(
-        self, prepared: list[tuple[GradeResult, np.ndarray | None]], keep_images: bool
+        self,
+        prepared: list[tuple[GradeResult, np.ndarray | None]],
+        keep_images: bool,
+        session: Any,
     ) -> list[GradeResult]:
         todo = [(r, x) for r, x in prepared if x is not None]
         for size in sorted({x.shape[-1] for _, x in todo}):  # one session run per input size
             group = [(r, x) for r, x in todo if x.shape[-1] == size]
-            scores, heatmaps = self.session.run(None, {"image": np.stack([x for _, x in group])})
+            scores, heatmaps = session.run(None, {"image": np.stack([x for _, x in group])})
             for (result, _), s, h in zip(group, scores, heatmaps, strict=True):
                 self._fill(result, s, h)
         if not keep_images:
@@ -176,6 +203,10 @@ class Grader:
             result.urgent_probability = round(urgent, 4)
             result.urgent = urgent >= profile.urgent_threshold
         result.heatmap = (np.clip(heatmap, 0, 1) * 255).astype(np.uint8)
+
+
+def _chunks(sources: Sequence[Source], size: int) -> list[Sequence[Source]]:
+    return [sources[i : i + size] for i in range(0, len(sources), size)]
 
 
 def urgent_probability(scores: np.ndarray) -> float:

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pytest
 from PIL import Image
 from retina_fakes import fake_fundus, jpeg_bytes
 
-from retina.preprocess import SIZE, InvalidImage, ben_graham, crop_to_fundus, load_fundus, normalise
+from retina.preprocess import (
+    BACKGROUND_LEVEL,
+    SIZE,
+    InvalidImage,
+    ben_graham,
+    crop_to_fundus,
+    fundus_box,
+    load_fundus,
+    normalise,
+)
 
 
 def test_it_crops_to_the_fundus_circle_and_resizes_to_the_input_size():
@@ -63,3 +74,23 @@ def test_it_refuses_a_header_claiming_enormous_dimensions():
     data[sof + 5 : sof + 9] = (60000).to_bytes(2, "big") + (60000).to_bytes(2, "big")
     with pytest.raises(InvalidImage, match="too large|claims"):
         load_fundus(bytes(data))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "P", "RGBA", "CMYK"])
+def test_load_fundus_crops_every_mode_as_crop_to_fundus_does(mode):
+    img = fake_fundus(1024, 680).convert(mode)
+    buffer = io.BytesIO()
+    img.save(buffer, "TIFF" if mode == "CMYK" else "PNG")
+    fundus = load_fundus(buffer.getvalue(), 384)
+    gray = np.asarray(img.convert("L"))
+    assert (fundus.rgb == crop_to_fundus(img, 384)).all()
+    assert fundus.fundus_fraction == float((gray > BACKGROUND_LEVEL).mean())
+
+
+def test_the_fundus_box_counts_the_same_rows_as_a_mean_over_the_mask():
+    rng = np.random.default_rng(1)
+    gray = (rng.random((300, 400)) < 0.021).astype(np.uint8) * 200  # near the 2 % cut
+    mask = gray > BACKGROUND_LEVEL
+    rows = np.flatnonzero(mask.mean(axis=1) > 0.02)
+    cols = np.flatnonzero(mask.mean(axis=0) > 0.02)
+    assert fundus_box(gray) == (cols[0], rows[0], cols[-1] + 1, rows[-1] + 1)

@@ -10,8 +10,8 @@ from retina_fakes import fake_fundus, jpeg_bytes, real_fundus_folder
 
 from retina.data import load_sets
 from retina.infer import load_bundle
-from retina.preprocess import load_fundus
-from retina.quality import MIN_SHARPNESS_FRAME, assess
+from retina.preprocess import BACKGROUND_LEVEL, circle_mask, load_fundus
+from retina.quality import EDGE_BAND, MIN_SHARPNESS_FRAME, assess, measure
 
 
 def verdict(img: Image.Image) -> str:
@@ -112,3 +112,29 @@ def test_a_blurred_frame_cut_off_by_the_photos_edge_is_still_blurred():
     assert result.profile == "full_frame"
     assert result.reason == "blurred"
     assert result.quality["sharpness"] < MIN_SHARPNESS_FRAME
+
+
+def whole_image_measures(rgb: np.ndarray) -> dict[str, float]:
+    """The gate's measures as first written: every pixel in float32, then the disc's."""
+    pixels = rgb.astype(np.float32)
+    inside = circle_mask(rgb.shape[0], 0.8)
+    green = Image.fromarray(rgb[..., 1])
+    g = rgb[..., 1].astype(np.float32)
+    blurs = [np.asarray(green.filter(ImageFilter.GaussianBlur(r)), np.float32) for r in (1, 4)]
+    fine, coarse = (np.abs(g - blur) for blur in blurs)
+    black = Image.fromarray(((rgb.max(axis=2) <= BACKGROUND_LEVEL) * 255).astype(np.uint8))
+    near_black = np.asarray(black.filter(ImageFilter.BoxBlur(EDGE_BAND))) > 0
+    over = inside & ~near_black if rgb.shape[0] > 224 else inside
+    return {
+        "brightness": float(pixels.mean(axis=2)[inside].mean()),
+        "sharpness": float(fine[over].mean() / max(coarse[over].mean(), 1e-3)),
+    }
+
+
+@pytest.mark.parametrize("size", [224, 384])
+def test_the_gate_measures_the_disc_exactly_as_over_the_whole_image(size):
+    for seed in range(3):
+        fundus = load_fundus(jpeg_bytes(fake_fundus(1024, 680, seed=seed)), size)
+        measures = measure(fundus)
+        for name, value in whole_image_measures(fundus.rgb).items():
+            assert measures[name] == value, (name, seed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
 from carewatch.eyes.documents import fhir
-from carewatch.eyes.documents.fhir_export import diagnostic_report
+from carewatch.eyes.documents.fhir_export import diagnostic_report, facts_of
 from carewatch.eyes.review.signing import sign
 from carewatch.eyes.review.snapshot import EyeDecision
 from carewatch.eyes.screening.models import AuditEntry
@@ -64,10 +65,12 @@ class FhirTests(BaseTestCase):
         self.assertNotIn(self.patient.date_of_birth.isoformat(), text)
         self.assertNotIn(self.patient.phone, text)
 
-    def test_it_gives_one_stage_and_one_edema_observation_per_eye(self) -> None:
+    def test_it_gives_one_stage_one_edema_and_one_urgent_referral_observation_per_eye(
+        self,
+    ) -> None:
         resource = diagnostic_report(self.report, self.clinic)
         observations = self.contained(resource, "Observation")
-        self.assertEqual(len(observations), 4)
+        self.assertEqual(len(observations), 6)
         self.assertEqual(
             [r["reference"] for r in resource["result"]], [f"#{o['id']}" for o in observations]
         )
@@ -127,3 +130,108 @@ class FhirTests(BaseTestCase):
             self.assertIn("attachment", response["Content-Disposition"])
             DiagnosticReport.model_validate_json(response.content)
         self.assertEqual(AuditEntry.objects.filter(action="report.export_fhir").count(), 3)
+
+
+class FhirUrgentReferralTests(BaseTestCase):
+    """The urgent-referral flag and the doctor's decision on it travel in the export."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.patient = make_patient(self.clinic, self.screener, "P-90")
+
+    def signed(self, left: Finding, decision: EyeDecision | None = None) -> dict:
+        visit = graded_visit(self.patient, self.screener, left=left)
+        decisions = {"left": decision} if decision else {}
+        return diagnostic_report(sign(visit, decisions, "", self.doctor), self.clinic)
+
+    def urgent(self, resource: dict, eye: str = "left") -> dict:
+        return next(r for r in resource["contained"] if r.get("id") == f"urgent-{eye}")
+
+    def decision(self, obs: dict) -> str:
+        component = next(c for c in obs["component"] if c["code"]["text"].startswith("The doc"))
+        return component["valueCodeableConcept"]["coding"][0]["code"]
+
+    def test_it_exports_a_confirmed_urgent_referral_as_critical_with_a_conclusion_code(self):
+        resource = self.signed(Finding(3, 0, urgent=True))
+        obs = self.urgent(resource)
+        Observation.model_validate(obs)
+        self.assertEqual(obs["code"]["coding"][0]["code"], "urgent-referral")
+        self.assertIs(obs["valueBoolean"], True)
+        self.assertEqual(obs["interpretation"][0]["coding"][0]["code"], "AA")
+        self.assertEqual(obs["component"][0]["valueBoolean"], True)  # the software's flag
+        self.assertEqual(self.decision(obs), "confirmed")
+        self.assertIn(f"#{obs['id']}", [r["reference"] for r in resource["result"]])
+        codes = [c["coding"][0]["code"] for c in resource["conclusionCode"]]
+        self.assertEqual(codes, ["4855003", "refer-urgent"])
+
+    def test_it_exports_an_urgent_referral_the_doctor_set_aside_with_the_reason(self):
+        aside = EyeDecision(urgent=False, reason="Old laser scars, stable for years.")
+        resource = self.signed(Finding(3, 0, urgent=True), aside)
+        obs = self.urgent(resource)
+        self.assertIs(obs["valueBoolean"], False)
+        self.assertNotIn("interpretation", obs)
+        self.assertEqual(obs["component"][0]["valueBoolean"], True)
+        self.assertEqual(self.decision(obs), "set-aside")
+        self.assertIn("Old laser scars", obs["note"][0]["text"])
+        codes = [c["coding"][0]["code"] for c in resource["conclusionCode"]]
+        self.assertNotIn("refer-urgent", codes)
+
+    def test_it_exports_an_urgent_referral_the_doctor_raised(self):
+        raised = EyeDecision(urgent=True, reason="Venous beading in four quadrants.")
+        obs = self.urgent(self.signed(Finding(2, 0, urgent=False), raised))
+        self.assertIs(obs["valueBoolean"], True)
+        self.assertEqual(obs["component"][0]["valueBoolean"], False)
+        self.assertEqual(self.decision(obs), "raised")
+
+    def test_it_says_neither_called_an_unflagged_eye_urgent(self):
+        obs = self.urgent(self.signed(Finding(1, 0, urgent=False)), "right")
+        self.assertIs(obs["valueBoolean"], False)
+        self.assertEqual(self.decision(obs), "not-urgent")
+
+    def test_it_reports_the_urgency_of_an_ungradable_eye_as_absent(self):
+        obs = self.urgent(self.signed(UNGRADABLE))
+        self.assertNotIn("valueBoolean", obs)
+        self.assertEqual(obs["dataAbsentReason"]["coding"][0]["code"], "unknown")
+
+    def test_a_report_signed_before_the_flag_exports_no_urgent_observation(self):
+        visit = graded_visit(self.patient, self.screener, left=Finding(4, 0))
+        report = sign(visit, {}, "", self.doctor)
+        facts = facts_of(report, self.clinic)
+        eyes = [
+            {k: v for k, v in eye.items() if k not in ("urgent", "ai_urgent")}
+            for eye in facts.content["eyes"]
+        ]
+        resource = fhir.build(replace(facts, content=facts.content | {"eyes": eyes}))
+        ids = [r.get("id") for r in resource["contained"]]
+        self.assertNotIn("urgent-left", ids)
+        self.assertNotIn("urgent-right", ids)
+        self.assertNotIn("refer-urgent", json.dumps(resource["conclusionCode"]))
+
+    def test_it_refuses_another_centres_staff_the_urgent_referral(self):
+        visit = graded_visit(self.patient, self.screener, left=Finding(4, 0, urgent=True))
+        report = sign(visit, {}, "", self.doctor)
+        self.login(self.outsider_staff)
+        for slug in ("demo-centre", "other-centre"):
+            response = self.client.get(reverse("documents:fhir", args=[slug, report.pk]))
+            self.assertEqual(response.status_code, 404)
+            self.assertNotIn(b"urgent", response.content)
+        self.assertFalse(AuditEntry.objects.filter(action="report.export_fhir").exists())
+
+
+@pytest.mark.parametrize(
+    ("software", "signed", "decision"),
+    [
+        (True, True, "confirmed"),
+        (False, True, "raised"),
+        (None, True, "raised"),  # the doctor graded a photo the software could not
+        (True, False, "set-aside"),
+        (False, False, "not-urgent"),
+    ],
+)
+def test_the_doctors_urgent_decision_is_read_from_the_softwares_flag_and_the_signed_answer(
+    software: bool | None, signed: bool, decision: str
+) -> None:
+    eye = {"ai_urgent": software, "urgent": signed, "image_id": 7, "reason": "too_dark"}
+    flag, doctor = fhir.urgent_components(eye)
+    assert flag.get("valueBoolean", "absent") == ("absent" if software is None else software)
+    assert doctor["valueCodeableConcept"]["coding"][0]["code"] == decision

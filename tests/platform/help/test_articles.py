@@ -128,3 +128,20 @@ def test_it_finds_the_article_for_a_page_most_specific_first() -> None:
     dashboard = library.for_page("/kids/tracker/")
     assert dashboard is not None and dashboard.key == ("kids", "getting-started")
     assert library.for_page("/") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "urgent", "doctor"),
+    [
+        ("en", "urgent referral", "doctor"),
+        ("hi", "तुरंत रेफ़रल", "डॉक्टर"),
+        ("ta", "உடனடிப் பரிந்துரை", "மருத்துவர்"),
+    ],
+)
+def test_the_referral_article_says_what_an_urgent_referral_is_and_that_a_doctor_confirms_it(
+    lang: str, urgent: str, doctor: str
+) -> None:
+    article = load().get(lang, "eyes", "referral")
+    assert article is not None
+    passage = next(p for p in article.passages if p.anchor == "urgent-referral")
+    assert urgent in passage.text.lower() and doctor in passage.text

@@ -17,6 +17,14 @@ Codes, and why:
   4855003 "Diabetic retinopathy" is the conclusion code when any eye has a stage 1 or worse.
 - DME risk: local codes 0/1/2 (none, exudates away from the macula, near it): a screening
   risk from a photo, not a diagnosis of macular edema, so no disorder code is claimed.
+- Urgent referral (vision-threatening: severe NPDR, PDR or exudates near the centre): one
+  Observation per graded eye, local code "urgent-referral", valueBoolean the signed answer,
+  interpretation HL7 v3 "AA" (critical abnormal) when urgent, and two components: the
+  software's flag (valueBoolean) and the doctor's decision on it (local codes "confirmed",
+  "raised", "set-aside", "not-urgent"); a set-aside carries the doctor's reason in the note.
+  When any eye is urgent the report's conclusionCode adds local "refer-urgent", so a
+  receiving system can sort on it without parsing the conclusion. Reports signed before
+  the flag existed carry neither, as their pages do.
 
 Only what the report needs leaves the centre: the patient is named by the centre's patient
 number (no name, birth date or contact), the doctor by name, the centre by name.
@@ -39,6 +47,16 @@ BODY_SITES = {
 }
 STAGE_SNOMED = {1: "312903003", 2: "312904009", 3: "312905005", 4: "59276001"}
 DIABETIC_RETINOPATHY = {"system": SNOMED, "code": "4855003", "display": "Diabetic retinopathy"}
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+CRITICAL = {"system": INTERPRETATION, "code": "AA", "display": "Critical abnormal"}
+URGENT_REFERRAL = "Urgent referral to an ophthalmologist (vision-threatening diabetic retinopathy)"
+# The doctor's answer to the software's urgent flag, by (software's flag, signed answer).
+URGENT_DECISIONS = {
+    (True, True): ("confirmed", "The doctor confirmed the software's urgent referral"),
+    (False, True): ("raised", "The doctor raised an urgent referral the software did not flag"),
+    (True, False): ("set-aside", "The doctor set aside the software's urgent referral"),
+    (False, False): ("not-urgent", "Neither the software nor the doctor called it urgent"),
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,8 @@ def build(facts: ReportFacts) -> dict[str, Any]:
         for eye in facts.content["eyes"]
         for obs in (stage_observation(facts, eye, status), dme_observation(facts, eye, status))
     ]
+    flagged = [eye for eye in facts.content["eyes"] if "urgent" in eye]  # signed since 2.0
+    observations += [urgent_observation(facts, eye, status) for eye in flagged]
     resource: dict[str, Any] = {
         "resourceType": "DiagnosticReport",
         "id": f"visit-{facts.visit_id}",
@@ -86,8 +106,13 @@ def build(facts: ReportFacts) -> dict[str, Any]:
         "result": [{"reference": f"#{obs['id']}"} for obs in observations],
         "conclusion": facts.conclusion,
     }
+    codes = []
     if any((eye["grade"] or 0) >= 1 for eye in facts.content["eyes"]):
-        resource["conclusionCode"] = [{"coding": [DIABETIC_RETINOPATHY]}]
+        codes.append({"coding": [DIABETIC_RETINOPATHY]})
+    if any(eye.get("urgent") for eye in facts.content["eyes"]):
+        codes.append(local("refer-urgent", URGENT_REFERRAL))
+    if codes:
+        resource["conclusionCode"] = codes
     return validated(resource)
 
 
@@ -159,6 +184,32 @@ def dme_observation(facts: ReportFacts, eye: dict[str, Any], status: str) -> dic
     if risk is None:
         return obs | not_graded(eye)
     return obs | {"valueCodeableConcept": local(str(risk), facts.dme_words[risk])}
+
+
+def urgent_observation(facts: ReportFacts, eye: dict[str, Any], status: str) -> dict[str, Any]:
+    obs = observation(facts, eye, status, "urgent")
+    obs["code"] = local("urgent-referral", URGENT_REFERRAL)
+    if eye["grade"] is None:
+        return obs | not_graded(eye)
+    obs |= {"valueBoolean": bool(eye["urgent"]), "component": urgent_components(eye)}
+    if eye["urgent"]:
+        obs["interpretation"] = [{"coding": [CRITICAL], "text": "Urgent referral"}]
+    return obs
+
+
+def urgent_components(eye: dict[str, Any]) -> list[dict[str, Any]]:
+    """The software's flag (absent where it could not grade the photo) and the doctor's
+    decision on it, read from the flag and the signed answer."""
+    software = eye.get("ai_urgent")
+    flag = {"valueBoolean": software} if software is not None else not_graded(eye)
+    code, text = URGENT_DECISIONS[(bool(software), bool(eye["urgent"]))]
+    return [
+        {"code": local("software-flag", "Urgent referral flagged by the grading software")} | flag,
+        {
+            "code": local("doctor-decision", "The doctor's decision on the urgent referral"),
+            "valueCodeableConcept": local(code, text),
+        },
+    ]
 
 
 def not_graded(eye: dict[str, Any]) -> dict[str, Any]:
