@@ -15,7 +15,7 @@ from django.test import TransactionTestCase
 from django.utils import timezone
 
 from carewatch.kids.ingest.embedded import SqliteLog
-from carewatch.kids.ingest.log import LANES
+from carewatch.kids.ingest.log import LANES, URGENT
 from carewatch.kids.ingest.models import Lease, Offset
 from carewatch.kids.ingest.processing import BatchProcessor, claim_partitions, drain
 from carewatch.kids.ingest.worker import WorkerConfig, start_in_thread
@@ -134,6 +134,19 @@ class ProcessingTests(TrackerTestCase):
         self.assertEqual(Position.objects.count(), 2)
         self.assertTrue(late.process(messages).ok)  # now it knows: nothing left to do
         self.assertEqual(Position.objects.count(), 2)
+
+    def test_a_worker_that_lost_an_alarms_partition_writes_and_tells_nothing(self) -> None:
+        log = new_log()
+        log.append_sync([fix(30), fix(20, alarms=frozenset({"sos"}))])
+        late, current = BatchProcessor(log.name, 4), BatchProcessor(log.name, 4)
+        late.gain(range(4))
+        drain(log, current)
+        messages = log.read_sync(URGENT, {p: 0 for p in range(4)}, 100)
+        self.assertFalse(late.process(messages).ok)  # pipelined on PostgreSQL: the same
+        self.assertEqual(Event.objects.filter(kind="sos").count(), 1)
+        self.assertEqual(Notification.objects.filter(event="tracker.sos").count(), 2)
+        self.assertTrue(late.process(messages).ok)
+        self.assertEqual(Notification.objects.filter(event="tracker.sos").count(), 2)
 
     def test_late_fixes_are_kept_in_history_without_alerts(self) -> None:
         log = new_log()

@@ -56,6 +56,7 @@ from carewatch.kids.tracker.ingestion import (
 from carewatch.kids.tracker.models import Device, Event, Place
 from carewatch.kids.tracking.ingest import DeviceContext
 from carewatch.platform import pubsub
+from carewatch.platform.lib.pipeline import Pipeline, pipelined
 
 log = logging.getLogger(__name__)
 # For the fault tests only: sleep inside the first batch's transaction, so that a test can
@@ -351,12 +352,17 @@ class BatchProcessor:
     ) -> Outcome:
         now = dt.datetime.fromtimestamp(max(m.appended for m in fresh), dt.UTC)
         store = WorkerStore(self.cache, self.places, now, self.state_write_s)
+        alarms = URGENT in lanes
         try:
-            with transaction.atomic():
-                if URGENT not in lanes:
+            # Alarms: pipelined (an SOS waits for 7 answers, not 10); positions go by COPY,
+            # which a pipeline cannot carry, and an alarm's batch by COPY past FEW_ROWS.
+            pipelining = alarms and len(fixes) <= sql.FEW_ROWS
+            with transaction.atomic(), pipelined(pipelining) as pipeline:
+                if not alarms:
                     relaxed_commit()
+                offsets = self._advance(advance)  # its answer comes with the next one read
                 result = tracking.ingest(fixes, store, now=now)
-                self._advance(advance)
+                self._check_fence(pipeline, offsets, len(advance))
                 # inside the batch's transaction: the Notification rows commit with the events
                 alert_all(store.saved_events)
                 self._pause_for_tests()
@@ -402,10 +408,11 @@ class BatchProcessor:
             advance[key] = (old, message.seq, count + len(found))
         return fixes, advance
 
-    def _advance(self, advance: dict[Key, tuple[int, int, int]]) -> None:
-        """Every partition's offset in one statement, each a compare-and-set on its old seq."""
+    def _advance(self, advance: dict[Key, tuple[int, int, int]]) -> Any:
+        """Every partition's offset in one statement, each a compare-and-set on its old seq.
+        Returns the open cursor, for _check_fence to count the rows it moved."""
         if not advance:
-            return
+            return None
         cast = "::bigint" if connection.vendor == "postgresql" else ""
         one = f"(%s{cast}, %s{cast}, %s{cast}, %s{cast}, %s{cast})"
         values = ", ".join([one] * len(advance))
@@ -425,11 +432,21 @@ class BatchProcessor:
             for (partition, lane), (old, new, count) in advance.items()
             for x in (partition, lane, old, new, count)
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [time.time(), *params, self.log_name])
-            moved = cursor.rowcount
-        if moved != len(advance):
-            raise Fenced(f"another worker advanced one of partitions {sorted(advance)}")
+        cursor = connection.cursor()
+        cursor.execute(statement, [time.time(), *params, self.log_name])
+        return cursor
+
+    @staticmethod
+    def _check_fence(pipeline: Pipeline, cursor: Any, partitions: int) -> None:
+        """Every offset moved, or another worker owns one of the partitions now."""
+        if cursor is None:
+            return
+        try:
+            moved = pipeline.rowcount(cursor)
+        finally:
+            cursor.close()
+        if moved != partitions:
+            raise Fenced(f"another worker advanced {partitions - moved} of {partitions} offsets")
 
     def _failed(self, error: Exception, fixes: Sequence[tracking.Fix], advance: dict) -> Outcome:
         self.cache.forget({fix.device_id for fix in fixes})  # rows were changed in memory

@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import CharField, FilteredRelation, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from carewatch.kids.tracker.models import AlertSetting, Event, EventKind
+from carewatch.kids.tracker.models import Child, Event, EventKind, Place
 from carewatch.platform.accounts.models import FamilyMembership, User
 from carewatch.platform.notify import sending
 from carewatch.platform.notify.localized import i18n_payload
+from carewatch.platform.notify.models import Channel
 
 ALWAYS_EVERYWHERE = {EventKind.SOS}  # SOS ignores choices and quiet hours
 
@@ -108,15 +111,13 @@ class _Interpolated:
 def alert_guardians(event: Event) -> int:
     """Sends the event to every guardian of the family; returns the notifications written."""
     local_now = timezone.localtime().time()
+    guardians = guardians_of(event)
     text = describe(event)
     url = reverse("tracker:dashboard")  # notify makes it absolute where a channel needs it
-    memberships = FamilyMembership.objects.filter(family_id=event.family_id)
-    guardians = [membership.user for membership in memberships.select_related("user")]
-    preferences = _preferences(guardians, event)
     told = [
-        (guardian, channels)
+        (guardian.user, channels)
         for guardian in guardians
-        if (channels := wanted_channels(event.kind, preferences[guardian.pk], local_now)) != []
+        if (channels := wanted_channels(event.kind, guardian.preferences, local_now)) != []
     ]
     rows = sending.send_each(
         told,
@@ -125,18 +126,96 @@ def alert_guardians(event: Event) -> int:
         url=url,
         event=f"tracker.{event.kind}",
         payload={"event_id": event.pk, "kind": event.kind, "i18n": text.i18n()},
+        enabled={guardian.user.pk: guardian.channels for guardian in guardians},
     )
     return len(rows)
 
 
-def _preferences(users: Sequence[User], event: Event) -> dict[int, Preferences]:
-    """Each guardian's alert settings for the event's family (defaults where none): one
-    query for the family, as an SOS waits for it."""
-    found = AlertSetting.objects.filter(family_id=event.family_id, user__in=users)
-    saved = {setting.user_id: setting for setting in found} if users else {}
-    return {
-        user.pk: Preferences(s.kinds, s.channel_kinds, s.quiet_from, s.quiet_until)
-        if (s := saved.get(user.pk)) is not None
-        else Preferences()
-        for user in users
-    }
+@dataclass
+class Guardian:
+    user: User
+    preferences: Preferences
+    channels: list[Channel]  # enabled and confirmed
+
+
+# What sending and the inbox read of a guardian; any other field loads when first read.
+USER_FIELDS = ("id", "is_active", "language", "email", "first_name", "last_name")
+SETTING_FIELDS = ("id", "kinds", "channel_kinds", "quiet_from", "quiet_until")
+CHANNEL_FIELDS = tuple(field.attname for field in Channel._meta.concrete_fields)
+
+
+def guardians_of(event: Event) -> list[Guardian]:
+    """The family's guardians, each with their alert settings for it and their enabled
+    channels, in one query: an SOS waits for each round trip to the database, on a
+    machine busy with everyone's positions. The same query reads the child's and the
+    place's names, which the message and the live map then take from the event."""
+    columns = [
+        *(f"user__{name}" for name in USER_FIELDS),
+        *(f"setting__{name}" for name in SETTING_FIELDS),
+        *(f"channel__{name}" for name in CHANNEL_FIELDS),
+        "child_name",
+        "place_name",
+    ]
+    rows = (
+        FamilyMembership.objects.filter(family_id=event.family_id)
+        .annotate(
+            setting=FilteredRelation(
+                "user__alert_settings", condition=Q(user__alert_settings__family_id=event.family_id)
+            ),
+            channel=FilteredRelation(
+                "user__notify_channels",
+                condition=Q(user__notify_channels__verified=True)
+                & Q(user__notify_channels__disabled=False),
+            ),
+            child_name=_name_of(Child, event.child_id),
+            place_name=_name_of(Place, event.place_id),
+        )
+        .order_by("pk", "channel__pk")
+        .values_list(*columns)
+    )
+    guardians: dict[int, Guardian] = {}
+    for row in rows:
+        values = dict(zip(columns, row, strict=True))
+        _keep_names(event, values["child_name"], values["place_name"])
+        user_id = values["user__id"]
+        if user_id not in guardians:
+            guardians[user_id] = Guardian(
+                _instance(User, values, "user__"), _preferences(values), []
+            )
+        if values["channel__id"] is not None:
+            channel = _instance(Channel, values, "channel__")
+            channel.owner = guardians[user_id].user
+            guardians[user_id].channels.append(channel)
+    return list(guardians.values())
+
+
+def _name_of(model: Any, pk: int | None) -> Subquery | Value:
+    if pk is None:
+        return Value(None, output_field=CharField())
+    return Subquery(model.objects.filter(pk=pk).values("name"))
+
+
+def _keep_names(event: Event, child_name: str | None, place_name: str | None) -> None:
+    if event.child_id is not None and child_name is not None:
+        event.child = _instance(Child, {"id": event.child_id, "name": child_name}, "")
+    if event.place_id is not None and place_name is not None:
+        event.place = _instance(Place, {"id": event.place_id, "name": place_name}, "")
+
+
+def _preferences(values: dict[str, Any]) -> Preferences:
+    if values["setting__id"] is None:
+        return Preferences()  # the defaults: every kind, every channel, no quiet hours
+    return Preferences(
+        values["setting__kinds"],
+        values["setting__channel_kinds"],
+        values["setting__quiet_from"],
+        values["setting__quiet_until"],
+    )
+
+
+def _instance(model: Any, values: dict[str, Any], prefix: str) -> Any:
+    """A model instance from the columns under `prefix`, as a query would have made it."""
+    names = [
+        field.attname for field in model._meta.concrete_fields if prefix + field.attname in values
+    ]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[prefix + name] for name in names])

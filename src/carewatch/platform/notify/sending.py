@@ -14,7 +14,7 @@ forever, nothing goes twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
@@ -76,19 +76,17 @@ def send_each(
     event: str = "",
     payload: dict[str, Any] | None = None,
     topic: str = "",
+    enabled: Mapping[int, list[Channel]] | None = None,
 ) -> list[Notification]:
     """`send` to several users at once, each with the channel kinds wanted (None: all):
-    one query for their channels and one INSERT for all the rows, whatever their number,
-    as an alarm to a family waits for it."""
+    one query for their channels (none when the caller read them: `enabled`, each user's
+    enabled and confirmed channels by pk) and one INSERT for all the rows, whatever their
+    number, as an alarm to a family waits for it."""
     active = [(user, kinds) for user, kinds in recipients if user.is_active]
     if not active:
         return []
-    found = Channel.objects.filter(
-        owner__in=[user for user, _ in active], disabled=False, verified=True
-    ).select_related("owner")
-    enabled: dict[int, list[Channel]] = {}
-    for channel in found:
-        enabled.setdefault(channel.owner_id, []).append(channel)
+    if enabled is None:
+        enabled = enabled_channels([user for user, _ in active])
     channels: list[Channel] = []
     for user, kinds in active:
         wanted = None if kinds is None else set(kinds)
@@ -103,6 +101,15 @@ def send_each(
     return send_to(
         channels, subject, text, html=html, url=url, event=event, payload=payload, topic=topic
     )
+
+
+def enabled_channels(users: Sequence[Any]) -> dict[int, list[Channel]]:
+    """Each user's enabled and confirmed channels, in one query."""
+    found = Channel.objects.filter(owner__in=users, disabled=False, verified=True)
+    enabled: dict[int, list[Channel]] = {}
+    for channel in found.select_related("owner"):
+        enabled.setdefault(channel.owner_id, []).append(channel)
+    return enabled
 
 
 def send_to(
