@@ -233,7 +233,11 @@ def measure(
         # where an alarm's time went in the worker: read from the log, queued, its transaction
         "alarm_read_p99_ms": latency.get("alarm_read_p99_ms"),
         "alarm_queued_p99_ms": latency.get("alarm_queued_p99_ms"),
+        "alarm_ran_p50_ms": latency.get("alarm_ran_p50_ms"),
         "alarm_ran_p99_ms": latency.get("alarm_ran_p99_ms"),
+        # part of alarm_ran: waiting for a batch of positions holding the same device
+        "alarm_device_wait_p95_ms": latency.get("alarm_device_wait_p95_ms"),
+        "alarm_device_wait_p99_ms": latency.get("alarm_device_wait_p99_ms"),
         "sos_samples": len(sos.latencies),
         "sos_p50_ms": round(percentile(sos.latencies, 50), 1),
         "sos_p99_ms": round(percentile(sos.latencies, 99), 1),

@@ -28,9 +28,9 @@ from tests.kids.ingest.test_worker import DEVICE, fix, new_log
 # 10 on PostgreSQL, BEGIN and COMMIT included, however many guardians the family has
 MOST_STATEMENTS = 10
 # Answers it waits for on PostgreSQL: BEGIN, the event's id (the offsets, position and
-# device updates go with it), the guardians, the notifications' ids, the attempts' ids,
-# the pipeline's end (the channel's update goes with it), COMMIT.
-MOST_ROUND_TRIPS = 7
+# device updates go with it), the guardians, the notifications' ids, the pipeline's end
+# (the attempts and the channel's update go with it), COMMIT.
+MOST_ROUND_TRIPS = 6
 LINK_DELAY_S = 0.1
 
 

@@ -229,6 +229,7 @@ class Outcome:
     committed: float = 0.0  # Unix times: the commit, and the live messages sent
     published: float = 0.0
     appended: list[float] = field(default_factory=list)  # of each message written
+    device_wait_s: float = 0.0  # for a batch holding one of its devices to finish
 
 
 class BatchProcessor:
@@ -337,11 +338,15 @@ class BatchProcessor:
             return Outcome()
         fixes, advance = self._unpack(fresh)
         devices = {fix.device_id for fix in fixes}
+        started = time.monotonic()
         with self._free:
             self._free.wait_for(lambda: self._busy.isdisjoint(devices))
             self._busy |= devices
+        waited = time.monotonic() - started
         try:
-            return self._process(fresh, fixes, advance, lanes)
+            outcome = self._process(fresh, fixes, advance, lanes)
+            outcome.device_wait_s = waited
+            return outcome
         finally:
             with self._free:
                 self._busy -= devices
@@ -354,7 +359,7 @@ class BatchProcessor:
         store = WorkerStore(self.cache, self.places, now, self.state_write_s)
         alarms = URGENT in lanes
         try:
-            # Alarms: pipelined (an SOS waits for 7 answers, not 10); positions go by COPY,
+            # Alarms: pipelined (an SOS waits for 6 answers, not 10); positions go by COPY,
             # which a pipeline cannot carry, and an alarm's batch by COPY past FEW_ROWS.
             pipelining = alarms and len(fixes) <= sql.FEW_ROWS
             with transaction.atomic(), pipelined(pipelining) as pipeline:

@@ -143,6 +143,8 @@ class Stats:
     alarm_read: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
     alarm_queued: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
     alarm_ran: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+    # part of alarm_ran: waiting for a batch of positions that holds the same device
+    alarm_device_wait: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def record(self, lane: int, outcome: Outcome) -> None:
         self.fixes += outcome.fixes
@@ -150,6 +152,8 @@ class Stats:
         self.stored[lane].extend(outcome.committed - appended for appended in outcome.appended)
         if outcome.events and outcome.appended:
             self.published.append(outcome.published - min(outcome.appended))
+        if lane == URGENT:
+            self.alarm_device_wait.append(outcome.device_wait_s)
 
     def percentiles(self) -> dict[str, float | None]:
         found: dict[str, float | None] = {}
@@ -159,6 +163,7 @@ class Stats:
             "alarm_read": self.alarm_read,
             "alarm_queued": self.alarm_queued,
             "alarm_ran": self.alarm_ran,
+            "alarm_device_wait": self.alarm_device_wait,
             "event_published": self.published,
         }
         for name, values in samples.items():

@@ -4,7 +4,7 @@ In pipeline mode (libpq's, through psycopg 3) the client sends each statement wi
 waiting for the answer to the one before; it waits only where it reads a result (a
 RETURNING id, a SELECT's rows) and at COMMIT. Statements whose answers nobody reads
 (an INSERT, an UPDATE) ride along with the next one that is read. An SOS's transaction
-thus waits for 7 answers instead of 10, each of which, on a machine busy with
+thus waits for 6 answers instead of 10, each of which, on a machine busy with
 everyone's positions, waits its turn for a CPU twice (the server's, then ours).
 
 Enter it inside `transaction.atomic()`. Measured through a relay that delays the

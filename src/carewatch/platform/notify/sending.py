@@ -163,8 +163,12 @@ def deliver_inline(rows: list[Notification], now: Any) -> None:
         return
     for row in rows:
         row.transport.notify(row)  # nothing to send; a transport may check the row
+    # No ids asked back (nobody reads them; ignore_conflicts is the ORM's way to leave
+    # RETURNING out, and a first attempt of a row written just now has nothing to clash
+    # with): in an alarm's pipelined transaction the INSERT then waits for no answer.
     Attempt.objects.bulk_create(
-        Attempt(notification=row, number=1, started=now, finished=now, ok=True) for row in rows
+        (Attempt(notification=row, number=1, started=now, finished=now, ok=True) for row in rows),
+        ignore_conflicts=True,
     )
     channel_ids = {row.channel_id for row in rows if row.channel_id is not None}
     Channel.objects.filter(pk__in=channel_ids).update(last_notified=now)
