@@ -74,5 +74,14 @@ def test_a_field_outside_init_is_refused() -> None:
         name: str
         made: int = dataclasses.field(default=0, init=False)
 
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="every field must be an __init__ parameter"):
         quick_init(Hidden)
+
+
+def test_a_dataclass_without_fields_is_refused_with_its_own_reason() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Empty:
+        pass
+
+    with pytest.raises(TypeError, match="without fields needs no quick_init"):
+        quick_init(Empty)

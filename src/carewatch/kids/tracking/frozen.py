@@ -20,7 +20,9 @@ T = TypeVar("T")
 def quick_init(cls: type[T]) -> type[T]:
     """Class decorator, below `@dataclass(frozen=True, slots=True)`."""
     fields = [f for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
-    if not fields or len(fields) != len(dataclasses.fields(cls)):  # type: ignore[arg-type]
+    if not fields:
+        raise TypeError(f"{cls.__name__}: a dataclass without fields needs no quick_init")
+    if len(fields) != len(dataclasses.fields(cls)):  # type: ignore[arg-type]
         raise TypeError(f"{cls.__name__}: every field must be an __init__ parameter")
     names: dict[str, Any] = {"_MISSING": dataclasses.MISSING}
     params, body = [], []
