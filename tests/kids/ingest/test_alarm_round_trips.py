@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from carewatch.kids.ingest.log import URGENT, LogMessage
 from carewatch.kids.ingest.processing import BatchProcessor, drain
-from carewatch.kids.tracker.models import Child, Device, Position
+from carewatch.kids.tracker.models import Child, Device, Event, Position
 from carewatch.kids.tracker.sql import FEW_ROWS
 from carewatch.platform.accounts.models import Family, FamilyMembership, FamilyRole
 from carewatch.platform.notify.models import Notification, Status
@@ -68,6 +68,30 @@ class AlarmRoundTripTests(TransactionTestCase):
         self.assertLess(took, (MOST_ROUND_TRIPS + 0.8) * LINK_DELAY_S)
         self.assertEqual(Notification.objects.filter(event="tracker.sos").count(), 2)
 
+    @skipUnless(connection.vendor == "postgresql", "an embedded database has no server")
+    def test_an_sos_whose_connection_the_server_cut_fails_then_goes_through_once(self) -> None:
+        processor, messages = self._an_sos_to_process()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        cutter = threading.Thread(target=_terminate, args=(pid,))  # as a restart would
+        cutter.start()
+        cutter.join()
+        self.assertFalse(processor.process(messages).ok)  # the pipeline's error, handled
+        self.assertTrue(processor.process(messages).ok)  # a new connection, the same SOS
+        told = Notification.objects.filter(event="tracker.sos")
+        self.assertEqual(told.count(), 2)
+
+    @skipUnless(connection.vendor == "postgresql", "pipelines are PostgreSQL's")
+    def test_an_error_in_a_statement_nobody_waited_for_still_rolls_the_alarm_back(self) -> None:
+        processor, messages = self._an_sos_to_process()
+        with _refusing_channel_updates():  # the last statement, its answer read at the end
+            self.assertFalse(processor.process(messages).ok)
+        self.assertFalse(Event.objects.filter(kind="sos").exists())
+        self.assertFalse(Notification.objects.filter(event="tracker.sos").exists())
+        self.assertTrue(processor.process(messages).ok)
+        self.assertEqual(Notification.objects.filter(event="tracker.sos").count(), 2)
+
     def test_an_sos_past_the_pipeline_size_is_stored_and_told_all_the_same(self) -> None:
         log = new_log()
         log.append_sync([fix(300)])
@@ -89,6 +113,33 @@ class AlarmRoundTripTests(TransactionTestCase):
         log.append_sync([fix(20, alarms=frozenset({"sos"}))])
         after = {p: processor.committed[(p, URGENT)] for p in range(4)}
         return processor, log.read_sync(URGENT, after, 100)
+
+
+@contextlib.contextmanager
+def _refusing_channel_updates() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION cw_test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER cw_test_refuse BEFORE UPDATE ON notify_channel "
+            "FOR EACH ROW EXECUTE FUNCTION cw_test_refuse()"
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER cw_test_refuse ON notify_channel")
+            cursor.execute("DROP FUNCTION cw_test_refuse()")
+
+
+def _terminate(pid: int) -> None:
+    try:
+        with connection.cursor() as cursor:  # this thread's own connection
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        connection.close()
 
 
 @contextlib.contextmanager
