@@ -9,11 +9,14 @@ from django.utils import timezone
 from carewatch.kids.tracker.alerts import (
     Preferences,
     alert_guardians,
+    describe,
+    guardians_of,
     in_quiet_hours,
     wanted_channels,
 )
 from carewatch.kids.tracker.models import AlertSetting, Event
-from carewatch.platform.notify.models import Notification
+from carewatch.platform.accounts.models import FamilyMembership
+from carewatch.platform.notify.models import Channel, Notification
 from tests.kids.tracker.base import TrackerTestCase
 
 NIGHT = Preferences(quiet_from=time(21, 0), quiet_until=time(7, 0))
@@ -80,3 +83,31 @@ class AlertGuardiansTests(TrackerTestCase):
         bobs = Notification.objects.get(channel__owner=self.bob)
         self.assertNotEqual(bobs.text, "Asha left School")
         self.assertIn("Asha", bobs.text)
+
+    def test_one_query_reads_who_is_told_with_their_settings_channels_and_the_names(self) -> None:
+        AlertSetting.objects.create(user=self.bob, family=self.family, kinds=["sos"])
+        event = Event.objects.get(pk=self.event("place_exit").pk)  # nothing cached
+        with self.assertNumQueries(1):
+            guardians = guardians_of(event)
+            text = str(describe(event))  # the child's and the place's names came along
+        self.assertEqual(text, "Asha left School")
+        found = {g.user.email: g for g in guardians}
+        self.assertEqual(set(found), {"alice@example.org", "bob@example.org"})
+        self.assertEqual(found["bob@example.org"].preferences.kinds, ["sos"])
+        self.assertEqual(found["alice@example.org"].preferences, Preferences())
+        self.assertIn("inbox", [c.kind for c in found["alice@example.org"].channels])
+
+    def test_settings_a_guardian_chose_for_another_family_do_not_count_here(self) -> None:
+        FamilyMembership.objects.create(family=self.charlies_family, user=self.bob)
+        AlertSetting.objects.create(user=self.bob, family=self.charlies_family, kinds=["sos"])
+        alert_guardians(self.event("low_battery"))
+        owners = set(Notification.objects.values_list("channel__owner__email", flat=True))
+        self.assertEqual(owners, {"alice@example.org", "bob@example.org"})
+
+    def test_disabled_and_unconfirmed_channels_stay_quiet_and_a_missing_inbox_is_made(self) -> None:
+        Channel.objects.create(owner=self.bob, kind="email", disabled=True)
+        Channel.objects.create(owner=self.bob, kind="sms", verified=False, value={"phone": "+9198"})
+        Channel.objects.filter(owner=self.alice, kind="inbox").delete()  # an older account
+        alert_guardians(self.event("sos"))
+        kinds = set(Notification.objects.values_list("channel__owner__email", "kind"))
+        self.assertEqual(kinds, {("alice@example.org", "inbox"), ("bob@example.org", "inbox")})
