@@ -174,9 +174,10 @@ def guardians_of(event: Event) -> list[Guardian]:
         .values_list(*columns)
     )
     guardians: dict[int, Guardian] = {}
+    names: tuple[str | None, str | None] = (None, None)  # the same on every row
     for row in rows:
         values = dict(zip(columns, row, strict=True))
-        _keep_names(event, values["child_name"], values["place_name"])
+        names = values["child_name"], values["place_name"]
         user_id = values["user__id"]
         if user_id not in guardians:
             guardians[user_id] = Guardian(
@@ -186,6 +187,7 @@ def guardians_of(event: Event) -> list[Guardian]:
             channel = _instance(Channel, values, "channel__")
             channel.owner = guardians[user_id].user
             guardians[user_id].channels.append(channel)
+    _keep_names(event, *names)
     return list(guardians.values())
 
 

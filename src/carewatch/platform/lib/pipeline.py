@@ -33,10 +33,6 @@ class Pipeline:
     def __init__(self, inner: Any | None = None) -> None:
         self.inner = inner  # psycopg's Pipeline, or None when not pipelined
 
-    @property
-    def active(self) -> bool:
-        return self.inner is not None
-
     def rowcount(self, cursor: Any) -> int:
         """The rows `cursor`'s statement touched, waiting for its answer if not yet read."""
         if self.inner is not None and cursor.rowcount < 0:
