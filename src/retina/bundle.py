@@ -1,4 +1,5 @@
-"""The model bundle: model.onnx + metadata.json + MODEL_CARD.md, checked by sha256."""
+"""The model bundle: model.onnx (and any ensemble partner) + metadata.json + MODEL_CARD.md,
+every network checked by sha256."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+
+from retina.profiles import MAIN_MODEL
 
 DEFAULT_BUNDLE = Path(__file__).resolve().parent / "bundle"
 
@@ -34,15 +37,27 @@ def read_metadata(folder: Path) -> dict[str, Any]:
 
 
 def verified_weights(folder: Path, metadata: dict[str, Any]) -> Path:
-    """The ONNX file's path, once its sha256 matches the one metadata.json declares."""
-    weights = folder / metadata["weights"]["file"]
+    """The main ONNX file's path, once its sha256 matches the one metadata.json declares."""
+    return _verified(folder, metadata["weights"])
+
+
+def verified_models(folder: Path, metadata: dict[str, Any]) -> dict[str, Path]:
+    """Every network of the bundle by name ("main" and those of "more_weights"), checked."""
+    more = metadata.get("more_weights", {})
+    return {MAIN_MODEL: verified_weights(folder, metadata)} | {
+        name: _verified(folder, entry) for name, entry in more.items()
+    }
+
+
+def _verified(folder: Path, entry: dict[str, Any]) -> Path:
+    weights = folder / entry["file"]
     if not weights.is_file():
         raise BundleError(f"The bundle has no {weights.name}; reinstall the package.")
     actual = sha256_of(weights)
-    if actual != metadata["weights"]["sha256"]:
+    if actual != entry["sha256"]:
         raise BundleError(
             f"{weights} has sha256 {actual}, but metadata.json declares "
-            f"{metadata['weights']['sha256']}: refusing weights that are not the ones "
+            f"{entry['sha256']}: refusing weights that are not the ones "
             "the metrics were measured on. Restore the bundle from the release."
         )
     return weights

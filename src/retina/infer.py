@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from retina import metrics, profiles
-from retina.bundle import DEFAULT_BUNDLE, read_metadata, verified_weights
+from retina.bundle import DEFAULT_BUNDLE, BundleError, read_metadata, verified_models
 from retina.preprocess import Fundus, InvalidImage, load_fundus, normalise
 from retina.quality import assess
 
@@ -73,21 +73,33 @@ def _session(weights: Path, device: str, threads: int) -> Any:
 
 
 class Grader:
-    """Holds the ONNX session and the bundle's metadata; thread-safe for `grade` calls."""
+    """Holds the ONNX sessions and the bundle's metadata; thread-safe for `grade` calls."""
 
     def __init__(self, folder: Path, device: str = "cpu"):
         self.metadata = read_metadata(folder)
-        self.weights = verified_weights(folder, self.metadata)
+        self.models = verified_models(folder, self.metadata)
+        self.weights = self.models[profiles.MAIN_MODEL]
         self.device = device
         # One photo: all CPUs on it (respects taskset / container limits). Many photos:
-        # _photo_session, one CPU per photo, several photos at once (see grade_many).
-        self.session = _session(self.weights, device, usable_cpus())
-        self._photo_session: Any = None
+        # single-threaded sessions, one CPU per photo, several photos at once (grade_many).
+        self._sessions: dict[tuple[str, int], Any] = {}
         self._lock = threading.Lock()
         self.version: str = self.metadata["version"]
         self.profiles = profiles.from_metadata(self.metadata)
         self.threshold: float = self.metadata["thresholds"]["referable"]  # the default profile's
         self.local_contrast: bool = self.metadata["preprocessing"]["local_contrast"]
+        for profile in self.profiles:
+            for view in profile.views:
+                if view.model not in self.models:
+                    raise BundleError(
+                        f"Profile {profile.name} asks for network {view.model!r}, which "
+                        "metadata.json does not list; restore the bundle from the release."
+                    )
+
+    @property
+    def session(self) -> Any:
+        """The main network's session on every CPU (one photo at a time)."""
+        return self.session_for(profiles.MAIN_MODEL, usable_cpus())
 
     @property
     def size(self) -> int:
@@ -120,28 +132,33 @@ class Grader:
         """
         workers = workers or usable_cpus()
         if len(sources) <= 1:  # all CPUs on each layer of the one photo
-            return self._grade(sources, keep_images, camera, self.session)
+            return self._grade(sources, keep_images, camera, usable_cpus())
         one_cpu_each = self.device == "cpu" and workers > 1
-        session = self.photo_session() if one_cpu_each else self.session
+        threads = 1 if one_cpu_each else usable_cpus()
         size = min(batch_size, -(-len(sources) // workers))  # every worker gets a batch
         with ThreadPoolExecutor(workers) as pool:
             batches = pool.map(
-                lambda chunk: self._grade(chunk, keep_images, camera, session),
+                lambda chunk: self._grade(chunk, keep_images, camera, threads),
                 _chunks(sources, size),
             )
             return [result for batch in batches for result in batch]
 
-    def photo_session(self) -> Any:
-        """The single-threaded session grade_many runs in each of its threads."""
+    def session_for(self, model: str, threads: int) -> Any:
+        """A network's ONNX session on `threads` CPU threads, made once and shared."""
         with self._lock:
-            if self._photo_session is None:
-                self._photo_session = _session(self.weights, self.device, 1)
-            return self._photo_session
+            key = (model, threads)
+            if key not in self._sessions:
+                self._sessions[key] = _session(self.models[model], self.device, threads)
+            return self._sessions[key]
+
+    def photo_session(self) -> Any:
+        """The main network's single-threaded session, as grade_many runs it per thread."""
+        return self.session_for(profiles.MAIN_MODEL, 1)
 
     def _grade(
-        self, sources: Sequence[Source], keep_images: bool, camera: str, session: Any
+        self, sources: Sequence[Source], keep_images: bool, camera: str, threads: int
     ) -> list[GradeResult]:
-        return self._run([self._prepare(s, camera) for s in sources], keep_images, session)
+        return self._run([self._prepare(s, camera) for s in sources], keep_images, threads)
 
     def check_many(
         self, sources: Sequence[Source], workers: int = 2, camera: str = ""
@@ -159,18 +176,35 @@ class Grader:
         self,
         prepared: list[tuple[GradeResult, np.ndarray | None]],
         keep_images: bool,
-        session: Any,
+        threads: int,
     ) -> list[GradeResult]:
         todo = [(r, x) for r, x in prepared if x is not None]
-        for size in sorted({x.shape[-1] for _, x in todo}):  # one session run per input size
-            group = [(r, x) for r, x in todo if x.shape[-1] == size]
-            scores, heatmaps = session.run(None, {"image": np.stack([x for _, x in group])})
+        for profile in self.profiles:  # one batch per camera profile (its size and views)
+            group = [(r, x) for r, x in todo if r.profile == profile.name]
+            if not group:
+                continue
+            batch = np.stack([x for _, x in group])
+            scores, heatmaps = self._views(profile, batch, threads)
             for (result, _), s, h in zip(group, scores, heatmaps, strict=True):
                 self._fill(result, s, h)
         if not keep_images:
             for result, _ in prepared:
                 result.image = result.heatmap = None
         return [r for r, _ in prepared]
+
+    def _views(
+        self, profile: profiles.Profile, batch: np.ndarray, threads: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The mean scores of the profile's views, and the mean heatmap of those views that
+        run its first network (each mirrored back), so the map stays that network's."""
+        scores, heatmaps = [], []
+        for view in profile.views:
+            session = self.session_for(view.model, threads)
+            s, h = session.run(None, {"image": mirrored(batch, view.flip)})
+            scores.append(s)
+            if view.model == profile.views[0].model:
+                heatmaps.append(mirrored(h, view.flip))
+        return np.mean(scores, axis=0), np.mean(heatmaps, axis=0)
 
     def _prepare(self, source: Source, camera: str) -> tuple[GradeResult, np.ndarray | None]:
         try:
@@ -194,15 +228,26 @@ class Grader:
             round(float(p), 4) for p in metrics.ordinal_to_probabilities(above[None])[0]
         ]
         profile = next(p for p in self.profiles if p.name == result.profile)
+        # The flag compares the probability as shown (and as the thresholds were fitted on
+        # validation), so a photo at exactly the threshold is flagged as its figure says.
         result.referable_probability = round(referable, 4)
-        result.referable = referable >= profile.threshold
+        result.referable = result.referable_probability >= profile.threshold
         result.dme_risk = int(dme.argmax())
         result.dme_probabilities = [round(float(p), 4) for p in dme]
         if profile.urgent_threshold is not None:  # bundles before 2.0.0 offer no such flag
             urgent = urgent_probability(scores)
             result.urgent_probability = round(urgent, 4)
-            result.urgent = urgent >= profile.urgent_threshold
+            result.urgent = result.urgent_probability >= profile.urgent_threshold
         result.heatmap = (np.clip(heatmap, 0, 1) * 255).astype(np.uint8)
+
+
+def mirrored(images: np.ndarray, flip: str) -> np.ndarray:
+    """A batch (..., H, W) mirrored left-right ("h"), upside down ("v"), both or neither."""
+    if "h" in flip:
+        images = images[..., ::-1]
+    if "v" in flip:
+        images = images[..., ::-1, :]
+    return np.ascontiguousarray(images)
 
 
 def _chunks(sources: Sequence[Source], size: int) -> list[Sequence[Source]]:

@@ -1,10 +1,13 @@
 """Build the shipped bundle from a checkpoint: export, measure on validation, pick threshold.
 
     python -m retina.release CHECKPOINT --history history.json --out src/retina/bundle
+    python -m retina.release --onnx MODEL.onnx --more v1=OTHER.onnx --profiles P.json ...
 
-Steps: export ONNX; grade each set's validation split with the ONNX model (the serving
-path); choose the referable threshold as the highest one giving >= 90 % sensitivity on
-every set; write metadata.json with the figures. Needs PyTorch (the `train` extra).
+Steps: export ONNX (or take released ONNX networks as they are); grade each set's
+validation split with the bundle (the serving path, each profile with its views); choose
+each profile's thresholds as the highest giving >= 90 % sensitivity on its photos; write
+metadata.json with the figures, beside every previous bundle named. Needs PyTorch (the
+`train` extra) to export.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -121,12 +125,18 @@ def rows_of(examples: list[Example]) -> list[dict[str, str]]:
     ]
 
 
-def write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
-    metadata["weights"] = {
-        "file": "model.onnx",
-        "sha256": sha256_of(folder / "model.onnx"),
-        "bytes": (folder / "model.onnx").stat().st_size,
+def weights_entry(folder: Path, file: str) -> dict[str, Any]:
+    return {
+        "file": file,
+        "sha256": sha256_of(folder / file),
+        "bytes": (folder / file).stat().st_size,
     }
+
+
+def write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
+    metadata["weights"] = weights_entry(folder, "model.onnx")
+    for name, entry in metadata.get("more_weights", {}).items():
+        metadata["more_weights"][name] = {**entry, **weights_entry(folder, entry["file"])}
     (folder / "metadata.json").write_text(json.dumps(metadata, indent=1) + "\n")
 
 
@@ -134,13 +144,17 @@ def measure(graded: Graded, threshold: float | None = None) -> dict[str, dict[st
     return {name: summarise(rows_of(ex), res, threshold) for name, (ex, res) in graded.items()}
 
 
-def preprocessing(size: int, local_contrast: bool, camera_size: int) -> dict[str, Any]:
+def preprocessing(rows: list[dict[str, Any]], local_contrast: bool) -> dict[str, Any]:
+    sizes = ", ".join(
+        f"{r['input_size']} px for a long side of {r.get('min_long_side', 0)}-"
+        f"{r.get('max_long_side') or 'any'} px"
+        for r in rows
+    )
     return {
-        "input_size": size,
+        "input_size": rows[0]["input_size"],
         "local_contrast": local_contrast,
         "steps": [
-            "choose the camera profile from the photo's size (and DICOM camera names): "
-            f"224 px input below 512 px on the long side, {camera_size} px from 512 px",
+            f"choose the camera profile from the photo's size (and DICOM camera names): {sizes}",
             "decode (JPEG at reduced scale via Pillow draft when >= 2x the input size)",
             "crop to the bounding box of pixels brighter than 12/255, padded to a square",
             "bilinear resize to the profile's input size",
@@ -150,34 +164,37 @@ def preprocessing(size: int, local_contrast: bool, camera_size: int) -> dict[str
 
 
 def release(
-    checkpoint: Path,
+    checkpoint: Path | None,
     history: Path | None,
     out: Path,
     root: Path,
     base: dict[str, Any],
     camera_size: int = 384,
-    previous: Path | None = None,
+    previous: tuple[Path, ...] = (),
+    onnx: Path | None = None,
+    more: dict[str, Path] | None = None,
+    profile_spec: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    from retina.export import export, max_difference
-    from retina.model import load_checkpoint
-
-    net = load_checkpoint(checkpoint)
+    """A bundle from a checkpoint (exported) or a released ONNX network (copied as it is),
+    with any ensemble partners (`more`: name -> ONNX) and camera profiles (`profile_spec`,
+    thresholds refitted; default: three profiles by photo size)."""
     out.mkdir(parents=True, exist_ok=True)
-    export(net, out / "model.onnx")
-    rng = np.random.default_rng(0)
-    diff = max(
-        max_difference(net, out / "model.onnx", rng.uniform(-1, 1, (2, 3, s, s)).astype(np.float32))
-        for s in {net.config.image_size, camera_size}
-    )
-    metadata = {
-        **base,
-        "preprocessing": preprocessing(
-            net.config.image_size, net.config.local_contrast, camera_size
-        ),
-        "profiles": profile_rows(camera_size),
-        "thresholds": {"referable": 0.5},
-        "onnx_vs_pytorch_max_abs_diff": float(f"{diff:.2e}"),
-    }
+    rows = profile_spec or profile_rows(camera_size)
+    metadata = {**base, "profiles": rows, "thresholds": {"referable": 0.5}}
+    if checkpoint:
+        facts = export_checkpoint(checkpoint, out, {r["input_size"] for r in rows})
+        metadata["model"] = {**metadata.get("model", {}), "parameters": facts.pop("parameters")}
+        metadata |= facts
+    else:
+        assert onnx, "a checkpoint or an ONNX network"
+        shutil.copyfile(onnx, out / "model.onnx")  # its export facts come with `base`
+    local_contrast = base.get("preprocessing", {}).get("local_contrast", False)
+    metadata["preprocessing"] = preprocessing(rows, local_contrast)
+    metadata["more_weights"] = {}
+    for name, path in (more or {}).items():
+        shutil.copyfile(path, out / f"model_{name}.onnx")
+        about = base.get("more_weights", {}).get(name, {}).get("about", "")
+        metadata["more_weights"][name] = {"file": f"model_{name}.onnx", "about": about}
     write_metadata(out, metadata)
     metadata["profiles"] = fit_profiles(metadata["profiles"], grade_validation(out, root))
     metadata["thresholds"] = {
@@ -195,12 +212,10 @@ def release(
         name: {k: m[k] for k in ("sensitivity", "specificity")}
         for name, m in measure(graded, single).items()
     }
-    if previous:
-        old = load_bundle(previous)
-        metadata["previous"] = {
-            "version": old.version,
-            "metrics": measure(grade_validation(previous, root)),
-        }
+    metadata["previous"] = [
+        {"version": load_bundle(old).version, "metrics": measure(grade_validation(old, root))}
+        for old in previous
+    ]
     metadata["library_versions"] = {**versions(), **base.get("library_versions", {})}
     metadata["quality_gate"] = {
         name: getattr(quality, name) for name in dir(quality) if name.startswith(("MIN_", "MAX_"))
@@ -210,33 +225,67 @@ def release(
         metadata["training"]["epochs_run"] = state["epoch"]
         metadata["training"]["best_epoch"] = state["best_epoch"]
         metadata["training"]["train_seconds"] = state.get("train_seconds")
-    metadata["model"] = {
-        **metadata.get("model", {}),
-        "parameters": sum(p.numel() for p in net.parameters()),
-    }
     write_metadata(out, metadata)
     write_split(load_sets(root), out / "split.csv")
     (out / "MODEL_CARD.md").write_text(model_card(metadata))
     return metadata
 
 
+def export_checkpoint(checkpoint: Path, out: Path, sizes: set[int]) -> dict[str, Any]:
+    """Export the checkpoint to out/model.onnx; what the metadata says of the network."""
+    from retina.export import export, max_difference
+    from retina.model import load_checkpoint
+
+    net = load_checkpoint(checkpoint)
+    export(net, out / "model.onnx")
+    rng = np.random.default_rng(0)
+    diff = max(
+        max_difference(net, out / "model.onnx", rng.uniform(-1, 1, (2, 3, s, s)).astype(np.float32))
+        for s in sizes | {net.config.image_size}
+    )
+    return {
+        "onnx_vs_pytorch_max_abs_diff": float(f"{diff:.2e}"),
+        "parameters": sum(p.numel() for p in net.parameters()),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("checkpoint", type=Path, nargs="?", help="a training checkpoint")
+    parser.add_argument("--onnx", type=Path, help="or a released main network, as it is")
+    parser.add_argument(
+        "--more", action="append", default=[], metavar="NAME=ONNX", help="ensemble partner"
+    )
+    parser.add_argument("--profiles", type=Path, help="JSON list of camera profiles")
     parser.add_argument("--history", type=Path)
     parser.add_argument("--base", type=Path, help="JSON with version, changelog, training notes")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--camera-size", type=int, default=384)
-    parser.add_argument("--previous", type=Path, help="the bundle to compare with (validation)")
+    parser.add_argument(
+        "--previous", type=Path, action="append", default=[], help="a bundle to compare with"
+    )
     args = parser.parse_args(argv)
+    if not (args.checkpoint or args.onnx):
+        parser.error("give a CHECKPOINT to export, or --onnx with a released network")
+    if bad := [m for m in args.more if "=" not in m]:
+        parser.error(f"--more takes NAME=ONNX, not {bad[0]!r}")
     base = (
         json.loads(args.base.read_text())
         if args.base
         else {"version": "0.0.0-dev", "created": str(date.today()), "training": {}}
     )
     metadata = release(
-        args.checkpoint, args.history, args.out, args.data, base, args.camera_size, args.previous
+        args.checkpoint,
+        args.history,
+        args.out,
+        args.data,
+        base,
+        args.camera_size,
+        tuple(args.previous),
+        args.onnx,
+        {name: Path(path) for name, path in (m.split("=", 1) for m in args.more)},
+        json.loads(args.profiles.read_text()) if args.profiles else None,
     )
     for name, row in metadata["metrics"].items():
         print(name, json.dumps({k: v for k, v in row.items() if k != "confusion_matrix"}))
@@ -276,18 +325,35 @@ FIGURES = (
 )
 
 
+def earlier(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The previous bundles measured beside this one (one dict in 2.0.0's metadata)."""
+    previous = meta.get("previous", [])
+    return [previous] if isinstance(previous, dict) else list(previous)
+
+
 def figure_rows(meta: dict[str, Any]) -> str:
-    """Per set: the previous bundle's figures and this one's, side by side."""
-    before = meta.get("previous", {}).get("metrics", {})
-    old = meta.get("previous", {}).get("version", "-")
+    """Per set: the previous bundles' figures and this one's, side by side."""
     lines = []
     for name, m in meta["metrics"].items():
-        for version, row in ((old, before.get(name)), (meta["version"], m)):
+        rows = [(old["version"], old["metrics"].get(name)) for old in earlier(meta)]
+        for version, row in [*rows, (meta["version"], m)]:
             if row is None:
                 continue
             cells = " | ".join(cell(row, k) for k in FIGURES)
             lines.append(f"| {name} | {version} | {row['n']} | {cells} |")
     return "\n".join(lines)
+
+
+def listed(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def view_names(row: dict[str, Any]) -> str:
+    views = row.get("views") or [{}]
+    return " + ".join(
+        v.get("model", "main") + ("" if v.get("flip", "none") == "none" else f" ({v['flip']} flip)")
+        for v in views
+    )
 
 
 def model_card(meta: dict[str, Any]) -> str:
@@ -300,9 +366,13 @@ def model_card(meta: dict[str, Any]) -> str:
     )
     profiles = "\n".join(
         f"| {p['name']} | {p.get('min_long_side', 0)}-{p.get('max_long_side') or 'any'} | "
-        f"{p['input_size']} | {p['threshold']} | {p['urgent_threshold']} | "
+        f"{p['input_size']} | {view_names(p)} | {p['threshold']} | {p['urgent_threshold']} | "
         f"{p['validation_photos']} ({p['referable']} referable) |"
         for p in meta["profiles"]
+    )
+    partners = "".join(
+        f"\n- `{name}` (`{w['file']}`, {w['bytes']:,} bytes, sha256 `{w['sha256']}`): {w['about']}"
+        for name, w in meta.get("more_weights", {}).items()
     )
     single = "\n".join(
         f"| {name} | {m['sensitivity']:.3f} | {m['specificity']:.3f} | "
@@ -328,6 +398,8 @@ def model_card(meta: dict[str, Any]) -> str:
         tried=tried or "| - | - | - | - |",
         performance=performance or "- not measured",
         changelog=changelog,
+        partners=partners or " none.",
+        versions=listed([*(old["version"] for old in earlier(meta)), meta["version"]]),
         targets="\n".join(target_rows(meta["metrics"])),
         pre="\n".join(f"{i}. {s}" for i, s in enumerate(meta["preprocessing"]["steps"], 1)),
     )
@@ -362,9 +434,13 @@ heatmaps on the patient's copy" (off by default, asked again for every amendment
 the signed version and noted in the audit log with every patient access it allows).
 
 ## Camera profiles (chosen from the photo's long side, or DICOM camera names)
-| profile | long side px | input px | referable thr. | urgent thr. | validation |
-|---|---|---|---|---|---|
+| profile | long side px | input px | views (averaged) | referable thr. | urgent thr. | validation |
+|---|---|---|---|---|---|---|
 {profiles}
+
+A profile grades each photo with its views, a network of the bundle over the photo as it
+is or mirrored, and averages their scores; its heatmap is the mean of its first network's
+views, mirrored back.
 
 Each threshold is the highest giving >= 90 % sensitivity on that profile's validation
 photos (low_res: APTOS; cropped: the EyePACS 256 px crops; full_frame: IDRiD and the
@@ -384,6 +460,8 @@ stride-16 side branch. Served as ONNX ({meta[weights][bytes]:,} bytes, sha256
 `{meta[weights][sha256]}`) with ONNX Runtime, any input size that is a multiple of 32;
 the ONNX outputs match PyTorch within {meta[onnx_vs_pytorch_max_abs_diff]}.
 
+Other networks in the bundle (ensemble partners, named in the profiles' views):{partners}
+
 Preprocessing (the same `retina.preprocess` code in training and serving):
 {pre}
 
@@ -400,7 +478,7 @@ To train again: `retina cputrain --out .train/run` on a CPU (resumable with `--r
 `retina cputrain -h` lists every option; `python -m retina.cputrain` is the same command),
 or `retina train` for the whole network on a GPU.
 
-## Validation figures: {meta[previous][version]} and {meta[version]} side by side
+## Validation figures: {versions} side by side
 The ONNX serving path, our patient-grouped validation split.
 
 | set | bundle | n | QWK | ref. AUC | sens. | spec. | DME acc. | urgent sens. | urgent spec. |
@@ -408,11 +486,11 @@ The ONNX serving path, our patient-grouped validation split.
 {figures}
 
 Sensitivity and specificity: referable DR at each bundle's own thresholds (1.0.0: one
-threshold 0.119; {meta[version]}: its profiles). eyepacs256_extra holds grade-0 eyes only
+threshold 0.119; later bundles: one per camera profile). eyepacs256_extra holds grade-0 eyes only
 (specificity is its one figure). IDRiD's validation split has 56 photos and
 eyepacs_full's about 20: their figures have wide confidence intervals.
 
-### What was tried (validation split only; the cached-feature path, each photo as served)
+### What was tried (validation split only, each photo as served)
 | run | what | validation figures | verdict |
 |---|---|---|---|
 {tried}
@@ -426,12 +504,17 @@ eyepacs_full's about 20: their figures have wide confidence intervals.
 {performance}
 
 ## Limitations
-- Only the top of the network (blocks 11-15, head, side branch) was retrained, on a
+- The main network: only its top (blocks 11-15, head, side branch) was retrained, on a
   2-core CPU from cached features; the trunk is 1.0.0's, trained at 224 px. Full-frame
-  photos are graded at a larger input than the trunk was trained on.
+  photos and EyePACS-like crops are graded at larger inputs than the trunk was trained
+  on (384 and 288 px), chosen because they measured better on validation.
+- Views and ensembles were chosen on the same validation split that fits the thresholds
+  and reports the figures (a handful of choices: input size, mirrored views, 1.0.0's
+  network beside it); the figures above are therefore slightly optimistic.
 - EyePACS remains the weakest set: see the targets above. Do not use it unsupervised.
-- Speed: a camera frame costs about three times a 224 px photo (384 px input, a larger
-  decode and quality check); see the figures above against the 40 photos/s target.
+- Speed: a camera frame and an EyePACS-like crop each cost about three to four times a
+  224 px photo with one network (a larger input, or two views); a small photo costs two
+  (two networks); see the figures above against the 40 photos/s target.
 - The urgent flag is derived from the grade and DME heads; DME labels exist only for
   IDRiD, so on the other sets it is the grade >= 3 part that is measured.
 - Populations and cameras: APTOS (India, Aravind), IDRiD (India, one Kowa camera),

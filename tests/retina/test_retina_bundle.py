@@ -44,7 +44,8 @@ def test_it_ships_the_metadata_the_issue_asks_for():
         "eyepacs256_extra",
         "eyepacs_full",
     }
-    assert meta["previous"]["version"] == "1.0.0"  # measured side by side on our split
+    measured_beside = [old["version"] for old in meta["previous"]]  # on our validation split
+    assert measured_beside == ["1.0.0", "2.0.0"]
     assert {p["name"] for p in meta["profiles"]} == {"low_res", "cropped", "full_frame"}
     assert (DEFAULT_BUNDLE / "MODEL_CARD.md").read_text().count(meta["version"]) >= 1
 
