@@ -41,6 +41,7 @@ from retina.warmstart import from_onnx
 
 SMALL_SIZE = 224
 CAMERA_SETS = ("idrid", "eyepacs_full")  # camera frames: cached at both sizes
+CROP_SETS = ("eyepacs256", "eyepacs256_extra")  # EyePACS crops: cached at crop_size
 EYEPACS = ("eyepacs256", "eyepacs256_extra", "eyepacs_full")
 Key = tuple[str, int]  # (set, input size)
 
@@ -52,6 +53,7 @@ class CpuTrainConfig:
     cache: str = ".train/cache"
     out: str = ".train/run"
     camera_size: int = 384
+    crop_size: int = SMALL_SIZE  # the cropped profile's input size (2.1.0 serves at 288)
     side_channels: int = 128
     frozen_blocks: int = TRUNK_BLOCKS  # 11: train from stride 16; 5: from stride 8
     epochs: int = 16
@@ -74,12 +76,17 @@ class CpuTrainConfig:
     resume: bool = False
 
 
-def sizes_for(dataset: str, camera_size: int) -> tuple[int, ...]:
-    return (SMALL_SIZE, camera_size) if dataset in CAMERA_SETS else (SMALL_SIZE,)
+def sizes_for(dataset: str, camera_size: int, crop_size: int = SMALL_SIZE) -> tuple[int, ...]:
+    if dataset in CAMERA_SETS:
+        return (SMALL_SIZE, camera_size)
+    return (crop_size,) if dataset in CROP_SETS else (SMALL_SIZE,)
 
 
-def home_size(dataset: str, camera_size: int) -> int:
-    return camera_size if dataset in CAMERA_SETS else SMALL_SIZE
+def home_size(dataset: str, camera_size: int, crop_size: int = SMALL_SIZE) -> int:
+    """The input size the set's photos are served at (their camera profile's)."""
+    if dataset in CAMERA_SETS:
+        return camera_size
+    return crop_size if dataset in CROP_SETS else SMALL_SIZE
 
 
 def export_trunk(net: RetinaNet, path: Path, blocks: int) -> None:
@@ -151,7 +158,7 @@ def build_cache(cfg: CpuTrainConfig) -> None:
     options.intra_op_num_threads = 2
     session = ort.InferenceSession(str(trunk), options, providers=["CPUExecutionProvider"])
     for dataset in cfg.shares:
-        for size in sizes_for(dataset, cfg.camera_size):
+        for size in sizes_for(dataset, cfg.camera_size, cfg.crop_size):
             cache_set(session, Path(cfg.data), dataset, size, folder, cfg.frozen_blocks)
 
 
@@ -165,7 +172,7 @@ class Cached:
 def load_cache(cfg: CpuTrainConfig) -> Cached:
     examples, feats = {}, {}
     for dataset in cfg.shares:
-        for size in sizes_for(dataset, cfg.camera_size):
+        for size in sizes_for(dataset, cfg.camera_size, cfg.crop_size):
             key = (dataset, size)
             examples[key] = load_sets(Path(cfg.data), (dataset,))
             name = cache_name(dataset, size, cfg.frozen_blocks)
@@ -235,7 +242,7 @@ def set_report(rows: list[Example], scores: np.ndarray) -> dict[str, float]:
 
 
 def validate(
-    net: RetinaNet, cached: Cached, camera_size: int, views: int = 1
+    net: RetinaNet, cached: Cached, camera_size: int, views: int = 1, crop_size: int = SMALL_SIZE
 ) -> dict[str, dict[str, float]]:
     """Per set (and size), plus all EyePACS folders together at their serving sizes."""
     report, pooled_rows, pooled_scores = {}, [], []
@@ -244,7 +251,7 @@ def validate(
         scores = predict(net, cached.feats[key][idx], cached.blocks, views)
         val = [rows[i] for i in idx]
         report[f"{key[0]}@{key[1]}"] = set_report(val, scores)
-        if key[0] in EYEPACS and key[1] == home_size(key[0], camera_size):
+        if key[0] in EYEPACS and key[1] == home_size(key[0], camera_size, crop_size):
             pooled_rows += val
             pooled_scores.append(scores)
     if pooled_rows:
@@ -296,7 +303,7 @@ def train(cfg: CpuTrainConfig) -> dict[str, Any]:
     pool = [
         ((ex.dataset, size), i)
         for (dataset, size), rows in cached.examples.items()
-        if size == home_size(dataset, cfg.camera_size)
+        if size == home_size(dataset, cfg.camera_size, cfg.crop_size)
         for i, ex in enumerate(rows)
         if ex.split == "train"
     ]
@@ -322,7 +329,7 @@ def train(cfg: CpuTrainConfig) -> dict[str, Any]:
         np.random.seed(cfg.seed + state["epoch"])
         print(f"resumed after epoch {state['epoch']}", flush=True)
     else:
-        report = validate(net, cached, cfg.camera_size)
+        report = validate(net, cached, cfg.camera_size, crop_size=cfg.crop_size)
         state["baseline"] = report  # epoch 0: the released model itself
         print(json.dumps({"epoch": 0, "val": report}), flush=True)
     while state["epoch"] < cfg.epochs:
@@ -337,7 +344,7 @@ def train(cfg: CpuTrainConfig) -> dict[str, Any]:
             opt.step()
             sched.step()
         state["epoch"] += 1
-        report = validate(net, cached, cfg.camera_size)
+        report = validate(net, cached, cfg.camera_size, crop_size=cfg.crop_size)
         score = selection_score(report, cfg.camera_size)
         row = {"epoch": state["epoch"], "loss": round(loss.item(), 4), "score": round(score, 4)}
         row |= {"seconds": round(time.time() - started, 1), "val": report}
@@ -357,7 +364,7 @@ def train(cfg: CpuTrainConfig) -> dict[str, Any]:
     state["train_seconds"] = round(time.time() - started, 1)
     best = from_onnx(Path(cfg.base), ModelConfig(side_channels=cfg.side_channels))
     best.load_state_dict(torch.load(out / "best.pt", weights_only=False)["model"])
-    state["best_with_flips"] = validate(best, cached, cfg.camera_size, views=4)
+    state["best_with_flips"] = validate(best, cached, cfg.camera_size, 4, cfg.crop_size)
     (out / "history.json").write_text(json.dumps(state, indent=1))
     return state
 

@@ -34,21 +34,24 @@ def test_it_caches_trunk_features_trains_the_top_and_resumes(tmp_path, frozen_bl
     root = tmp_path / "fundus"
     write_set(root, "aptos224", 10)
     write_set(root, "idrid", 10, dme=True)
+    write_set(root, "eyepacs256", 10)
     cfg = CpuTrainConfig(
         base=str(DEFAULT_BUNDLE / "model.onnx"),
         data=str(root),
         cache=str(tmp_path / "cache"),
         out=str(tmp_path / "run"),
         camera_size=256,
+        crop_size=288,
         side_channels=8,
         epochs=1,
         draws=8,
         batch_size=4,
-        shares={"aptos224": 0.5, "idrid": 0.5},
+        shares={"aptos224": 0.4, "idrid": 0.4, "eyepacs256": 0.2},
         frozen_blocks=frozen_blocks,
     )
     state = train(cfg)
-    assert "aptos224@224" in state["baseline"] and "idrid@256" in state["baseline"]
+    assert {"aptos224@224", "idrid@256", "eyepacs256@288"} <= set(state["baseline"])
+    assert "eyepacs256@224" not in state["baseline"]  # crops only at their serving size
     caches = {11: ("idrid_256", (112, 16, 16)), 5: ("idrid_256_b5", (40, 32, 32))}
     name, shape = caches[frozen_blocks]
     assert np.load(tmp_path / "cache" / f"{name}.npy").shape == (10, 4, *shape)
