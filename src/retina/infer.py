@@ -88,13 +88,11 @@ class Grader:
         self.profiles = profiles.from_metadata(self.metadata)
         self.threshold: float = self.metadata["thresholds"]["referable"]  # the default profile's
         self.local_contrast: bool = self.metadata["preprocessing"]["local_contrast"]
-        for profile in self.profiles:
-            for view in profile.views:
-                if view.model not in self.models:
-                    raise BundleError(
-                        f"Profile {profile.name} asks for network {view.model!r}, which "
-                        "metadata.json does not list; restore the bundle from the release."
-                    )
+        if missing := profiles.models_of(self.profiles) - set(self.models):
+            raise BundleError(
+                f"The camera profiles ask for network {', '.join(sorted(missing))}, which "
+                "metadata.json does not list; restore the bundle from the release."
+            )
 
     @property
     def session(self) -> Any:

@@ -181,14 +181,15 @@ def release(
     out.mkdir(parents=True, exist_ok=True)
     rows = profile_spec or profile_rows(camera_size)
     metadata = {**base, "profiles": rows, "thresholds": {"referable": 0.5}}
+    local_contrast = base.get("preprocessing", {}).get("local_contrast", False)
     if checkpoint:
         facts = export_checkpoint(checkpoint, out, {r["input_size"] for r in rows})
         metadata["model"] = {**metadata.get("model", {}), "parameters": facts.pop("parameters")}
+        local_contrast = facts.pop("local_contrast")  # the network's own input, not base's
         metadata |= facts
     else:
         assert onnx, "a checkpoint or an ONNX network"
         shutil.copyfile(onnx, out / "model.onnx")  # its export facts come with `base`
-    local_contrast = base.get("preprocessing", {}).get("local_contrast", False)
     metadata["preprocessing"] = preprocessing(rows, local_contrast)
     metadata["more_weights"] = {}
     for name, path in (more or {}).items():
@@ -246,6 +247,7 @@ def export_checkpoint(checkpoint: Path, out: Path, sizes: set[int]) -> dict[str,
     return {
         "onnx_vs_pytorch_max_abs_diff": float(f"{diff:.2e}"),
         "parameters": sum(p.numel() for p in net.parameters()),
+        "local_contrast": net.config.local_contrast,
     }
 
 
